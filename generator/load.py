@@ -1,0 +1,533 @@
+"""Read the goals folder: YAML and CSV files become located data.
+
+This is the only module that reads goal files. Each YAML file becomes a
+`Source` whose mappings and lists remember the line and column of every key
+and value, so later stages can point at the exact spot of a problem.
+
+YAML is read from libyaml's event stream (the C parser when present), and
+values are built here with an explicit stack rather than PyYAML's composer:
+libyaml's composer recurses in C and crashes the interpreter on deeply nested
+input, and building from events lets us bound depth and alias expansion.
+Scalars follow YAML 1.2's core schema, so `owner: no` is the string "no".
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml import events as ev
+
+from .problems import Location, Problem, error
+
+try:  # libyaml is about six times faster; the pure-Python parser gives the same events.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+"""A goal file larger than this is refused unread (a team file is a few KB)."""
+MAX_VALUES = 1_000_000
+"""Values a file may expand to, aliases counted each time they are used."""
+MAX_DEPTH = 64
+"""Nesting depth of mappings and lists; goal files need about eight."""
+
+PERIOD_RE = re.compile(r"^\d{4}(?:-H[12]|-Q[1-4])?$")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+Mark = tuple  # (line, column), both 1-based
+
+
+class LocDict(dict):
+    """A YAML mapping that remembers where it, its keys and its values are."""
+
+    __slots__ = ("mark", "key_marks", "value_marks")
+
+    def __init__(self, mark: Mark):
+        super().__init__()
+        self.mark = mark
+        self.key_marks: dict[str, Mark] = {}
+        self.value_marks: dict[str, Mark] = {}
+
+
+class LocList(list):
+    """A YAML sequence that remembers where it and each of its items are."""
+
+    __slots__ = ("mark", "item_marks")
+
+    def __init__(self, mark: Mark):
+        super().__init__()
+        self.mark = mark
+        self.item_marks: list[Mark] = []
+
+
+@dataclass
+class Source:
+    """One goal file, parsed: `data` is None when it could not be read."""
+
+    path: str
+    kind: str  # "org", "kpis", "period"
+    data: Any = None
+    period: str | None = None
+    unit: str | None = None
+
+    def at(self, *keys: Any, key: bool = False) -> Location:
+        """The location of the value at `keys` (of the key itself with `key=True`).
+
+        A path that goes further than the data points at the deepest part that exists.
+        """
+        node, mark = self.data, (1, 1)
+        if isinstance(node, (LocDict, LocList)):
+            mark = node.mark
+        for i, k in enumerate(keys):
+            last = i == len(keys) - 1
+            if isinstance(node, LocDict) and isinstance(k, str) and k in node:
+                mark = (node.key_marks if (last and key) else node.value_marks)[k]
+                node = node[k]
+            elif isinstance(node, LocList) and isinstance(k, int) and 0 <= k < len(node):
+                mark = node.item_marks[k]
+                node = node[k]
+            else:
+                break
+        return Location(self.path, mark[0], mark[1])
+
+
+@dataclass
+class CsvSeries:
+    """A `date,value` CSV file: rows as (line, date text, value text)."""
+
+    path: str
+    rows: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Goals:
+    """Everything read from a goals folder, before validation."""
+
+    root: Path
+    org: Source | None = None
+    kpis: list[Source] = field(default_factory=list)
+    periods: dict[str, dict[str, Source]] = field(default_factory=dict)
+    csv: dict[str, CsvSeries] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def sources(self) -> list[Source]:
+        """Every YAML source, org first, in a stable order."""
+        out = [self.org] if self.org else []
+        out += self.kpis
+        for period in sorted(self.periods):
+            out += [self.periods[period][u] for u in sorted(self.periods[period])]
+        return out
+
+
+# --- scalars -----------------------------------------------------------------
+
+_INT_RE = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
+_FLOAT_RE = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF_NAN = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".nan": math.nan}
+_DATE_RE = re.compile(r"^\d{4}-\d\d-\d\d$")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+# First characters of plain scalars that can only ever be strings: a quick exit for titles.
+_MAYBE_TYPED = set("0123456789+-.~tTfFnN")
+
+_TAG = "tag:yaml.org,2002:"
+
+
+def resolve_plain(text: str) -> Any:
+    """A plain (unquoted) scalar as YAML 1.2's core schema reads it, plus dates.
+
+    `yes`, `no`, `on`, `off` stay strings; numbers with leading zeros stay strings
+    (`id: 007`); `2026-10-05` is a date; `2026-02-30` stays a string.
+    """
+    if not text:
+        return None
+    if text[0] not in _MAYBE_TYPED:
+        return text
+    if text in _NULLS:
+        return None
+    if text in _BOOLS:
+        return _BOOLS[text]
+    if _INT_RE.match(text):
+        return int(text.replace("_", ""))
+    if _FLOAT_RE.match(text) and any(c in text for c in ".eE"):
+        return float(text.replace("_", ""))
+    lowered = text.lower()
+    if lowered in _INF_NAN:
+        return _INF_NAN[lowered]
+    if _DATE_RE.match(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return text
+    return text
+
+
+class _YamlTooBig(Exception):
+    """Input over a limit: stops building at once; reported as a Problem."""
+
+    def __init__(self, mark: Mark, code: str, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.mark, self.code, self.message, self.hint = mark, code, message, hint
+
+
+def _scalar(event: ev.ScalarEvent, mark: Mark) -> Any:
+    tag = event.tag
+    if tag is None or tag == "!":
+        if not event.style and tag is None:  # plain: None from PyYAML, '' from libyaml
+            return resolve_plain(event.value)
+        return event.value
+    if not tag.startswith(_TAG):
+        raise _YamlTooBig(mark, "load.yaml-tag", f"Expected plain YAML data, got the tag {tag}",
+                          "Remove the tag: goal files hold plain values only.")
+    kind = tag[len(_TAG):]
+    if kind == "str":
+        return event.value
+    value = resolve_plain(event.value)
+    wanted = {"int": int, "float": (int, float), "bool": bool, "null": type(None), "timestamp": dt.date}
+    if kind in wanted and isinstance(value, wanted[kind]) and not (kind != "bool" and isinstance(value, bool)):
+        return float(value) if kind == "float" else value
+    raise _YamlTooBig(mark, "load.yaml-tag", f"Expected a value of type !!{kind}, got {event.value!r}",
+                      "Remove the tag or fix the value.")
+
+
+def _mark(m: Any) -> Mark:
+    return (m.line + 1, m.column + 1)
+
+
+def _build(text: str) -> Any:
+    """Build located data from YAML text; raises yaml.YAMLError or _YamlTooBig."""
+    loader = _Loader(text)
+    try:
+        stack: list[list] = []  # frames: [container, pending_key, anchor, weight]
+        anchors: dict[str, tuple[Any, int]] = {}
+        open_anchors: set[str] = set()
+        root: Any = None
+        documents = 0
+        total = 0
+        while True:
+            event = loader.get_event()
+            cls = type(event)
+            if cls is ev.StreamEndEvent:
+                break
+            if cls is ev.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _YamlTooBig(_mark(event.start_mark), "load.yaml-syntax",
+                                      "Expected a single YAML document, got a second one",
+                                      "Remove the second `---` and everything after it, or move it to its own file.")
+                continue
+            if cls in (ev.StreamStartEvent, ev.DocumentEndEvent):
+                continue
+            mark = _mark(event.start_mark)
+            if cls is ev.MappingStartEvent or cls is ev.SequenceStartEvent:
+                if event.tag not in (None, "!", _TAG + "map", _TAG + "seq"):
+                    raise _YamlTooBig(mark, "load.yaml-tag", f"Expected plain YAML data, got the tag {event.tag}",
+                                      "Remove the tag: goal files hold plain values only.")
+                if len(stack) >= MAX_DEPTH:
+                    raise _YamlTooBig(mark, "load.too-deep",
+                                      f"Expected at most {MAX_DEPTH} levels of nesting, got more")
+                container = LocDict(mark) if cls is ev.MappingStartEvent else LocList(mark)
+                if event.anchor:
+                    open_anchors.add(event.anchor)
+                stack.append([container, None, event.anchor, 1, mark])
+                continue
+            if cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
+                container, _, anchor, weight, cmark = stack.pop()
+                if anchor:
+                    open_anchors.discard(anchor)
+                    anchors[anchor] = (container, weight)
+                value, weight, mark = container, weight, cmark
+            elif cls is ev.ScalarEvent:
+                value, weight = _scalar(event, mark), 1
+                if event.anchor:
+                    anchors[event.anchor] = (value, 1)
+            elif cls is ev.AliasEvent:
+                if event.anchor in open_anchors:
+                    raise _YamlTooBig(mark, "load.yaml-alias", f"Expected an alias to a finished value, got *{event.anchor} inside &{event.anchor} itself",
+                                      "A value cannot contain itself.")
+                if event.anchor not in anchors:
+                    raise _YamlTooBig(mark, "load.yaml-syntax", f"Expected a defined anchor, got *{event.anchor}")
+                value, weight = anchors[event.anchor]
+            else:  # pragma: no cover - libyaml emits no other events
+                continue
+            total += weight
+            if total > MAX_VALUES:
+                raise _YamlTooBig(mark, "load.too-many-values",
+                                  f"Expected at most {MAX_VALUES:,} values, got more (aliases are counted each time they are used)",
+                                  "Is this an alias bomb? Write the values out instead of nesting aliases.")
+            if not stack:
+                root = value
+                continue
+            frame = stack[-1]
+            frame[3] += weight
+            parent = frame[0]
+            if type(parent) is LocList:
+                parent.append(value)
+                parent.item_marks.append(mark)
+            elif frame[1] is None:
+                if cls is not ev.ScalarEvent:
+                    raise _YamlTooBig(mark, "load.yaml-key", "Expected a plain key, got a mapping or list used as a key")
+                key = event.value
+                if key in parent:
+                    first = parent.key_marks[key][0]
+                    raise _YamlTooBig(mark, "load.duplicate-key", f"Expected each key once, got {key!r} again (first on line {first})",
+                                      "Remove one of the two, or merge them.")
+                frame[1] = (key, mark)
+            else:
+                key, kmark = frame[1]
+                frame[1] = None
+                parent[key] = value
+                parent.key_marks[key] = kmark
+                parent.value_marks[key] = mark
+        return root
+    finally:
+        loader.dispose()
+
+
+def _yaml_problem(path: str, exc: yaml.YAMLError, text: str) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is not None:
+        line, column = mark.line + 1, mark.column + 1
+    else:
+        position = getattr(exc, "position", 0) or 0
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    message = f"{context}, {problem}" if context else problem
+    hint = None
+    if "tab" in message or "\\t" in message:
+        hint = "Indent with spaces: YAML does not allow tabs for indentation."
+    elif isinstance(exc, yaml.reader.ReaderError):
+        hint = "Remove the control character; goal files are plain UTF-8 text."
+    else:
+        hint = "Check the indentation and quoting around this spot; quote text that contains ': ' or starts with a special character."
+    return error(Location(path, line, column), "load.yaml-syntax", f"Expected valid YAML: {message}", hint)
+
+
+def read_yaml(path: Path, display: str, kind: str, **context: Any) -> tuple[Source, list[Problem]]:
+    """Parse one YAML file into a Source; problems instead of exceptions."""
+    source = Source(display, kind, **context)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return source, [error(Location(display), "load.too-large",
+                                  f"Expected a goal file under {MAX_FILE_BYTES // (1024 * 1024)} MB, got {size / (1024 * 1024):.1f} MB",
+                                  "Split it, or move long series into a CSV file under data/.")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return source, [error(Location(display), "load.unreadable", f"Expected a readable file, got: {exc.strerror}")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return source, [error(Location(display, line, column), "load.encoding",
+                              f"Expected UTF-8 text, got the byte 0x{raw[exc.start]:02x}",
+                              "Save the file as UTF-8.")]
+    try:
+        source.data = _build(text)
+    except _YamlTooBig as exc:
+        return source, [error(Location(display, *exc.mark), exc.code, exc.message, exc.hint)]
+    except yaml.YAMLError as exc:
+        return source, [_yaml_problem(display, exc, text)]
+    if not isinstance(source.data, LocDict):
+        got = "an empty file" if source.data is None else f"a {_type_name(source.data)}"
+        problem = error(Location(display, *(getattr(source.data, "mark", (1, 1)))), "load.not-a-mapping",
+                        f"Expected a mapping of fields at the top of the file, got {got}",
+                        _TOP_HINTS[kind])
+        source.data = None
+        return source, [problem]
+    return source, []
+
+
+_TOP_HINTS = {
+    "org": "Start the file with `company:`; see the format guide.",
+    "kpis": "Start the file with `kpis:` followed by a list of KPIs.",
+    "period": "Start the file with `objectives:` followed by a list of objectives.",
+}
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, dt.date):
+        return "date"
+    return "string" if isinstance(value, str) else type(value).__name__
+
+
+def display_path(path: Path) -> str:
+    """A path as users see it in messages: relative to the working directory when inside it."""
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_goals(root: Path | str) -> Goals:
+    """Read every goal file under `root`. Never raises for bad input."""
+    root = Path(root)
+    goals = Goals(root=root)
+    if not root.is_dir():
+        goals.problems.append(error(Location(display_path(root)), "load.no-goals",
+                                    f"Expected a goals folder at {display_path(root)}, got nothing there",
+                                    "Pass --goals DIR, or run from the folder that holds goals/."))
+        return goals
+    org_path = root / "org.yaml"
+    if org_path.is_file():
+        goals.org, problems = read_yaml(org_path, display_path(org_path), "org")
+        goals.problems += problems
+    else:
+        goals.problems.append(error(Location(display_path(org_path)), "load.no-org",
+                                    "Expected org.yaml in the goals folder, got none",
+                                    "Create goals/org.yaml with `company:` (id and name)."))
+    for entry in sorted(root.iterdir()):
+        _load_entry(goals, entry)
+    _load_csv_files(goals)
+    return goals
+
+
+def _load_entry(goals: Goals, entry: Path) -> None:
+    name = entry.name
+    display = display_path(entry)
+    if name.startswith(".") or name == "org.yaml":
+        return
+    if entry.is_dir():
+        if name == "kpis":
+            for f in _yaml_files(goals, entry):
+                source, problems = read_yaml(f, display_path(f), "kpis")
+                goals.kpis.append(source)
+                goals.problems += problems
+        elif name == "data":
+            return
+        elif PERIOD_RE.match(name):
+            goals.periods[name] = {}
+            for f in _yaml_files(goals, entry):
+                unit = f.stem
+                if not SLUG_RE.match(unit):
+                    goals.problems.append(error(Location(display_path(f)), "load.bad-file-name",
+                                                f"Expected the file name to be a unit id (lowercase letters, digits, dashes), got {unit!r}",
+                                                "Name each period file after its unit: goals/2026-Q4/sales-emea.yaml."))
+                    continue
+                source, problems = read_yaml(f, display_path(f), "period", period=name, unit=unit)
+                goals.periods[name][unit] = source
+                goals.problems += problems
+        else:
+            hint = ("Period folders are named YYYY, YYYY-H1/H2 or YYYY-Q1..Q4, in capitals: 2026-Q4."
+                    if re.match(r"^\d{4}", name) else
+                    "The goals folder holds org.yaml, kpis.yaml, kpis/, data/ and one folder per period.")
+            goals.problems.append(error(Location(display), "load.unknown-folder",
+                                        f"Expected a period folder (YYYY, YYYY-HN, YYYY-QN), kpis/ or data/, got {name}/", hint))
+    elif name == "kpis.yaml":
+        source, problems = read_yaml(entry, display, "kpis")
+        goals.kpis.insert(0, source)
+        goals.problems += problems
+    elif name.endswith((".yaml", ".yml")):
+        goals.problems.append(error(Location(display), "load.unknown-file",
+                                    f"Expected org.yaml or kpis.yaml at the top of the goals folder, got {name}",
+                                    "Period files go in a period folder: goals/2026-Q4/UNIT.yaml."))
+
+
+def _yaml_files(goals: Goals, folder: Path) -> list[Path]:
+    files = []
+    for f in sorted(folder.iterdir()):
+        if f.name.startswith(".") or not f.is_file():
+            continue
+        if f.suffix == ".yml":
+            goals.problems.append(error(Location(display_path(f)), "load.yml-extension",
+                                        f"Expected a .yaml file, got {f.name}",
+                                        f"Rename it to {f.stem}.yaml."))
+        elif f.suffix == ".yaml":
+            files.append(f)
+    return files
+
+
+# --- CSV series ------------------------------------------------------------------
+
+
+def _load_csv_files(goals: Goals) -> None:
+    """Read the CSV file named by each KPI's `data:`; the path must stay inside the goals folder."""
+    for source in goals.kpis:
+        kpis = source.data.get("kpis") if isinstance(source.data, dict) else None
+        if not isinstance(kpis, list):
+            continue
+        for i, kpi in enumerate(kpis):
+            ref = kpi.get("data") if isinstance(kpi, dict) else None
+            if not isinstance(ref, str) or ref in goals.csv:
+                continue
+            where = source.at("kpis", i, "data")
+            path, problem = _safe_data_path(goals.root, ref, where)
+            if problem:
+                goals.problems.append(problem)
+                continue
+            series, problems = read_csv(path, display_path(path), where)
+            goals.problems += problems
+            if series is not None:
+                goals.csv[ref] = series
+
+
+def _safe_data_path(root: Path, ref: str, where: Location) -> tuple[Path | None, Problem | None]:
+    bad = None
+    parts = Path(ref).parts
+    if not ref or Path(ref).is_absolute() or ".." in parts or "\\" in ref:
+        bad = "a path that leaves the goals folder"
+    else:
+        path = root
+        for part in parts:
+            path = path / part
+            if path.is_symlink():
+                bad = f"a path through the symbolic link {part}"
+                break
+        else:
+            if not path.is_file():
+                return None, error(where, "load.data-missing", f"Expected a CSV file at {ref} in the goals folder, got nothing there",
+                                   "Paths are relative to the goals folder: data: data/KPI-ID.csv.")
+            return path, None
+    return None, error(where, "load.data-outside", f"Expected a path inside the goals folder, got {bad}: {ref!r}",
+                       "Put the CSV under goals/data/ and write data: data/NAME.csv.")
+
+
+def read_csv(path: Path, display: str, where: Location) -> tuple[CsvSeries | None, list[Problem]]:
+    """Read a `date,value` CSV file into rows; values are checked by the model."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None, [error(Location(display), "load.too-large",
+                                f"Expected a CSV file under {MAX_FILE_BYTES // (1024 * 1024)} MB, got a larger one")]
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, [error(Location(display), "load.encoding", "Expected UTF-8 text, got other bytes", "Save the file as UTF-8.")]
+    except OSError as exc:
+        return None, [error(where, "load.unreadable", f"Expected a readable CSV file, got: {exc.strerror}")]
+    reader = csv.reader(io.StringIO(text))
+    series = CsvSeries(display)
+    header = next(reader, None)
+    if [h.strip().lower() for h in header or []] != ["date", "value"]:
+        return None, [error(Location(display, 1, 1), "load.csv-header",
+                            f"Expected the header `date,value`, got {','.join(header or []) or 'an empty file'!r}",
+                            "The first line of a metric CSV is exactly: date,value")]
+    problems = []
+    for row in reader:
+        line = reader.line_num
+        if not row or all(not c.strip() for c in row):
+            continue
+        if len(row) != 2:
+            problems.append(error(Location(display, line, 1), "load.csv-row",
+                                  f"Expected 2 columns (date,value), got {len(row)}"))
+            continue
+        series.rows.append((line, row[0].strip(), row[1].strip()))
+    return series, problems

@@ -1,0 +1,623 @@
+"""The typed goal model: pydantic models of FORMAT.md, and validation of Sources.
+
+`validate_goals(goals)` turns located YAML into frozen models, mapping every
+pydantic error back to its file:line:column. Checks that look at one file at a
+time but at several fields at once (a metric's form, a check-in's range) live
+here too; checks across files live in `resolve.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal, Optional
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from .load import SLUG_RE, CsvSeries, Goals, Source, _type_name, resolve_plain
+from .problems import Location, Problem, error
+
+PERIOD_PATTERN = r"^\d{4}(?:-H[12]|-Q[1-4])?$"
+REF_PATTERN = r"^(?:(\d{4}(?:-H[12]|-Q[1-4])?):)?([a-z0-9][a-z0-9-]{0,62})/([a-z0-9][a-z0-9-]{0,62})(?:/([a-z0-9][a-z0-9-]{0,62}))?$"
+REF_RE = re.compile(REF_PATTERN)
+
+
+# --- scalar types ------------------------------------------------------------------
+
+
+def _got(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, (dict, list)):
+        return f"a {_type_name(value)}"
+    if value is None:
+        return "nothing"
+    return f"{_type_name(value)} {value}"
+
+
+def _fail(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
+    return PydanticCustomError(f"goalsite_{kind}", message, ctx or None)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        raise _fail("text", "Expected text, got {got}", got=_got(value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)  # a number written as a title: its text
+
+
+def _slug(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # `id: 2026` is the id "2026"
+    if not isinstance(value, str) or not SLUG_RE.match(value):
+        raise _fail("id", "Expected an id of lowercase letters, digits and dashes, got {got}", got=_got(value))
+    return value
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _fail("number", "Expected a number, got {got}", got=_got(value))
+    if not math.isfinite(value):
+        raise _fail("finite", "Expected a finite number, got {got}", got=value)
+    return float(value)
+
+
+def _day(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise _fail("date", "Expected a date (YYYY-MM-DD), got a date and time {got}", got=str(value))
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.match(r"^\d{4}-\d\d-\d\d$", value):
+        raise _fail("date", "Expected a real calendar date, got {got}", got=repr(value))
+    raise _fail("date", "Expected a date (YYYY-MM-DD), got {got}", got=_got(value))
+
+
+def _whole(value: Any) -> int:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _fail("integer", "Expected a whole number, got {got}", got=_got(value))
+    return value
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _fail("bool", "Expected true or false, got {got}", got=_got(value))
+    return value
+
+
+def _ref(value: Any) -> str:
+    if not isinstance(value, str) or not REF_RE.match(value):
+        raise _fail("ref", "Expected a reference UNIT/OBJECTIVE, UNIT/OBJECTIVE/KR or PERIOD:UNIT/OBJECTIVE[/KR], got {got}",
+                    got=_got(value))
+    return value
+
+
+def _period(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # `period: 2026` is the year 2026
+    if not isinstance(value, str) or not re.match(PERIOD_PATTERN, value):
+        raise _fail("period", "Expected a period id YYYY, YYYY-HN or YYYY-QN, got {got}", got=_got(value))
+    return value
+
+
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string"})]
+Markdown = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "description": "Markdown; raw HTML is not rendered"})]
+Slug = Annotated[str, BeforeValidator(_slug), WithJsonSchema({"type": "string", "pattern": SLUG_RE.pattern})]
+Number = Annotated[float, BeforeValidator(_number), WithJsonSchema({"type": "number"})]
+Day = Annotated[dt.date, BeforeValidator(_day), WithJsonSchema({"type": "string", "format": "date"})]
+Whole = Annotated[int, BeforeValidator(_whole), WithJsonSchema({"type": "integer"})]
+Flag = Annotated[bool, BeforeValidator(_flag), WithJsonSchema({"type": "boolean"})]
+Ref = Annotated[str, BeforeValidator(_ref), WithJsonSchema({"type": "string", "pattern": REF_PATTERN})]
+PeriodId = Annotated[str, BeforeValidator(_period), WithJsonSchema({"type": "string", "pattern": PERIOD_PATTERN})]
+Refs = Annotated[list[Ref], BeforeValidator(_one_or_many),
+                 WithJsonSchema({"anyOf": [{"type": "string", "pattern": REF_PATTERN},
+                                           {"type": "array", "items": {"type": "string", "pattern": REF_PATTERN}}]})]
+Visibility = Literal["public", "private"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# --- org.yaml ------------------------------------------------------------------------
+
+
+class Company(_Model):
+    """The company: also the unit id of its own OKR files."""
+
+    id: Slug
+    name: Text
+    mission: Optional[Markdown] = None
+    vision: Optional[Markdown] = None
+    purpose: Optional[Markdown] = None
+    strategy: Optional[Markdown] = None
+
+
+class Settings(_Model):
+    """Company-wide settings; every key optional."""
+
+    fiscal_year_start_month: Whole = Field(1, ge=1, le=12, description="Month the fiscal year starts in (1 = January)")
+    checkin_every_days: Whole = Field(7, ge=1, description="A key result with no check-in for longer is stale")
+    stretch_success: Number = Field(0.7, ge=0, le=1, description="Score that counts as success for an aspirational objective")
+
+
+class Unit(_Model):
+    """A department, team or any other unit of the org tree."""
+
+    id: Slug
+    name: Text
+    kind: Text = Field("team", description="Free label: department, team, tribe, ...")
+    parent: Optional[Slug] = Field(None, description="Parent unit id; defaults to the company")
+    lead: Optional[Slug] = None
+    description: Optional[Markdown] = None
+
+
+class Person(_Model):
+    """Someone who owns or collaborates on goals."""
+
+    id: Slug
+    name: Text
+    unit: Slug
+    title: Optional[Text] = None
+
+
+class PeriodDates(_Model):
+    """An override of one period's dates."""
+
+    start: Day
+    end: Day
+
+
+class Org(_Model):
+    """goals/org.yaml"""
+
+    company: Company
+    settings: Settings = Settings()
+    units: list[Unit] = []
+    people: list[Person] = []
+    periods: dict[PeriodId, PeriodDates] = {}
+
+
+# --- period files ---------------------------------------------------------------------
+
+
+class Metric(_Model):
+    """What a key result measures: `unit` and exactly one form."""
+
+    unit: Optional[Text] = Field(None, description="Display unit, e.g. % or logos; may be empty")
+    from_: Optional[Number] = Field(None, alias="from", description="Baseline (with `to`)")
+    to: Optional[Number] = Field(None, description="Target (with `from`): above from = increase, below = reduce")
+    keep_between: Optional[tuple[Number, Number]] = Field(None, description="[low, high]: keep inside the range")
+    keep_above: Optional[Number] = Field(None, description="Keep at or above this value")
+    keep_below: Optional[Number] = Field(None, description="Keep at or below this value")
+
+    @property
+    def form(self) -> str:
+        """"increase", "reduce", "keep_between", "keep_above" or "keep_below"."""
+        if self.keep_between is not None:
+            return "keep_between"
+        if self.keep_above is not None:
+            return "keep_above"
+        if self.keep_below is not None:
+            return "keep_below"
+        return "increase" if (self.to or 0) > (self.from_ or 0) else "reduce"
+
+    @property
+    def is_keep(self) -> bool:
+        return self.form.startswith("keep_")
+
+
+class CheckIn(_Model):
+    """A weekly check-in: progress, confidence, wins, blockers, next steps."""
+
+    date: Day
+    value: Number
+    confidence: Optional[Whole] = Field(None, ge=1, le=10, description="1..10: how likely the target is reached")
+    note: Optional[Markdown] = None
+    blockers: Optional[Markdown] = None
+    next: Optional[Markdown] = None
+
+
+class KeyResult(_Model):
+    """A measurable result that shows the objective was reached."""
+
+    id: Slug
+    title: Text
+    owner: Optional[Slug] = Field(None, description="Defaults to the objective's owner")
+    weight: Number = Field(1.0, gt=0, description="Relative weight in the objective's score")
+    metric: Optional[Metric] = None
+    milestone: Flag = Field(False, description="No metric; check-in values are the fraction done, 0..1")
+    due: Optional[Day] = None
+    kpi: Optional[Slug] = Field(None, description="The KPI this key result moves")
+    checkins: list[CheckIn] = []
+
+
+class Initiative(_Model):
+    """Work planned to move the key results."""
+
+    title: Text
+    owner: Optional[Slug] = None
+    status: Literal["planned", "active", "done", "dropped"] = "planned"
+    link: Optional[Text] = None
+    key_results: list[Slug] = []
+
+
+class Objective(_Model):
+    """A qualitative, inspiring goal measured by its key results."""
+
+    id: Slug
+    title: Text
+    description: Optional[Markdown] = None
+    owner: Slug
+    collaborators: list[Slug] = []
+    kind: Literal["aspirational", "committed"] = "aspirational"
+    aligns_to: Refs = []
+    tags: list[Text] = []
+    visibility: Optional[Visibility] = Field(None, description="Defaults to the file's visibility")
+    rolled_over_from: Optional[Ref] = None
+    score: Optional[Number] = Field(None, ge=0, le=1, description="Manual grade 0..1; overrides the computed score")
+    key_results: list[KeyResult] = []
+    initiatives: list[Initiative] = []
+
+
+class Retrospective(_Model):
+    """What a unit learned in a period."""
+
+    went_well: list[Markdown] = []
+    to_improve: list[Markdown] = []
+    lessons: list[Markdown] = []
+
+
+class PeriodFile(_Model):
+    """goals/PERIOD/UNIT.yaml"""
+
+    unit: Optional[Slug] = Field(None, description="When given, equals the file name")
+    period: Optional[PeriodId] = Field(None, description="When given, equals the folder name")
+    visibility: Visibility = "public"
+    objectives: list[Objective] = []
+    retrospective: Optional[Retrospective] = None
+
+
+# --- KPIs -------------------------------------------------------------------------------
+
+
+class KpiMetric(_Model):
+    """A KPI's health threshold: a unit and one keep form."""
+
+    unit: Optional[Text] = None
+    keep_between: Optional[tuple[Number, Number]] = None
+    keep_above: Optional[Number] = None
+    keep_below: Optional[Number] = None
+
+
+class KpiValue(_Model):
+    """One reading of a KPI."""
+
+    date: Day
+    value: Number
+
+
+class Kpi(_Model):
+    """A health metric of the business, leading or lagging."""
+
+    id: Slug
+    name: Text
+    description: Optional[Markdown] = None
+    unit: Optional[Slug] = Field(None, description="Org unit that owns it")
+    owner: Slug
+    collaborators: list[Slug] = []
+    indicator: Optional[Literal["leading", "lagging"]] = None
+    predicts: list[Slug] = Field([], description="For a leading KPI: the KPIs it predicts")
+    calculation: Optional[Text] = None
+    source: Optional[Text] = None
+    informed: list[Slug] = Field([], description="Unit or person ids who follow it")
+    update_every_days: Optional[Whole] = Field(None, ge=1)
+    visibility: Visibility = "public"
+    metric: Optional[KpiMetric] = None
+    values: list[KpiValue] = []
+    data: Optional[Text] = Field(None, description="A CSV file with header date,value, relative to the goals folder")
+
+
+class KpiFile(_Model):
+    """goals/kpis.yaml or goals/kpis/*.yaml"""
+
+    kpis: list[Kpi] = []
+
+
+# --- validation ----------------------------------------------------------------------------
+
+_FILE_MODELS: dict[str, type[_Model]] = {"org": Org, "kpis": KpiFile, "period": PeriodFile}
+
+
+@dataclass
+class Model:
+    """The validated goal files. Sources whose validation failed are left out and listed in `broken`."""
+
+    org: Org | None = None
+    org_source: Source | None = None
+    kpis: list[tuple[Kpi, Source, int]] = field(default_factory=list)
+    kpi_values: dict[str, list[tuple[KpiValue, Location]]] = field(default_factory=dict)
+    periods: dict[str, dict[str, tuple[PeriodFile, Source]]] = field(default_factory=dict)
+    broken: set[tuple[str, str]] = field(default_factory=set)
+    """(kind, name) of sources that did not validate: ("org", ""), ("kpis", path), ("period", "2026-Q4:sales")."""
+
+
+def validate_goals(goals: Goals) -> tuple[Model, list[Problem]]:
+    """Validate every loaded source; problems of all files, none raised."""
+    model = Model()
+    problems: list[Problem] = []
+    for source in goals.sources():
+        if source.data is None:
+            model.broken.add(_broken_key(source))
+            continue
+        parsed, found = validate_source(source)
+        if parsed is not None:
+            found += _check_source(parsed, source)
+        problems += found
+        if parsed is None or any(p.is_error for p in found):
+            model.broken.add(_broken_key(source))
+            if parsed is None:
+                continue
+        if isinstance(parsed, Org):
+            model.org, model.org_source = parsed, source
+        elif isinstance(parsed, KpiFile):
+            for i, kpi in enumerate(parsed.kpis):
+                model.kpis.append((kpi, source, i))
+                values, found = _kpi_values(kpi, source, i, goals.csv)
+                model.kpi_values.setdefault(kpi.id, values)
+                problems += found
+        else:
+            model.periods.setdefault(source.period, {})[source.unit] = (parsed, source)
+    for pid, files in goals.periods.items():
+        model.periods.setdefault(pid, {})
+        for unit, source in files.items():
+            if source.data is None:
+                model.broken.add(("period", f"{pid}:{unit}"))
+    return model, problems
+
+
+def _broken_key(source: Source) -> tuple[str, str]:
+    if source.kind == "period":
+        return ("period", f"{source.period}:{source.unit}")
+    return (source.kind, "" if source.kind == "org" else source.path)
+
+
+def validate_source(source: Source) -> tuple[_Model | None, list[Problem]]:
+    """One source against its pydantic model; every error located."""
+    cls = _FILE_MODELS[source.kind]
+    try:
+        return cls.model_validate(source.data), []
+    except ValidationError as exc:
+        return None, [_problem(source, cls, err) for err in exc.errors(include_url=False)]
+
+
+def _problem(source: Source, cls: type[_Model], err: dict) -> Problem:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    name = str(loc[-1]) if loc else ""
+    value = err.get("input")
+    hint = None
+    if kind == "missing":
+        message = f"Expected the field '{name}', got none"
+        where = source.at(*loc[:-1])
+        hint = f"Add `{name}:` here."
+    elif kind == "extra_forbidden":
+        where = source.at(*loc, key=True)
+        allowed = _allowed_fields(cls, loc[:-1])
+        message = f"Expected one of the fields {', '.join(allowed)}; got the unknown field '{name}'"
+        close = difflib.get_close_matches(name, allowed, n=1)
+        hint = f"Did you mean '{close[0]}'?" if close else "Remove it, or check its indentation."
+        if name == "<<":
+            hint = "YAML merge keys (<<) are not supported: write the fields out."
+    else:
+        where = source.at(*loc)
+        message = _message(kind, err, value)
+        hint = _HINTS.get(kind)
+    field_name = ".".join(str(p) for p in loc if isinstance(p, str)) or "file"
+    return error(where, f"model.{_CODES.get(kind, 'type')}", f"{field_name}: {message}", hint)
+
+
+_CODES = {
+    "missing": "missing-field", "extra_forbidden": "unknown-field", "goalsite_id": "bad-id",
+    "goalsite_finite": "not-finite", "goalsite_date": "bad-date", "goalsite_ref": "bad-reference",
+    "goalsite_period": "bad-period", "literal_error": "bad-choice", "greater_than_equal": "out-of-range",
+    "less_than_equal": "out-of-range", "greater_than": "out-of-range", "less_than": "out-of-range",
+}
+_HINTS = {
+    "goalsite_id": "Ids are lowercase letters, digits and dashes, e.g. sales-emea.",
+    "goalsite_finite": "Write a real number; .inf and .nan are not values a goal can reach.",
+    "goalsite_date": "Write dates as YYYY-MM-DD, e.g. 2026-10-05.",
+    "goalsite_text": "Quote it: title: \"...\"",
+    "goalsite_number": "Write a plain number without quotes or units, e.g. 25 or 2.4.",
+    "goalsite_ref": "For example sales/win-dach, sales/win-dach/new-logos or 2026:acme/grow-revenue.",
+    "dict_type": "Indent the fields under this key.",
+    "model_type": "Indent the fields under this key.",
+    "list_type": "Write a list: one `- item` per line, or [a, b].",
+}
+
+
+def _message(kind: str, err: dict, value: Any) -> str:
+    ctx = err.get("ctx") or {}
+    if kind.startswith("goalsite_"):
+        return err["msg"]
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"Expected a mapping of fields, got {_got(value)}"
+    if kind in ("list_type", "tuple_type"):
+        return f"Expected a list, got {_got(value)}"
+    if kind == "literal_error":
+        return f"Expected one of {ctx.get('expected', '')}, got {_got(value)}"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        bound = {"greater_than_equal": "at least", "less_than_equal": "at most",
+                 "greater_than": "more than", "less_than": "less than"}[kind]
+        limit = next(iter(ctx.values()), "")
+        return f"Expected a value {bound} {limit}, got {_got(value)}"
+    if kind in ("too_short", "too_long"):
+        return f"Expected {ctx.get('min_length', ctx.get('max_length'))} items, got {ctx.get('actual_length')}"
+    return f"Expected a valid value, got {_got(value)} ({err['msg']})"
+
+
+def _allowed_fields(cls: type[_Model], loc: tuple) -> list[str]:
+    """The field names of the model found at `loc` inside `cls`."""
+    model: Any = cls
+    for part in loc:
+        if isinstance(part, int) or model is None:
+            continue
+        info = model.model_fields.get(part) or next(
+            (f for f in model.model_fields.values() if f.alias == part), None)
+        model = _inner_model(info.annotation) if info else None
+    if model is None:
+        return []
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+# --- checks across fields of one file ----------------------------------------------------------
+
+
+def _check_source(parsed: _Model, source: Source) -> list[Problem]:
+    if isinstance(parsed, PeriodFile):
+        return list(_check_period_file(parsed, source))
+    if isinstance(parsed, KpiFile):
+        return [p for i, k in enumerate(parsed.kpis) for p in _check_kpi(k, source, i)]
+    if isinstance(parsed, Org):
+        return [error(source.at("periods", pid, "end"), "model.bad-period-dates",
+                      f"periods.{pid}: Expected the end on or after the start, got {d.start} to {d.end}")
+                for pid, d in parsed.periods.items() if d.end < d.start]
+    return []
+
+
+def _check_period_file(pf: PeriodFile, source: Source):
+    for key, expected in (("unit", source.unit), ("period", source.period)):
+        got = getattr(pf, key)
+        if got is not None and got != expected:
+            where = "file name" if key == "unit" else "folder name"
+            yield error(source.at(key), "model.header-mismatch",
+                        f"{key}: Expected {expected!r} (the {where}), got {got!r}",
+                        f"Remove `{key}:` or make it equal the {where}.")
+    for o, obj in enumerate(pf.objectives):
+        yield from _duplicates([kr.id for kr in obj.key_results], source, ("objectives", o, "key_results"), "key result")
+        for k, kr in enumerate(obj.key_results):
+            yield from _check_key_result(kr, source, ("objectives", o, "key_results", k))
+        known = {kr.id for kr in obj.key_results}
+        for i, ini in enumerate(obj.initiatives):
+            for j, ref in enumerate(ini.key_results):
+                if ref not in known:
+                    yield _unknown(source.at("objectives", o, "initiatives", i, "key_results", j), "key result", ref, known,
+                                   "initiatives name key results of their own objective.")
+    yield from _duplicates([obj.id for obj in pf.objectives], source, ("objectives",), "objective")
+
+
+def _check_key_result(kr: KeyResult, source: Source, path: tuple):
+    if kr.milestone and kr.metric is not None:
+        yield error(source.at(*path, "milestone", key=True), "model.metric-form",
+                    "Expected either `metric` or `milestone: true`, got both",
+                    "A milestone has no metric: its check-ins are the fraction done, 0..1.")
+    elif not kr.milestone and kr.metric is None:
+        yield error(source.at(*path), "model.metric-form",
+                    "Expected `metric: {unit, from, to}` (or a keep form) or `milestone: true`, got neither",
+                    "e.g. metric: {unit: logos, from: 0, to: 25}")
+    if kr.metric is not None:
+        yield from _check_metric(kr.metric, source, (*path, "metric"), allow_range=True)
+    if kr.milestone:
+        for c, checkin in enumerate(kr.checkins):
+            if not 0 <= checkin.value <= 1:
+                yield error(source.at(*path, "checkins", c, "value"), "model.out-of-range",
+                            f"value: Expected the fraction done of a milestone, 0..1, got {checkin.value:g}",
+                            "Write 0.5 for half done.")
+
+
+def _check_metric(metric: Any, source: Source, path: tuple, *, allow_range: bool):
+    forms = [name for name in ("keep_between", "keep_above", "keep_below") if getattr(metric, name) is not None]
+    has_range = allow_range and (metric.from_ is not None or metric.to is not None)
+    if has_range:
+        forms.append("from/to")
+    if len(forms) != 1:
+        choices = "from/to, keep_between, keep_above or keep_below" if allow_range else "keep_between, keep_above or keep_below"
+        got = "none" if not forms else " and ".join(forms)
+        yield error(source.at(*path), "model.metric-form", f"Expected exactly one form ({choices}), got {got}",
+                    None if allow_range else "A KPI's metric is its health threshold: keep_above: 85, say.")
+        return
+    if has_range:
+        if metric.from_ is None or metric.to is None:
+            missing = "from" if metric.from_ is None else "to"
+            yield error(source.at(*path), "model.metric-form", f"Expected both `from` and `to`, got no `{missing}`")
+        elif metric.from_ == metric.to:
+            yield error(source.at(*path, "to"), "model.metric-form",
+                        f"to: Expected a target different from the baseline, got from = to = {metric.to:g}",
+                        "To hold a value steady, use keep_above, keep_below or keep_between.")
+    if metric.keep_between is not None and metric.keep_between[0] >= metric.keep_between[1]:
+        lo, hi = metric.keep_between
+        yield error(source.at(*path, "keep_between"), "model.metric-form",
+                    f"keep_between: Expected [low, high] with low < high, got [{lo:g}, {hi:g}]")
+
+
+def _check_kpi(kpi: Kpi, source: Source, i: int):
+    if kpi.metric is not None:
+        yield from _check_metric(kpi.metric, source, ("kpis", i, "metric"), allow_range=False)
+    if kpi.values and kpi.data:
+        yield error(source.at("kpis", i, "data", key=True), "model.kpi-values",
+                    "Expected `values` or `data`, got both", "Keep the series in one place.")
+
+
+def _kpi_values(kpi: Kpi, source: Source, i: int, csv: dict[str, CsvSeries]):
+    """A KPI's readings with their locations: from `values:` or from its CSV file."""
+    if kpi.data is None:
+        return [(v, source.at("kpis", i, "values", j)) for j, v in enumerate(kpi.values)], []
+    series = csv.get(kpi.data)
+    if series is None:
+        return [], []  # load.py reported why
+    values, problems = [], []
+    for line, date_text, value_text in series.rows:
+        where = Location(series.path, line, 1)
+        date = resolve_plain(date_text)
+        number = resolve_plain(value_text)
+        try:
+            values.append((KpiValue(date=date, value=number), where))
+        except ValidationError as exc:
+            err = exc.errors(include_url=False)[0]
+            column = 1 if err["loc"][0] == "date" else len(date_text) + 2
+            problems.append(error(Location(series.path, line, column), "model.csv-value",
+                                  f"{err['loc'][0]}: {_message(err['type'], err, err.get('input'))}",
+                                  "Each row is a date and a number: 2026-09-30,86.1"))
+    return values, problems
+
+
+def _duplicates(ids: list[str], source: Source, path: tuple, what: str):
+    seen: dict[str, int] = {}
+    for i, item in enumerate(ids):
+        if item in seen:
+            yield error(source.at(*path, i, "id"), "model.duplicate-id",
+                        f"id: Expected each {what} id once, got {item!r} again (first on line {source.at(*path, seen[item], 'id').line})",
+                        f"Give this {what} an id of its own.")
+        else:
+            seen[item] = i
+
+
+def _unknown(where: Location, what: str, name: str, known: Any, hint: str | None = None) -> Problem:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    if close:
+        hint = f"Did you mean {close[0]!r}?"
+    return error(where, f"resolve.unknown-{what.replace(' ', '-')}", f"Expected a known {what}, got {name!r}", hint)

@@ -1,0 +1,55 @@
+"""build_portal(): load -> validate -> resolve -> score -> lint, top to bottom.
+
+Both shells (the CLI and the MkDocs plugin) call this and nothing else of the
+core. It raises nothing for bad input: problems come back as data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .lint import lint_portal
+from .load import Goals, load_goals
+from .model import Model, validate_goals
+from .problems import Problem, sort_problems
+from .resolve import Portal, resolve_portal
+from .score import Scores, score_portal
+
+
+@dataclass
+class Build:
+    """What a run of the pipeline found: the linked portal, its scores and every problem."""
+
+    goals: Goals
+    model: Model
+    portal: Portal | None
+    scores: Scores | None
+    today: dt.date
+    include_private: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is a portal and no error: the site may be published."""
+        return self.portal is not None and not self.errors
+
+
+def build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool = False, lint: bool = True) -> Build:
+    """Read, validate, link, score and lint the goals in `goals_dir` as of `today`."""
+    goals = load_goals(goals_dir)
+    model, problems = validate_goals(goals)
+    problems = goals.problems + problems
+    portal, found = resolve_portal(model, today)
+    problems += found
+    scores = None
+    if portal is not None:
+        scores = score_portal(portal, today, include_private)
+        if lint:
+            problems += lint_portal(portal, scores)
+    return Build(goals, model, portal, scores, today, include_private, sort_problems(problems))

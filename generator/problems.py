@@ -1,0 +1,147 @@
+"""Problems found in goal files, and the three ways they are printed.
+
+Every stage reports bad input as `Problem` values, never as exceptions, so that
+all problems of all files can be collected and shown at once.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a problem is: a path relative to the goals folder's parent, 1-based line and column."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+class Severity(str, enum.Enum):
+    """ERROR stops the build; WARNING is advice that fails only with `--strict`."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the goal files."""
+
+    location: Location
+    severity: Severity
+    code: str
+    message: str
+    hint: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def sort_key(self) -> tuple:
+        return (self.location, self.severity is not Severity.ERROR, self.code, self.message)
+
+    def as_dict(self) -> dict:
+        """The problem as plain JSON-ready data (the `--format json` item)."""
+        return {
+            "path": self.location.path,
+            "line": self.location.line,
+            "column": self.location.column,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+def error(location: Location, code: str, message: str, hint: str | None = None) -> Problem:
+    """Shorthand for an ERROR problem."""
+    return Problem(location, Severity.ERROR, code, message, hint)
+
+
+def warning(location: Location, code: str, message: str, hint: str | None = None) -> Problem:
+    """Shorthand for a WARNING problem."""
+    return Problem(location, Severity.WARNING, code, message, hint)
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems in file, line, column order, each reported once."""
+    unique = {(p.location, p.severity, p.code, p.message): p for p in problems}
+    return sorted(unique.values(), key=Problem.sort_key)
+
+
+def escalate(problems: Iterable[Problem]) -> list[Problem]:
+    """`--strict`: every warning becomes an error."""
+    return [
+        Problem(p.location, Severity.ERROR, p.code, p.message, p.hint) if not p.is_error else p
+        for p in problems
+    ]
+
+
+def format_text(problems: list[Problem]) -> str:
+    """`path:line:col: severity: message [code]`, a hint indented under it, then a count."""
+    lines = []
+    for p in problems:
+        lines.append(f"{p.location}: {p.severity.value}: {p.message} [{p.code}]")
+        if p.hint:
+            lines.append(f"    hint: {p.hint}")
+    lines.append(summarize(problems))
+    return "\n".join(lines)
+
+
+def summarize(problems: list[Problem]) -> str:
+    """`2 errors, 1 warning in 3 files` or `no problems`."""
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if not problems:
+        return "no problems"
+    files = len({p.location.path for p in problems})
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return f"{', '.join(parts)} in {files} file{'s' if files != 1 else ''}"
+
+
+def _escape_github(value: str, *, property_value: bool = False) -> str:
+    # The workflow-command escaping rules of GitHub Actions' toolkit (core/command.ts).
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def format_github(problems: list[Problem]) -> str:
+    """GitHub Actions workflow commands: one `::error file=…,line=…,col=…::` annotation a problem."""
+    lines = []
+    for p in problems:
+        props = ",".join(
+            [
+                f"file={_escape_github(p.location.path, property_value=True)}",
+                f"line={p.location.line}",
+                f"col={p.location.column}",
+                f"title={_escape_github(p.code, property_value=True)}",
+            ]
+        )
+        message = p.message + (f"\nhint: {p.hint}" if p.hint else "")
+        lines.append(f"::{p.severity.value} {props}::{_escape_github(message)}")
+    return "\n".join(lines)
+
+
+def format_json(problems: list[Problem]) -> str:
+    """A JSON document: `{"problems": [...], "errors": N, "warnings": N}`."""
+    errors = sum(p.is_error for p in problems)
+    doc = {
+        "problems": [p.as_dict() for p in problems],
+        "errors": errors,
+        "warnings": len(problems) - errors,
+    }
+    return json.dumps(doc, indent=2, sort_keys=True)

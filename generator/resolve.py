@@ -1,0 +1,547 @@
+"""Ids become objects: the org tree, people, KPIs, periods and the alignment graph.
+
+`resolve_portal(model, today)` links the validated files into a `Portal` and
+reports every reference that leads nowhere, every loop (naming all of its
+members) and every date outside its period, as Problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from .load import Source
+from .model import REF_RE, CheckIn, Kpi, KpiValue, KeyResult, Model, Objective, Org, PeriodFile, Settings, _unknown
+from .problems import Location, Problem, error
+
+PERIOD_KINDS = {"Q": "quarter", "H": "half"}
+
+
+# --- the linked graph ------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Person:
+    id: str
+    name: str
+    title: str | None = None
+    unit: "OrgUnit | None" = None
+
+
+@dataclass(eq=False)
+class OrgUnit:
+    id: str
+    name: str
+    kind: str
+    description: str | None = None
+    parent: "OrgUnit | None" = None
+    lead: Person | None = None
+    children: list["OrgUnit"] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    is_company: bool = False
+
+    def ancestors(self) -> list["OrgUnit"]:
+        """Parent first, the company last."""
+        out, unit = [], self.parent
+        while unit is not None and unit not in out:
+            out.append(unit)
+            unit = unit.parent
+        return out
+
+    @property
+    def depth(self) -> int:
+        return len(self.ancestors())
+
+
+@dataclass(eq=False)
+class Period:
+    id: str
+    kind: str  # "year", "half", "quarter"
+    start: dt.date
+    end: dt.date
+    files: dict[str, "UnitPeriod"] = field(default_factory=dict)
+
+    def state(self, today: dt.date) -> str:
+        """"upcoming", "running" or "closed" on `today`."""
+        if today < self.start:
+            return "upcoming"
+        return "running" if today <= self.end else "closed"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass(eq=False)
+class UnitPeriod:
+    """One period file: a unit's objectives for a period."""
+
+    period: Period
+    unit: OrgUnit
+    path: str
+    objectives: list["ObjectiveNode"] = field(default_factory=list)
+    retrospective: object | None = None
+
+
+@dataclass(eq=False)
+class KpiNode:
+    kpi: Kpi
+    location: Location
+    owner: Person | None = None
+    unit: OrgUnit | None = None
+    collaborators: list[Person] = field(default_factory=list)
+    informed: list[OrgUnit | Person] = field(default_factory=list)
+    values: list[KpiValue] = field(default_factory=list)
+    predicts: list["KpiNode"] = field(default_factory=list)
+    predicted_by: list["KpiNode"] = field(default_factory=list)
+    moved_by: list["KeyResultNode"] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.kpi.id
+
+    @property
+    def private(self) -> bool:
+        return self.kpi.visibility == "private"
+
+
+@dataclass(eq=False)
+class KeyResultNode:
+    kr: KeyResult
+    objective: "ObjectiveNode"
+    location: Location
+    owner: Person | None = None
+    kpi: KpiNode | None = None
+    checkins: list[CheckIn] = field(default_factory=list)
+    """Effective check-ins by date, one a day (the last written wins); from the KPI when the KR has none."""
+    from_kpi: bool = False
+    children: list["ObjectiveNode"] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.kr.id
+
+    @property
+    def ref(self) -> str:
+        return f"{self.objective.ref}/{self.kr.id}"
+
+    @property
+    def private(self) -> bool:
+        return self.objective.private
+
+
+@dataclass(eq=False)
+class ObjectiveNode:
+    obj: Objective
+    file: UnitPeriod
+    location: Location
+    private: bool
+    owner: Person | None = None
+    collaborators: list[Person] = field(default_factory=list)
+    key_results: list[KeyResultNode] = field(default_factory=list)
+    parents: list["ObjectiveNode | KeyResultNode"] = field(default_factory=list)
+    children: list["ObjectiveNode"] = field(default_factory=list)
+    rolled_over_from: "ObjectiveNode | None" = None
+    rolled_over_to: list["ObjectiveNode"] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.obj.id
+
+    @property
+    def period(self) -> Period:
+        return self.file.period
+
+    @property
+    def unit(self) -> OrgUnit:
+        return self.file.unit
+
+    @property
+    def ref(self) -> str:
+        return f"{self.file.period.id}:{self.file.unit.id}/{self.obj.id}"
+
+
+@dataclass(eq=False)
+class Portal:
+    """The whole company's goals, linked."""
+
+    company: OrgUnit
+    org: Org
+    settings: Settings
+    units: dict[str, OrgUnit]
+    people: dict[str, Person]
+    kpis: dict[str, KpiNode]
+    periods: dict[str, Period]
+    objectives: dict[str, ObjectiveNode]
+    key_results: dict[str, KeyResultNode]
+
+    def periods_in_order(self) -> list[Period]:
+        """Oldest first; a year before its halves and quarters."""
+        return sorted(self.periods.values(), key=lambda p: (p.start, -(p.end - p.start).days, p.id))
+
+
+# --- periods -------------------------------------------------------------------------------------
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def period_dates(pid: str, fiscal_start_month: int = 1) -> tuple[str, dt.date, dt.date]:
+    """(kind, start, end) of a period id; a fiscal year is named by the calendar year it ends in."""
+    year = int(pid[:4])
+    fy_start = dt.date(year - 1 if fiscal_start_month > 1 else year, fiscal_start_month, 1)
+    if len(pid) == 4:
+        kind, offset, months = "year", 0, 12
+    else:
+        kind, n = PERIOD_KINDS[pid[5]], int(pid[6])
+        months = 3 if kind == "quarter" else 6
+        offset = months * (n - 1)
+    start = _add_months(fy_start, offset)
+    return kind, start, _add_months(start, months) - dt.timedelta(days=1)
+
+
+# --- resolution ------------------------------------------------------------------------------------
+
+
+class _Resolver:
+    def __init__(self, model: Model, today: dt.date):
+        self.model = model
+        self.today = today
+        self.problems: list[Problem] = []
+        self.org_ok = model.org is not None and ("org", "") not in model.broken
+        self.kpis_ok = not any(kind == "kpis" for kind, _ in model.broken)
+
+    # Names that were not found are reported only when the files that would define
+    # them are sound; otherwise one broken file would cascade into dozens of errors.
+    def unknown(self, where: Location, what: str, name: str, known: Iterable[str], trusted: bool, hint: str | None = None) -> None:
+        if trusted:
+            self.problems.append(_unknown(where, what, name, known, hint))
+
+
+def resolve_portal(model: Model, today: dt.date) -> tuple[Portal | None, list[Problem]]:
+    """Link the validated model; None when org.yaml itself is unusable."""
+    if model.org is None:
+        return None, []
+    r = _Resolver(model, today)
+    org, src = model.org, model.org_source
+    units, people = _resolve_org(r, org, src)
+    kpis = _resolve_kpis(r, units, people)
+    periods = _resolve_periods(r, org, units)
+    portal = Portal(units[org.company.id], org, org.settings, units, people, kpis, periods, {}, {})
+    _resolve_objectives(r, portal)
+    _resolve_alignment(r, portal)
+    return portal, r.problems
+
+
+def _resolve_org(r: _Resolver, org: Org, src: Source) -> tuple[dict[str, OrgUnit], dict[str, Person]]:
+    company = OrgUnit(org.company.id, org.company.name, "company", org.company.mission, is_company=True)
+    units: dict[str, OrgUnit] = {company.id: company}
+    for i, u in enumerate(org.units):
+        if u.id in units:
+            first = "the company id" if u.id == company.id else f"line {src.at('units', _index(org.units, u.id), 'id').line}"
+            r.problems.append(error(src.at("units", i, "id"), "resolve.duplicate-id",
+                                    f"units.id: Expected each unit id once, got {u.id!r} again ({first})"))
+            continue
+        units[u.id] = OrgUnit(u.id, u.name, u.kind, u.description)
+    people: dict[str, Person] = {}
+    for i, p in enumerate(org.people):
+        if p.id in people or p.id in units:
+            clash = "a unit's id" if p.id in units else "another person's id"
+            r.problems.append(error(src.at("people", i, "id"), "resolve.duplicate-id",
+                                    f"people.id: Expected an id of its own, got {p.id!r}, which is {clash}",
+                                    "Units and people share one namespace, because `informed:` can name either."))
+            continue
+        people[p.id] = Person(p.id, p.name, p.title)
+    for i, u in enumerate(org.units):
+        unit = units.get(u.id)
+        if unit is None or unit.is_company:
+            continue
+        parent_id = u.parent or company.id
+        if parent_id in units:
+            unit.parent = units[parent_id]
+        else:
+            r.unknown(src.at("units", i, "parent"), "unit", parent_id, units, True)
+            unit.parent = company
+        if u.lead:
+            unit.lead = people.get(u.lead)
+            if unit.lead is None:
+                r.unknown(src.at("units", i, "lead"), "person", u.lead, people, True)
+    _unit_loops(r, org, src, units)
+    for unit in units.values():
+        if unit.parent is not None:
+            unit.parent.children.append(unit)
+    for i, p in enumerate(org.people):
+        person = people.get(p.id)
+        if person is None:
+            continue
+        person.unit = units.get(p.unit)
+        if person.unit is None:
+            r.unknown(src.at("people", i, "unit"), "unit", p.unit, units, True)
+        else:
+            person.unit.people.append(person)
+    return units, people
+
+
+def _unit_loops(r: _Resolver, org: Org, src: Source, units: dict[str, OrgUnit]) -> None:
+    reported: set[str] = set()
+    for start in units.values():
+        chain, unit = [], start
+        while unit is not None and unit not in chain and unit.id not in reported:
+            chain.append(unit)
+            unit = unit.parent
+        if unit is None or unit.id in reported:
+            continue
+        loop = chain[chain.index(unit):]
+        reported.update(u.id for u in loop)
+        first = min(loop, key=lambda u: _index(org.units, u.id))
+        names = " → ".join(u.id for u in loop[loop.index(first):] + loop[:loop.index(first)] + [first])
+        r.problems.append(error(src.at("units", _index(org.units, first.id), "parent"), "resolve.unit-loop",
+                                f"parent: Expected the unit tree to lead up to the company, got a loop: {names}",
+                                "Point one of these units' `parent:` at a unit outside the loop."))
+        for u in loop:  # break the loop so later walks up the tree end
+            u.parent = units[org.company.id] if u is first else u.parent
+    return None
+
+
+def _index(items: list, item_id: str) -> int:
+    return next(i for i, item in enumerate(items) if item.id == item_id)
+
+
+def _resolve_kpis(r: _Resolver, units: dict[str, OrgUnit], people: dict[str, Person]) -> dict[str, KpiNode]:
+    kpis: dict[str, KpiNode] = {}
+    for kpi, src, i in r.model.kpis:
+        where = src.at("kpis", i)
+        if kpi.id in kpis:
+            r.problems.append(error(src.at("kpis", i, "id"), "resolve.duplicate-id",
+                                    f"kpis.id: Expected each KPI id once, got {kpi.id!r} again (first at {kpis[kpi.id].location})"))
+            continue
+        node = KpiNode(kpi, where)
+        node.values = _by_date(r.model.kpi_values.get(kpi.id, []))
+        node.owner = people.get(kpi.owner)
+        if node.owner is None:
+            r.unknown(src.at("kpis", i, "owner"), "person", kpi.owner, people, r.org_ok)
+        if kpi.unit:
+            node.unit = units.get(kpi.unit)
+            if node.unit is None:
+                r.unknown(src.at("kpis", i, "unit"), "unit", kpi.unit, units, r.org_ok)
+        node.collaborators = _people(r, kpi.collaborators, people, src, ("kpis", i, "collaborators"))
+        for j, name in enumerate(kpi.informed):
+            found = units.get(name) or people.get(name)
+            if found is None:
+                r.unknown(src.at("kpis", i, "informed", j), "unit or person", name, [*units, *people], r.org_ok)
+            else:
+                node.informed.append(found)
+        kpis[kpi.id] = node
+    for kpi, src, i in r.model.kpis:
+        node = kpis.get(kpi.id)
+        if node is None or node.kpi is not kpi:
+            continue
+        for j, name in enumerate(kpi.predicts):
+            target = kpis.get(name)
+            if target is None:
+                r.unknown(src.at("kpis", i, "predicts", j), "KPI", name, kpis, r.kpis_ok)
+            elif target is node:
+                r.problems.append(error(src.at("kpis", i, "predicts", j), "resolve.self-reference",
+                                        f"predicts: Expected another KPI, got {name!r}, which is this KPI itself"))
+            else:
+                node.predicts.append(target)
+                target.predicted_by.append(node)
+    return kpis
+
+
+def _by_date(items: list[tuple[KpiValue, Location]]) -> list[KpiValue]:
+    latest: dict[dt.date, KpiValue] = {}
+    for value, _ in items:
+        latest[value.date] = value
+    return [latest[d] for d in sorted(latest)]
+
+
+def _people(r: _Resolver, ids: list[str], people: dict[str, Person], src: Source, path: tuple) -> list[Person]:
+    out = []
+    for j, name in enumerate(ids):
+        person = people.get(name)
+        if person is None:
+            r.unknown(src.at(*path, j), "person", name, people, r.org_ok)
+        else:
+            out.append(person)
+    return out
+
+
+def _resolve_periods(r: _Resolver, org: Org, units: dict[str, OrgUnit]) -> dict[str, Period]:
+    periods = {}
+    for pid in sorted(r.model.periods):
+        kind, start, end = period_dates(pid, org.settings.fiscal_year_start_month)
+        override = org.periods.get(pid)
+        if override is not None and override.start <= override.end:
+            start, end = override.start, override.end
+        periods[pid] = Period(pid, kind, start, end)
+    for pid, files in sorted(r.model.periods.items()):
+        for unit_id, (pf, src) in sorted(files.items()):
+            unit = units.get(unit_id)
+            if unit is None:
+                r.unknown(Location(src.path), "unit", unit_id, units, r.org_ok,
+                          "Name the file after a unit in org.yaml (or the company id).")
+                continue
+            periods[pid].files[unit_id] = UnitPeriod(periods[pid], unit, src.path, retrospective=pf.retrospective)
+    return periods
+
+
+def _resolve_objectives(r: _Resolver, portal: Portal) -> None:
+    for pid, files in sorted(r.model.periods.items()):
+        period = portal.periods[pid]
+        for unit_id, (pf, src) in sorted(files.items()):
+            up = period.files.get(unit_id)
+            if up is None:
+                continue
+            for o, obj in enumerate(pf.objectives):
+                node = _objective(r, portal, up, pf, obj, src, o)
+                up.objectives.append(node)
+                portal.objectives[node.ref] = node
+                for kr in node.key_results:
+                    portal.key_results[kr.ref] = kr
+
+
+def _objective(r: _Resolver, portal: Portal, up: UnitPeriod, pf: PeriodFile, obj: Objective, src: Source, o: int) -> ObjectiveNode:
+    path = ("objectives", o)
+    node = ObjectiveNode(obj, up, src.at(*path), (obj.visibility or pf.visibility) == "private")
+    node.owner = portal.people.get(obj.owner)
+    if node.owner is None:
+        r.unknown(src.at(*path, "owner"), "person", obj.owner, portal.people, r.org_ok)
+    node.collaborators = _people(r, obj.collaborators, portal.people, src, (*path, "collaborators"))
+    for i, ini in enumerate(obj.initiatives):
+        if ini.owner and ini.owner not in portal.people:
+            r.unknown(src.at(*path, "initiatives", i, "owner"), "person", ini.owner, portal.people, r.org_ok)
+    for k, kr in enumerate(obj.key_results):
+        node.key_results.append(_key_result(r, portal, node, kr, src, (*path, "key_results", k)))
+    return node
+
+
+def _key_result(r: _Resolver, portal: Portal, obj: ObjectiveNode, kr: KeyResult, src: Source, path: tuple) -> KeyResultNode:
+    node = KeyResultNode(kr, obj, src.at(*path))
+    owner_id = kr.owner or obj.obj.owner
+    node.owner = portal.people.get(owner_id)
+    if kr.owner and node.owner is None:
+        r.unknown(src.at(*path, "owner"), "person", kr.owner, portal.people, r.org_ok)
+    if kr.kpi:
+        node.kpi = portal.kpis.get(kr.kpi)
+        if node.kpi is None:
+            r.unknown(src.at(*path, "kpi"), "KPI", kr.kpi, portal.kpis, r.kpis_ok)
+        else:
+            node.kpi.moved_by.append(node)
+    period = obj.period
+    if kr.due is not None and not period.start <= kr.due <= period.end:
+        r.problems.append(error(src.at(*path, "due"), "resolve.date-outside-period",
+                                f"due: Expected a date inside {period.id} ({period.start} to {period.end}), got {kr.due}"))
+    for c, checkin in enumerate(kr.checkins):
+        _check_date(r, src.at(*path, "checkins", c, "date"), checkin.date, period, "checkins.date")
+    latest: dict[dt.date, CheckIn] = {}
+    for checkin in kr.checkins:
+        latest[checkin.date] = checkin
+    node.checkins = [latest[d] for d in sorted(latest)]
+    if not node.checkins and node.kpi is not None:
+        node.from_kpi = True
+        node.checkins = [CheckIn(date=v.date, value=v.value) for v in node.kpi.values
+                         if period.start <= v.date <= min(period.end, r.today)]
+    return node
+
+
+def _check_date(r: _Resolver, where: Location, day: dt.date, period: Period, name: str) -> None:
+    if not period.start <= day <= period.end:
+        r.problems.append(error(where, "resolve.date-outside-period",
+                                f"{name}: Expected a date inside {period.id} ({period.start} to {period.end}), got {day}",
+                                "Check-ins belong to the period of their file; record this one in the right period."))
+    elif day > r.today:
+        r.problems.append(error(where, "resolve.future-date",
+                                f"{name}: Expected a date on or before today ({r.today}), got {day}",
+                                "Check-ins record what happened; date them when they are made (or pass --today)."))
+
+
+# --- alignment --------------------------------------------------------------------------------------
+
+
+def _find(portal: Portal, ref: str, here: ObjectiveNode) -> tuple[ObjectiveNode | KeyResultNode | None, str, str]:
+    """(target, the reference in full, its period) for an aligns_to or rolled_over_from string."""
+    m = REF_RE.match(ref)
+    period = m.group(1) or here.period.id
+    full = f"{period}:{m.group(2)}/{m.group(3)}" + (f"/{m.group(4)}" if m.group(4) else "")
+    target = portal.key_results.get(full) if m.group(4) else portal.objectives.get(full)
+    return target, full, period
+
+
+def _resolve_alignment(r: _Resolver, portal: Portal) -> None:
+    by_source = {(pid, unit): src for pid, files in r.model.periods.items() for unit, (_, src) in files.items()}
+    for node in portal.objectives.values():
+        src = by_source[(node.period.id, node.unit.id)]
+        o = node.file.objectives.index(node)
+        for j, ref in enumerate(node.obj.aligns_to):
+            # `aligns_to: x` or a list of them: point at the item either way.
+            listed = isinstance(src.data["objectives"][o].get("aligns_to"), list)
+            where = src.at("objectives", o, "aligns_to", *([j] if listed else []))
+            target, full, period = _find(portal, ref, node)
+            target_obj = target.objective if isinstance(target, KeyResultNode) else target
+            if target is None:
+                unit = REF_RE.match(ref).group(2)
+                trusted = ("period", f"{period}:{unit}") not in r.model.broken
+                r.unknown(where, "objective or key result", full, _refs_in(portal, period), trusted,
+                          "Write UNIT/OBJECTIVE or UNIT/OBJECTIVE/KR; prefix PERIOD: for another period.")
+            elif target_obj is node:
+                r.problems.append(error(where, "resolve.self-alignment",
+                                        f"aligns_to: Expected a parent goal, got {full}, which is this objective itself"))
+            else:
+                node.parents.append(target)
+                target.children.append(node)
+        if node.obj.rolled_over_from:
+            where = src.at("objectives", o, "rolled_over_from")
+            target, full, period = _find(portal, node.obj.rolled_over_from, node)
+            if isinstance(target, ObjectiveNode) and target.period is not node.period:
+                node.rolled_over_from = target
+                target.rolled_over_to.append(node)
+            elif target is None:
+                unit = REF_RE.match(node.obj.rolled_over_from).group(2)
+                r.unknown(where, "objective", full, _refs_in(portal, period),
+                          ("period", f"{period}:{unit}") not in r.model.broken)
+            else:
+                r.problems.append(error(where, "resolve.bad-rollover",
+                                        f"rolled_over_from: Expected an objective of an earlier period, got {full}",
+                                        "Write PERIOD:UNIT/OBJECTIVE, e.g. 2026-Q3:sales/win-dach."))
+    _alignment_loops(r, portal, by_source)
+
+
+def _refs_in(portal: Portal, period: str) -> list[str]:
+    return [ref for ref in portal.objectives if ref.startswith(period + ":")]
+
+
+def _alignment_loops(r: _Resolver, portal: Portal, by_source: dict) -> None:
+    """Report each loop of alignments once, naming every member, and cut it."""
+    state: dict[ObjectiveNode, int] = {}  # 1 on the path, 2 done
+    for start in sorted(portal.objectives.values(), key=lambda n: n.ref):
+        if start in state:
+            continue
+        path: list[ObjectiveNode] = []
+        stack: list[tuple[ObjectiveNode, Iterator]] = [(start, iter(list(start.parents)))]
+        state[start] = 1
+        path.append(start)
+        while stack:
+            node, parents = stack[-1]
+            parent = next(parents, None)
+            if parent is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+                continue
+            target = parent.objective if isinstance(parent, KeyResultNode) else parent
+            if state.get(target) == 1:
+                loop = path[path.index(target):]
+                names = " → ".join(n.ref for n in loop + [target])
+                r.problems.append(error(node.location, "resolve.alignment-loop",
+                                        f"aligns_to: Expected alignments to lead up to a top goal, got a loop: {names}",
+                                        "Remove the `aligns_to` of one of these objectives, or point it outside the loop."))
+                node.parents.remove(parent)
+                parent.children.remove(node)
+            elif target not in state:
+                state[target] = 1
+                path.append(target)
+                stack.append((target, iter(list(target.parents))))
