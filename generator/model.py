@@ -351,7 +351,8 @@ class Model:
     org_source: Source | None = None
     kpis: list[tuple[Kpi, Source, int]] = field(default_factory=list)
     kpi_values: dict[str, list[tuple[KpiValue, Location]]] = field(default_factory=dict)
-    periods: dict[str, dict[str, tuple[PeriodFile, Source]]] = field(default_factory=dict)
+    periods: dict[str, dict[str, tuple[PeriodFile, Source, list[int]]]] = field(default_factory=dict)
+    """period -> unit -> (file, its source, the index in the source of each objective kept)."""
     broken: set[tuple[str, str]] = field(default_factory=set)
     """(kind, name) of sources that did not validate: ("org", ""), ("kpis", path), ("period", "2026-Q4:sales")."""
 
@@ -365,8 +366,11 @@ def validate_goals(goals: Goals) -> tuple[Model, list[Problem]]:
             model.broken.add(_broken_key(source))
             continue
         parsed, found = validate_source(source)
+        index = None
+        if parsed is None and source.kind == "period":
+            parsed, index = _validate_objectives_apart(source)
         if parsed is not None:
-            found += _check_source(parsed, source)
+            found += _check_source(parsed, source, index)
         problems += found
         if parsed is None or any(p.is_error for p in found):
             model.broken.add(_broken_key(source))
@@ -381,13 +385,37 @@ def validate_goals(goals: Goals) -> tuple[Model, list[Problem]]:
                 model.kpi_values.setdefault(kpi.id, values)
                 problems += found
         else:
-            model.periods.setdefault(source.period, {})[source.unit] = (parsed, source)
+            index = index if index is not None else list(range(len(parsed.objectives)))
+            model.periods.setdefault(source.period, {})[source.unit] = (parsed, source, index)
     for pid, files in goals.periods.items():
         model.periods.setdefault(pid, {})
         for unit, source in files.items():
             if source.data is None:
                 model.broken.add(("period", f"{pid}:{unit}"))
     return model, problems
+
+
+def _validate_objectives_apart(source: Source) -> tuple[PeriodFile | None, list[int] | None]:
+    """A period file that failed validation, kept with its sound objectives only.
+
+    The file is broken either way (its errors were reported), but resolving the
+    objectives that did validate reports their problems in the same run.
+    """
+    data = source.data
+    objectives = data.get("objectives")
+    header = {k: v for k, v in data.items() if k != "objectives"}
+    try:
+        pf = PeriodFile.model_validate(header)
+    except ValidationError:
+        return None, None
+    kept, index = [], []
+    for i, item in enumerate(objectives if isinstance(objectives, list) else []):
+        try:
+            kept.append(Objective.model_validate(item))
+            index.append(i)
+        except ValidationError:
+            continue
+    return pf.model_copy(update={"objectives": kept}), index
 
 
 def _broken_key(source: Source) -> tuple[str, str]:
@@ -497,9 +525,9 @@ def _inner_model(annotation: Any) -> Any:
 # --- checks across fields of one file ----------------------------------------------------------
 
 
-def _check_source(parsed: _Model, source: Source) -> list[Problem]:
+def _check_source(parsed: _Model, source: Source, index: list[int] | None = None) -> list[Problem]:
     if isinstance(parsed, PeriodFile):
-        return list(_check_period_file(parsed, source))
+        return list(_check_period_file(parsed, source, index or list(range(len(parsed.objectives)))))
     if isinstance(parsed, KpiFile):
         return [p for i, k in enumerate(parsed.kpis) for p in _check_kpi(k, source, i)]
     if isinstance(parsed, Org):
@@ -509,7 +537,7 @@ def _check_source(parsed: _Model, source: Source) -> list[Problem]:
     return []
 
 
-def _check_period_file(pf: PeriodFile, source: Source):
+def _check_period_file(pf: PeriodFile, source: Source, index: list[int]):
     for key, expected in (("unit", source.unit), ("period", source.period)):
         got = getattr(pf, key)
         if got is not None and got != expected:
@@ -517,7 +545,7 @@ def _check_period_file(pf: PeriodFile, source: Source):
             yield error(source.at(key), "model.header-mismatch",
                         f"{key}: Expected {expected!r} (the {where}), got {got!r}",
                         f"Remove `{key}:` or make it equal the {where}.")
-    for o, obj in enumerate(pf.objectives):
+    for o, obj in zip(index, pf.objectives):
         yield from _duplicates([kr.id for kr in obj.key_results], source, ("objectives", o, "key_results"), "key result")
         for k, kr in enumerate(obj.key_results):
             yield from _check_key_result(kr, source, ("objectives", o, "key_results", k))
@@ -527,7 +555,7 @@ def _check_period_file(pf: PeriodFile, source: Source):
                 if ref not in known:
                     yield _unknown(source.at("objectives", o, "initiatives", i, "key_results", j), "key result", ref, known,
                                    "initiatives name key results of their own objective.")
-    yield from _duplicates([obj.id for obj in pf.objectives], source, ("objectives",), "objective")
+    yield from _duplicates([obj.id for obj in pf.objectives], source, ("objectives",), "objective", index)
 
 
 def _check_key_result(kr: KeyResult, source: Source, path: tuple):
@@ -605,9 +633,9 @@ def _kpi_values(kpi: Kpi, source: Source, i: int, csv: dict[str, CsvSeries]):
     return values, problems
 
 
-def _duplicates(ids: list[str], source: Source, path: tuple, what: str):
+def _duplicates(ids: list[str], source: Source, path: tuple, what: str, index: list[int] | None = None):
     seen: dict[str, int] = {}
-    for i, item in enumerate(ids):
+    for i, item in zip(index or range(len(ids)), ids):
         if item in seen:
             yield error(source.at(*path, i, "id"), "model.duplicate-id",
                         f"id: Expected each {what} id once, got {item!r} again (first on line {source.at(*path, seen[item], 'id').line})",

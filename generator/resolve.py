@@ -319,7 +319,13 @@ def _resolve_kpis(r: _Resolver, units: dict[str, OrgUnit], people: dict[str, Per
                                     f"kpis.id: Expected each KPI id once, got {kpi.id!r} again (first at {kpis[kpi.id].location})"))
             continue
         node = KpiNode(kpi, where)
-        node.values = _by_date(r.model.kpi_values.get(kpi.id, []))
+        readings = r.model.kpi_values.get(kpi.id, [])
+        for value, at in readings:
+            if value.date > r.today:
+                r.problems.append(error(at, "resolve.future-date",
+                                        f"date: Expected a reading dated on or before today ({r.today}), got {value.date}",
+                                        "KPI values record what was measured; date them when they are measured (or pass --today)."))
+        node.values = _by_date([(v, at) for v, at in readings if v.date <= r.today])
         node.owner = people.get(kpi.owner)
         if node.owner is None:
             r.unknown(src.at("kpis", i, "owner"), "person", kpi.owner, people, r.org_ok)
@@ -379,7 +385,7 @@ def _resolve_periods(r: _Resolver, org: Org, units: dict[str, OrgUnit]) -> dict[
             start, end = override.start, override.end
         periods[pid] = Period(pid, kind, start, end)
     for pid, files in sorted(r.model.periods.items()):
-        for unit_id, (pf, src) in sorted(files.items()):
+        for unit_id, (pf, src, _) in sorted(files.items()):
             unit = units.get(unit_id)
             if unit is None:
                 r.unknown(Location(src.path), "unit", unit_id, units, r.org_ok,
@@ -392,11 +398,11 @@ def _resolve_periods(r: _Resolver, org: Org, units: dict[str, OrgUnit]) -> dict[
 def _resolve_objectives(r: _Resolver, portal: Portal) -> None:
     for pid, files in sorted(r.model.periods.items()):
         period = portal.periods[pid]
-        for unit_id, (pf, src) in sorted(files.items()):
+        for unit_id, (pf, src, index) in sorted(files.items()):
             up = period.files.get(unit_id)
             if up is None:
                 continue
-            for o, obj in enumerate(pf.objectives):
+            for o, obj in zip(index, pf.objectives):
                 node = _objective(r, portal, up, pf, obj, src, o)
                 up.objectives.append(node)
                 portal.objectives[node.ref] = node
@@ -472,10 +478,10 @@ def _find(portal: Portal, ref: str, here: ObjectiveNode) -> tuple[ObjectiveNode 
 
 
 def _resolve_alignment(r: _Resolver, portal: Portal) -> None:
-    by_source = {(pid, unit): src for pid, files in r.model.periods.items() for unit, (_, src) in files.items()}
+    by_source = {(pid, unit): (src, index) for pid, files in r.model.periods.items() for unit, (_, src, index) in files.items()}
     for node in portal.objectives.values():
-        src = by_source[(node.period.id, node.unit.id)]
-        o = node.file.objectives.index(node)
+        src, index = by_source[(node.period.id, node.unit.id)]
+        o = index[node.file.objectives.index(node)]
         for j, ref in enumerate(node.obj.aligns_to):
             # `aligns_to: x` or a list of them: point at the item either way.
             listed = isinstance(src.data["objectives"][o].get("aligns_to"), list)
@@ -507,14 +513,14 @@ def _resolve_alignment(r: _Resolver, portal: Portal) -> None:
                 r.problems.append(error(where, "resolve.bad-rollover",
                                         f"rolled_over_from: Expected an objective of an earlier period, got {full}",
                                         "Write PERIOD:UNIT/OBJECTIVE, e.g. 2026-Q3:sales/win-dach."))
-    _alignment_loops(r, portal, by_source)
+    _alignment_loops(r, portal)
 
 
 def _refs_in(portal: Portal, period: str) -> list[str]:
     return [ref for ref in portal.objectives if ref.startswith(period + ":")]
 
 
-def _alignment_loops(r: _Resolver, portal: Portal, by_source: dict) -> None:
+def _alignment_loops(r: _Resolver, portal: Portal) -> None:
     """Report each loop of alignments once, naming every member, and cut it."""
     state: dict[ObjectiveNode, int] = {}  # 1 on the path, 2 done
     for start in sorted(portal.objectives.values(), key=lambda n: n.ref):
