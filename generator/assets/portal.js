@@ -1,0 +1,101 @@
+/* goalsite: draws the portal's charts.
+ *
+ * Every chart is a <div class="portal-chart" data-figure="{plotly JSON}"
+ * data-plotly="../assets/plotly.min.js">. This script is loaded on every page
+ * (it is tiny); plotly.js is fetched only when a page has a chart, once, and
+ * then cached by the browser. Drawing is subscribed to Material's document$,
+ * which fires on full loads and after each instant-navigation hop (inline
+ * scripts in page content are not re-run there).
+ */
+(function () {
+  "use strict";
+
+  var loading = null;
+
+  function loadPlotly(src) {
+    if (window.Plotly) return Promise.resolve(window.Plotly);
+    if (loading) return loading;
+    loading = new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.async = true;
+      script.onload = function () { resolve(window.Plotly); };
+      script.onerror = function () { loading = null; reject(new Error("plotly.js did not load from " + src)); };
+      document.head.appendChild(script);
+    });
+    return loading;
+  }
+
+  function dark() {
+    return document.body.getAttribute("data-md-color-scheme") === "slate";
+  }
+
+  function themed(layout) {
+    var fg = dark() ? "#e2e4e9" : "#212121";
+    var grid = dark() ? "rgba(226, 228, 233, 0.15)" : "rgba(0, 0, 0, 0.1)";
+    var out = Object.assign({}, layout, {
+      paper_bgcolor: "rgba(0,0,0,0)",
+      plot_bgcolor: "rgba(0,0,0,0)",
+      font: Object.assign({ family: "inherit", color: fg }, layout.font || {})
+    });
+    ["xaxis", "yaxis", "yaxis2"].forEach(function (axis) {
+      if (out[axis]) out[axis] = Object.assign({ gridcolor: grid, linecolor: grid }, out[axis]);
+    });
+    return out;
+  }
+
+  function follow(el) {
+    // A click on a node that carries a URL (the alignment sunburst) opens that goal.
+    el.on("plotly_sunburstclick", function (event) {
+      var point = event && event.points && event.points[0];
+      var url = point && point.customdata;
+      if (typeof url === "string" && !/^\s*javascript:/i.test(url)) {
+        window.location.href = url;
+        return false;
+      }
+      return undefined;
+    });
+  }
+
+  function draw(el, Plotly) {
+    var figure;
+    try {
+      figure = JSON.parse(el.getAttribute("data-figure"));
+    } catch (err) {
+      el.classList.add("portal-chart--broken");
+      return;
+    }
+    var config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
+    Plotly.react(el, figure.data, themed(figure.layout), config).then(function () {
+      el.setAttribute("data-drawn", "true");
+      if (!el.hasAttribute("data-follow")) {
+        el.setAttribute("data-follow", "true");
+        follow(el);
+      }
+    });
+  }
+
+  function drawAll() {
+    var charts = document.querySelectorAll(".portal-chart[data-figure]");
+    if (!charts.length) return;
+    loadPlotly(charts[0].getAttribute("data-plotly")).then(function (Plotly) {
+      charts.forEach(function (el) { draw(el, Plotly); });
+    }, function (err) {
+      charts.forEach(function (el) { el.classList.add("portal-chart--broken"); });
+      if (window.console) console.warn(err.message);
+    });
+  }
+
+  // Redraw in the other palette when the reader flips the light/dark switch.
+  new MutationObserver(function () {
+    if (window.Plotly) drawAll();
+  }).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(drawAll);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", drawAll);
+  } else {
+    drawAll();
+  }
+})();

@@ -1,0 +1,110 @@
+"""Figure data of the charts: points, ideal lines, bands, colours by status, safe labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from generator import build_portal
+from generator import charts
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "portal_minimal" / "goals"
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture(scope="module")
+def build():
+    result = build_portal(FIXTURE, TODAY)
+    assert result.ok, result.errors
+    return result
+
+
+def _kr(build, ref):
+    return build.portal.key_results[ref], build.scores.key_results[ref]
+
+
+def test_increase_chart_has_values_and_ideal_line_from_baseline_to_target(build):
+    node, fact = _kr(build, "2026-Q4:sales-emea/win-dach/new-logos")
+    fig = charts.key_result_figure(node, fact)
+    ideal, values, confidence = fig["data"]
+    assert ideal["x"] == ["2026-10-01", "2026-12-31"] and ideal["y"] == [0, 25]
+    assert values["x"] == ["2026-10-05", "2026-11-16"] and values["y"] == [4, 12]
+    assert confidence["y"] == [7, 6] and confidence["yaxis"] == "y2"
+    target = [s for s in fig["layout"]["shapes"] if s["type"] == "line"]
+    assert target and target[0]["y0"] == 25
+
+
+def test_keep_chart_shades_the_band_and_marks_points_outside(build):
+    node, fact = _kr(build, "2026-Q4:sales-emea/win-dach/uptime")
+    fig = charts.key_result_figure(node, fact)
+    band = [s for s in fig["layout"]["shapes"] if s["type"] == "rect"][0]
+    assert (band["y0"], band["y1"]) == (99.9, 100)
+    values = fig["data"][0]
+    assert values["marker"]["color"] == [charts.STATUS_COLORS["on-track"]]
+
+
+def test_kpi_chart_colours_unhealthy_points_and_draws_kr_targets(build):
+    kpi = build.portal.kpis["customer-retention"]
+    fig = charts.kpi_figure(kpi, [("Improve retention", 92)])
+    series = fig["data"][0]
+    assert series["y"] == [86.1, 84.2]
+    assert series["marker"]["color"] == [charts.STATUS_COLORS["on-track"], charts.STATUS_COLORS["off-track"]]
+    assert any(s["type"] == "line" and s["y0"] == 92 for s in fig["layout"]["shapes"])
+
+
+def test_milestone_chart_is_percent_done_with_the_due_date(build):
+    node, fact = _kr(build, "2026-Q4:sales-emea/win-dach/partner-portal")
+    fig = charts.key_result_figure(node, fact)
+    assert fig["data"][1]["y"] == [50.0]
+    due = [s for s in fig["layout"]["shapes"] if s.get("name") == "due"][0]
+    assert due["x0"] == "2026-11-30"
+
+
+def test_objective_bars_are_coloured_by_status(build):
+    objectives = [o for o in build.portal.objectives.values() if not o.private]
+    fig = charts.objectives_figure(objectives, build.scores)
+    statuses = [build.scores.objectives[o.ref].status for o in objectives]
+    assert fig["data"][0]["marker"]["color"] == [charts.STATUS_COLORS[s] for s in statuses]
+
+
+def test_distribution_splits_kinds_and_draws_the_stretch_line(build):
+    objectives = list(build.portal.objectives.values())
+    fig = charts.distribution_figure(objectives, build.scores, 0.7)
+    assert [t["name"] for t in fig["data"]] == ["aspirational", "committed"]
+    assert fig["layout"]["shapes"][0]["x0"] == 70
+
+
+def test_alignment_sunburst_leaves_out_hidden_objectives(build):
+    period = build.portal.periods["2026-Q4"]
+    objectives = [o for up in period.files.values() for o in up.objectives]
+    fig = charts.alignment_figure(objectives, build.scores, lambda o: f"/x/{o.id}", lambda o: not o.private)
+    trace = fig["data"][0]
+    assert "2026-Q4:sales-emea/nightjar" not in trace["ids"]
+    assert "Nightjar" not in json.dumps(fig)
+    child = trace["ids"].index("2026-Q4:sales-emea/win-dach")
+    assert trace["parents"][child] == "2026-Q4:acme/customer-experience"
+
+
+def test_labels_escape_plotly_html(build):
+    assert charts.label("<a href='javascript:x'>y</a>") == "&lt;a href='javascript:x'&gt;y&lt;/a&gt;"
+
+
+def test_embed_escapes_the_figure_into_an_attribute_and_gives_a_text_alternative():
+    fig = {"data": [{"type": "bar", "x": ["</div><script>alert(1)</script>"], "y": [1]}], "layout": {}}
+    out = charts.embed(fig, "Scores of 1 objective", "../../")
+    assert "<script>" not in out
+    match = re.search(r'data-figure="([^"]*)"', out)
+    assert json.loads(html.unescape(match.group(1))) == fig
+    assert 'data-plotly="../../assets/plotly.min.js"' in out
+    assert "Scores of 1 objective" in out
+
+
+def test_figures_are_compact(build):
+    node, fact = _kr(build, "2026-Q4:sales-emea/win-dach/new-logos")
+    payload = json.dumps(charts.key_result_figure(node, fact), separators=(",", ":"))
+    assert '"template"' not in payload and len(payload) < 3000
