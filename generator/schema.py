@@ -10,10 +10,27 @@ KINDS = {"period": PeriodFile, "org": Org, "kpis": KpiFile}
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 
 
+# Pydantic writes JSON Schema 2020-12 and, where a type carries its own schema,
+# the raw constraint names; editors read draft-07 best.
+_KEYWORDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+
+
+def _draft_07(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_draft_07(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {_KEYWORDS.get(key, key): _draft_07(value) for key, value in node.items()}
+    if "prefixItems" in out:  # a fixed-length tuple: draft-07 spells it `items: [...]`
+        out["items"] = out.pop("prefixItems")
+        out["additionalItems"] = False
+    return out
+
+
 def json_schema(kind: str = "period") -> dict[str, Any]:
     """The schema of one kind of goal file: period (goals/PERIOD/UNIT.yaml), org or kpis."""
     model = KINDS[kind]
-    schema = model.model_json_schema(by_alias=True, ref_template="#/definitions/{model}", mode="validation")
+    schema = _draft_07(model.model_json_schema(by_alias=True, ref_template="#/definitions/{model}", mode="validation"))
     definitions = schema.pop("$defs", {})
     out = {"$schema": DRAFT_07, "$id": f"goalsite-{kind}.schema.json"}
     out.update(schema)
