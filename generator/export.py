@@ -1,0 +1,206 @@
+"""The machine-readable export of everything published: `export_json(build) -> dict`.
+
+The shell writes it to `site/api/goals.json` with `json.dumps(sort_keys=True)`.
+Only published content is in it: public objectives and KPIs, plus private ones
+when `build.include_private` (then `"restricted": true` and each object's
+`"private"` says which). Deterministic: every list is sorted, no wall clock;
+the same goals and `today` give the same export. Goal text is exported as
+written (Markdown fields as Markdown): a consumer that shows it must escape or
+sanitize it.
+
+Schema (version 1)::
+
+    generator   {"name": "goalsite", "version": "0.1.0", "schema": 1}
+    today       "YYYY-MM-DD", the build date everything is scored at
+    restricted  true when private goals are included
+    company     {id, name, mission, vision, purpose, strategy, url}   (texts: Markdown or null)
+    settings    {checkin_every_days, stretch_success, fiscal_year_start_month}
+    periods     [{id, kind, start, end, state, url, objective_count, mean_score,
+                  status_counts {status: n}, committed_met, committed_total,
+                  aspirational_mean, aspirational_successes, aspirational_total,
+                  unit_scores {unit: score|null}}]                 sorted by start, then id
+    units       [{id, name, kind, parent, lead, children [ids], url,
+                  periods [{id, score, url}]}]                     sorted by id
+    people      [{id, name, title, unit, url}]                     sorted by id
+    objectives  [Objective]                                        sorted by ref
+    key_results [KeyResult]                                        sorted by ref (flat: every key result)
+    kpis        [Kpi]                                              sorted by id
+
+    Objective   {ref "PERIOD:UNIT/OBJECTIVE", id, period, unit, title, description, url,
+                 owner, collaborators [ids], kind "aspirational"|"committed", tags, private,
+                 score 0..1|null, progress (the computed score, before a manual grade) 0..1|null,
+                 manual_score bool, status, success true|false|null (closed periods),
+                 confidence (mean of the key results' latest) |null,
+                 aligns_to [ref | "private"], rolled_over_from ref|null,
+                 initiatives [{title, owner, status, link, key_results [kr ids]}],
+                 key_results [KeyResult]}                 full objects, the same as in the flat list
+    KeyResult   {ref "PERIOD:UNIT/OBJECTIVE/KR", id, objective (ref), title, url, owner, private,
+                 type "metric"|"milestone", metric {unit, from, to, keep_between, keep_above,
+                 keep_below}|null, due, weight, kpi (id|null), from_kpi,
+                 progress (as is, may be <0 or >1)|null, score 0..1|null, status, confidence,
+                 stale, last_update, checkins [{date, value, confidence, note, blockers, next}]
+                 (oldest first)}
+    Kpi         {id, name, description, url, unit, owner, collaborators, informed, indicator,
+                 predicts [ids], predicted_by [ids], calculation, source, update_every_days,
+                 private, threshold {unit, keep_between, keep_above, keep_below}|null,
+                 healthy true|false|null, value (latest)|null, date|null, stale,
+                 moved_by [key result refs], values [{date, value}] (oldest first)}
+
+Statuses: on-track, at-risk, off-track, no-data, not-started, achieved, missed.
+URLs are site-relative (`units/sales-emea/2026-Q4/#obj-win-dach`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .render.links import (key_result_anchor, kpi_path, objective_anchor, people_path, period_path, person_anchor,
+                           site_url, unit_index_path, unit_period_path)
+from .resolve import KeyResultNode, KpiNode, ObjectiveNode, OrgUnit
+from .render.site import Site
+
+if TYPE_CHECKING:
+    from .pipeline import Build
+
+SCHEMA_VERSION = 1
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _id(thing) -> str | None:
+    return thing.id if thing is not None else None
+
+
+def export_json(build: "Build") -> dict:
+    """Everything published, as plain JSON-ready data (see the module docstring for the schema)."""
+    from . import __version__
+
+    if not build.ok:
+        raise ValueError("export_json() needs a build without errors (check build.ok first)")
+    site = Site(build)
+    objectives = [_objective(site, node) for (_, _), nodes in sorted(site.files.items()) for node in nodes]
+    objectives.sort(key=lambda o: o["ref"])
+    key_results = sorted((kr for o in objectives for kr in o["key_results"]), key=lambda kr: kr["ref"])
+    return {
+        "generator": {"name": "goalsite", "version": __version__, "schema": SCHEMA_VERSION},
+        "today": build.today.isoformat(),
+        "restricted": bool(build.include_private),
+        "company": _company(site),
+        "settings": site.portal.settings.model_dump(),
+        "periods": [_period(site, p) for p in reversed(site.periods_newest)],
+        "units": [_unit(site, u) for u in sorted(site.units_in_order, key=lambda u: u.id)],
+        "people": [{"id": p.id, "name": p.name, "title": p.title, "unit": _id(p.unit),
+                    "url": site_url(people_path(p.unit.id), person_anchor(p.id)) if p.unit else None}
+                   for p in sorted(site.portal.people.values(), key=lambda p: p.id)],
+        "objectives": objectives,
+        "key_results": key_results,
+        "kpis": [_kpi(site, k) for k in site.kpis],
+    }
+
+
+def _company(site: Site) -> dict:
+    c = site.portal.org.company
+    return {"id": c.id, "name": c.name, "mission": c.mission, "vision": c.vision, "purpose": c.purpose,
+            "strategy": c.strategy, "url": ""}
+
+
+def _period(site: Site, period) -> dict:
+    s = site.scores.periods[period.id]
+    return {
+        "id": period.id, "kind": period.kind, "start": _iso(period.start), "end": _iso(period.end),
+        "state": s.state, "url": site_url(period_path(period.id)),
+        "objective_count": s.objective_count, "mean_score": s.mean_score, "status_counts": dict(s.status_counts),
+        "committed_met": s.committed_met, "committed_total": s.committed_total,
+        "aspirational_mean": s.aspirational_mean, "aspirational_successes": s.aspirational_successes,
+        "aspirational_total": s.aspirational_total,
+        "unit_scores": {u: v for u, v in s.unit_scores.items() if (period.id, u) in site.files},
+    }
+
+
+def _unit(site: Site, unit: OrgUnit) -> dict:
+    periods = []
+    for period in reversed(site.unit_periods.get(unit.id, [])):
+        score = site.scores.periods[period.id].unit_scores.get(unit.id)
+        periods.append({"id": period.id, "score": score, "url": site_url(unit_period_path(unit.id, period.id))})
+    return {"id": unit.id, "name": unit.name, "kind": unit.kind, "parent": _id(unit.parent), "lead": _id(unit.lead),
+            "children": sorted(c.id for c in unit.children), "url": site_url(unit_index_path(unit.id)),
+            "periods": periods}
+
+
+def _parent_ref(site: Site, parent: ObjectiveNode | KeyResultNode) -> str:
+    return parent.ref if site.visible(parent) else "private"
+
+
+def _objective(site: Site, node: ObjectiveNode) -> dict:
+    facts = site.scores.objectives[node.ref]
+    obj = node.obj
+    rolled = node.rolled_over_from
+    return {
+        "ref": node.ref, "id": node.id, "period": node.period.id, "unit": node.unit.id,
+        "title": obj.title, "description": obj.description,
+        "url": site_url(unit_period_path(node.unit.id, node.period.id), objective_anchor(node.id)),
+        "owner": _id(node.owner), "collaborators": [p.id for p in node.collaborators],
+        "kind": obj.kind, "tags": list(obj.tags), "private": node.private,
+        "score": facts.score, "progress": facts.computed, "manual_score": facts.manual,
+        "status": facts.status, "success": facts.success, "confidence": facts.confidence,
+        "aligns_to": [_parent_ref(site, p) for p in node.parents],
+        "rolled_over_from": rolled.ref if rolled is not None and site.visible(rolled) else None,
+        "initiatives": [{"title": i.title, "owner": i.owner, "status": i.status, "link": i.link,
+                         "key_results": list(i.key_results)} for i in obj.initiatives],
+        "key_results": [_key_result(site, kr) for kr in node.key_results],
+    }
+
+
+def _metric(metric) -> dict | None:
+    if metric is None:
+        return None
+    return {"unit": metric.unit, "from": metric.from_, "to": metric.to,
+            "keep_between": list(metric.keep_between) if metric.keep_between else None,
+            "keep_above": metric.keep_above, "keep_below": metric.keep_below}
+
+
+def _threshold(metric) -> dict | None:
+    if metric is None:
+        return None
+    return {"unit": metric.unit, "keep_between": list(metric.keep_between) if metric.keep_between else None,
+            "keep_above": metric.keep_above, "keep_below": metric.keep_below}
+
+
+def _key_result(site: Site, node: KeyResultNode) -> dict:
+    facts = site.scores.key_results[node.ref]
+    kr = node.kr
+    obj = node.objective
+    kpi = node.kpi if site.visible_kpi(node.kpi) else None
+    return {
+        "ref": node.ref, "id": node.id, "objective": obj.ref, "title": kr.title,
+        "url": site_url(unit_period_path(obj.unit.id, obj.period.id), key_result_anchor(obj.id, node.id)),
+        "owner": _id(node.owner), "private": node.private,
+        "type": "milestone" if kr.milestone else "metric", "metric": _metric(kr.metric),
+        "due": _iso(kr.due), "weight": kr.weight, "kpi": _id(kpi), "from_kpi": node.from_kpi and kpi is not None,
+        "progress": facts.progress, "score": facts.score, "status": facts.status, "confidence": facts.confidence,
+        "stale": facts.stale, "last_update": _iso(facts.last_update),
+        "checkins": [{"date": _iso(c.date), "value": c.value, "confidence": c.confidence, "note": c.note,
+                      "blockers": c.blockers, "next": c.next} for c in node.checkins if c.date <= site.today],
+    }
+
+
+def _kpi(site: Site, node: KpiNode) -> dict:
+    health = site.scores.kpis[node.id]
+    k = node.kpi
+    informed = [x.id for x in node.informed]
+    return {
+        "id": k.id, "name": k.name, "description": k.description, "url": site_url(kpi_path(k.id)),
+        "unit": _id(node.unit), "owner": _id(node.owner), "collaborators": [p.id for p in node.collaborators],
+        "informed": informed, "indicator": k.indicator,
+        "predicts": sorted(x.id for x in node.predicts if site.visible_kpi(x)),
+        "predicted_by": sorted(x.id for x in node.predicted_by if site.visible_kpi(x)),
+        "calculation": k.calculation, "source": k.source, "update_every_days": k.update_every_days,
+        "private": node.private,
+        "threshold": _threshold(k.metric),
+        "healthy": health.healthy, "value": health.latest_value, "date": _iso(health.latest_date),
+        "stale": health.stale,
+        "moved_by": sorted(kr.ref for kr in node.moved_by if site.visible(kr)),
+        "values": [{"date": _iso(v.date), "value": v.value} for v in node.values if v.date <= site.today],
+    }

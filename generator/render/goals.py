@@ -1,0 +1,142 @@
+"""Objectives and key results as template-ready facts (all text escaped or Markup).
+
+`objective_view()` is what a unit-period page shows of one objective;
+`progress_text()` says a key result's progress in numbers with its unit:
+"12 of 25 logos, from 0", "2.2 % (reduce from 2.4 to 1.8)",
+"inside 99.9–100 % in 4 of 5 check-ins", "50 % done, due 2026-11-30".
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from ..model import CheckIn, Metric
+from ..resolve import KeyResultNode, ObjectiveNode
+from ..score import KeyResultScore, inside
+from .parts import PRIVATE, STALE, Links, badge, bar, status_badge
+from .site import Site
+from .text import escape_meta, escape_text, format_number, format_percent, safe_href, with_unit
+
+_KEEP_WORDS = {"keep_between": "inside", "keep_above": "at or above", "keep_below": "at or below"}
+
+
+def progress_text(kr: KeyResultNode, facts: KeyResultScore) -> str:
+    """The key result's progress in words and numbers (plain text, not yet escaped)."""
+    metric: Metric | None = kr.kr.metric
+    latest = facts.latest.value if facts.latest else None
+    if metric is None:
+        done = f"{format_percent(latest or 0)} done"
+        return f"{done}, due {kr.kr.due.isoformat()}" if kr.kr.due else done
+    unit = metric.unit or ""
+    if metric.is_keep:
+        return _keep_text(metric, kr.checkins, facts)
+    if metric.form == "reduce":
+        now = with_unit(latest, unit) if latest is not None else "no value yet"
+        return f"{now} (reduce from {format_number(metric.from_)} to {with_unit(metric.to, unit)})"
+    now = format_number(latest if latest is not None else metric.from_)
+    return f"{now} of {with_unit(metric.to, unit)}, from {format_number(metric.from_)}"
+
+
+def _keep_text(metric: Metric, checkins: list[CheckIn], facts: KeyResultScore) -> str:
+    unit = metric.unit or ""
+    if metric.keep_between is not None:
+        lo, hi = metric.keep_between
+        bound = f"{format_number(lo)}–{with_unit(hi, unit)}"
+    else:
+        bound = with_unit(metric.keep_above if metric.keep_above is not None else metric.keep_below, unit)
+    seen = [c for c in checkins if facts.latest is not None and c.date <= facts.latest.date]
+    if not seen:
+        return f"{_KEEP_WORDS[metric.form]} {bound}: no check-in yet"
+    hits = sum(inside(metric, c.value) for c in seen)
+    return f"{_KEEP_WORDS[metric.form]} {bound} in {hits} of {len(seen)} check-ins (latest {with_unit(seen[-1].value, unit)})"
+
+
+def checkin_view(site: Site, checkin: CheckIn, unit: str | None) -> dict:
+    """One check-in; `unit` None for a milestone (values are the fraction done)."""
+    md = site.markdown
+    return {
+        "date": checkin.date.isoformat(),
+        "value": f"{format_percent(checkin.value)} done" if unit is None else with_unit(checkin.value, unit),
+        "confidence": "–" if checkin.confidence is None else f"{checkin.confidence}/10",
+        "note": md(checkin.note), "blockers": md(checkin.blockers), "next": md(checkin.next),
+    }
+
+
+def key_result_view(site: Site, links: Links, kr: KeyResultNode) -> dict:
+    facts = site.scores.key_results[kr.ref]
+    unit = None if kr.kr.metric is None else (kr.kr.metric.unit or "")
+    history = [checkin_view(site, c, unit) for c in reversed(kr.checkins) if c.date <= site.today]
+    kpi = kr.kpi if site.visible_kpi(kr.kpi) else None
+    return {
+        "anchor": Markup(escape_meta(site.key_result_target(kr)[1])),
+        "title": kr.kr.title,
+        "owner": links.person(kr.owner),
+        "progress": progress_text(kr, facts),
+        "percent": format_percent(facts.progress),
+        "score": format_percent(facts.score),
+        "bar": bar(facts.score),
+        "status": status_badge(facts.status),
+        "confidence": "–" if facts.confidence is None else f"{facts.confidence}/10",
+        "stale": STALE if facts.stale else "",
+        "kpi": links.kpi(kpi) if kpi else "",
+        "from_kpi": bool(kpi) and kr.from_kpi,
+        "weight": format_number(kr.kr.weight) if kr.kr.weight != 1 else "",
+        "due": kr.kr.due.isoformat() if kr.kr.due and kr.kr.metric is not None else "",  # a milestone says it already
+        "latest": history[0] if history and not kr.from_kpi else None,
+        "history": history,
+        "children": [links.objective(c) for c in site.children(kr)],
+    }
+
+
+def parent_links(site: Site, links: Links, node: ObjectiveNode) -> list[Markup]:
+    """Where an objective aligns to; a private parent is named only as such."""
+    out = []
+    for parent in node.parents:
+        if not site.visible(parent):
+            out.append(Markup("aligned to a private objective"))
+        elif isinstance(parent, KeyResultNode):
+            out.append(Markup(f"{links.key_result(parent)} (key result of {links.objective(parent.objective)})"))
+        else:
+            out.append(links.objective(parent))
+    return out
+
+
+def initiative_view(links: Links, site: Site, ini) -> dict:
+    """An initiative; its link is raw HTML, so MkDocs neither rewrites nor validates a user's URL."""
+    href = safe_href(ini.link)
+    title = escape_text(ini.title)
+    if href:
+        title = Markup(f'<a class="portal-link" href="{escape_meta(href)}">{title}</a>')
+    return {
+        "title": title,
+        "owner": links.person(site.portal.people.get(ini.owner)) if ini.owner else "",
+        "status": ini.status,
+        "link_text": ini.link if ini.link and not href else "",
+        "key_results": ini.key_results,
+    }
+
+
+def objective_view(site: Site, links: Links, node: ObjectiveNode) -> dict:
+    facts = site.scores.objectives[node.ref]
+    obj = node.obj
+    rolled = node.rolled_over_from if node.rolled_over_from and site.visible(node.rolled_over_from) else None
+    return {
+        "anchor": Markup(escape_meta(site.objective_target(node)[1])),
+        "title": obj.title,
+        "private": PRIVATE if node.private else "",
+        "owner": links.person(node.owner),
+        "collaborators": links.people(node.collaborators),
+        "kind": obj.kind,
+        "tags": Markup(" ").join(badge("tag", t) for t in obj.tags),
+        "description": site.markdown.block(obj.description),
+        "score": format_percent(facts.score),
+        "manual": facts.manual,
+        "bar": bar(facts.score),
+        "status": status_badge(facts.status),
+        "parents": parent_links(site, links, node),
+        "children": [links.goal(c) for c in site.children(node)],
+        "rolled_from": links.goal(rolled) if rolled else "",
+        "rolled_to": [links.goal(n) for n in node.rolled_over_to if site.visible(n)],
+        "initiatives": [initiative_view(links, site, i) for i in obj.initiatives],
+        "key_results": [key_result_view(site, links, kr) for kr in node.key_results],
+    }

@@ -1,0 +1,72 @@
+"""Where every generated page lives, its anchors, and relative links between pages.
+
+Paths are docs-relative posix paths of .md files; MkDocs turns them into URLs
+(with `use_directory_urls`, `units/sales/2026-Q4.md` is `units/sales/2026-Q4/`)
+and validates the links, so pages link to each other's .md files only.
+Ids are slugs (no `_`), so `kr-<objective>__<kr>` cannot collide.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from markupsafe import Markup
+
+from .text import escape_text
+
+
+def unit_index_path(unit_id: str) -> str:
+    return f"units/{unit_id}/index.md"
+
+
+def unit_period_path(unit_id: str, period_id: str) -> str:
+    return f"units/{unit_id}/{period_id}.md"
+
+
+def period_path(period_id: str) -> str:
+    return f"periods/{period_id}.md"
+
+
+def people_path(unit_id: str) -> str:
+    return f"people/{unit_id}.md"
+
+
+def kpi_path(kpi_id: str) -> str:
+    return f"kpis/{kpi_id}.md"
+
+
+def objective_anchor(objective_id: str) -> str:
+    return f"obj-{objective_id}"
+
+
+def key_result_anchor(objective_id: str, kr_id: str) -> str:
+    return f"kr-{objective_id}__{kr_id}"
+
+
+def person_anchor(person_id: str) -> str:
+    return f"person-{person_id}"
+
+
+def relative_link(from_page: str, to_page: str, anchor: str | None = None) -> str:
+    """The link from one .md page to another (or to an anchor of itself)."""
+    if to_page == from_page:
+        target = ""
+    else:
+        target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    return f"{target}#{anchor}" if anchor else target
+
+
+def site_url(page: str, anchor: str | None = None) -> str:
+    """The site-relative URL of a page under `use_directory_urls` (for the JSON export)."""
+    if page == "index.md":
+        url = ""
+    elif page.endswith("/index.md"):
+        url = page[: -len("index.md")]
+    else:
+        url = page[: -len(".md")] + "/"
+    return f"{url}#{anchor}" if anchor else url
+
+
+def md_link(label: object, from_page: str, to_page: str, anchor: str | None = None) -> Markup:
+    """A Markdown link with an escaped label."""
+    return Markup(f"[{escape_text(label)}]({relative_link(from_page, to_page, anchor)})")

@@ -1,0 +1,92 @@
+"""The Jinja environment of the page templates, and the frame of every page.
+
+Templates (templates/pages/*.md.j2) are fixed files of the package; goal text
+only ever reaches them as data. The environment cannot forget to escape:
+its `finalize` hook runs on every `{{ ... }}` and passes plain values through
+`escape_text()` (HTML and Markdown escaping); only Markup, which our own
+helpers build from escaped parts (and macro output), is printed as is. `join` is replaced by a
+version with the same rule, and undefined names raise (StrictUndefined).
+
+Every page is: YAML front matter (`yaml.safe_dump`, so goal text cannot end
+it; `title` and `tags` HTML-escaped because the theme prints them raw), the
+restricted-build banner when private goals are included, the `# title`,
+then the template's body.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from .parts import Links
+from .site import Site
+from .text import escape_meta, escape_text
+
+_BLANK_LINES_RE = re.compile(r"\n{3,}")  # safe: our HTML blocks hold no blank lines
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pages"
+
+RESTRICTED_BANNER = Markup(
+    '<div class="admonition warning portal-restricted">'
+    '<p class="admonition-title">Restricted build: includes private goals</p>'
+    "<p>This site shows private objectives and KPIs. Do not share it beyond the people allowed to see them.</p>"
+    "</div>"
+)
+
+
+def _finalize(value: object) -> object:
+    if value is None:
+        return ""
+    if hasattr(value, "__html__"):
+        return value
+    return escape_text(value)
+
+
+def _join(items, separator: str = ", ") -> Markup:
+    # The separator is a literal of a fixed template, hence trusted.
+    return Markup(separator).join(
+        item if hasattr(item, "__html__") else escape_text(item) for item in items)
+
+
+def make_env() -> jinja2.Environment:
+    """The page environment: fixed templates, every printed value escaped unless Markup."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,  # macro output is Markup; plain values still go through finalize
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["join"] = _join
+    return env
+
+
+class Pages:
+    """Renders pages into a dict of docs-relative path -> Markdown."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.env = make_env()
+        self.out: dict[str, str] = {}
+
+    def links(self, path: str) -> Links:
+        return Links(self.site, path)
+
+    def add(self, path: str, template: str, title: str, tags: list[str] | tuple = (), *, boost: bool = False,
+            **context: object) -> None:
+        """Render one page with its front matter, banner and title."""
+        body = self.env.get_template(template).render(**context)
+        meta: dict[str, object] = {"title": escape_meta(title)}
+        if tags:
+            meta["tags"] = [escape_meta(t) for t in dict.fromkeys(tags)]
+        if boost:
+            meta["search"] = {"boost": 2}
+        head = yaml.safe_dump(meta, sort_keys=True, allow_unicode=True, width=1000)
+        banner = f"{RESTRICTED_BANNER}\n\n" if self.site.include_private else ""
+        body = _BLANK_LINES_RE.sub("\n\n", body.strip())
+        self.out[path] = f"---\n{head}---\n\n{banner}# {escape_text(title)}\n\n{body}\n"

@@ -1,0 +1,103 @@
+"""Small trusted pieces of a page: links bound to the page, status badges, progress bars.
+
+Each returns Markup built only from escaped text and values we computed, so a
+template can print it as is. CSS classes (styled by assets/portal.css):
+
+* `portal-status portal-status--<status>` (a word, never colour alone)
+* `portal-badge portal-badge--private|stale|kind|tag`
+* `portal-bar` (+ `portal-bar--inline` in tables) with `portal-bar__fill`
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from ..resolve import KeyResultNode, KpiNode, ObjectiveNode, OrgUnit, Person
+from .links import md_link, people_path, period_path, person_anchor, unit_index_path, unit_period_path
+from .site import Site
+from .text import escape_meta, escape_text, format_percent
+
+STATUS_WORDS = {
+    "on-track": "on track", "at-risk": "at risk", "off-track": "off track", "no-data": "no data",
+    "not-started": "not started", "achieved": "achieved", "missed": "missed",
+}
+
+
+def status_badge(status: str | None) -> Markup:
+    """`<span class="portal-status portal-status--at-risk">at risk</span>`."""
+    if not status:
+        return Markup("")
+    word = STATUS_WORDS.get(status, status)
+    return Markup(f'<span class="portal-status portal-status--{escape_meta(status)}">{escape_text(word)}</span>')
+
+
+def badge(kind: str, label: object) -> Markup:
+    return Markup(f'<span class="portal-badge portal-badge--{kind}">{escape_text(label)}</span>')
+
+
+PRIVATE = Markup('<span class="portal-badge portal-badge--private">private</span>')
+STALE = Markup('<span class="portal-badge portal-badge--stale" title="No recent update">stale</span>')
+
+
+def bar(fraction: float | None, inline: bool = False) -> Markup:
+    """A progress bar of a 0..1 value (clamped), with its percentage for screen readers."""
+    pct = 0 if fraction is None else round(min(1.0, max(0.0, fraction)) * 100)
+    tag = "span" if inline else "div"
+    css = "portal-bar portal-bar--inline" if inline else "portal-bar"
+    label = "no score yet" if fraction is None else format_percent(fraction)
+    return Markup(f'<{tag} class="{css}" role="img" aria-label="{label}">'
+                  f'<span class="portal-bar__fill" style="width: {pct}%"></span></{tag}>')
+
+
+class Links:
+    """Markdown links from one page to everything else."""
+
+    def __init__(self, site: Site, page: str):
+        self.site = site
+        self.page = page
+
+    def to(self, label: object, target: str, anchor: str | None = None) -> Markup:
+        return md_link(label, self.page, target, anchor)
+
+    def person(self, person: Person | None) -> Markup:
+        if person is None:
+            return Markup("")
+        if person.unit is None:
+            return escape_text(person.name)
+        return self.to(person.name, people_path(person.unit.id), person_anchor(person.id))
+
+    def people(self, persons: list[Person]) -> Markup:
+        return Markup(", ").join(self.person(p) for p in persons)
+
+    def unit(self, unit: OrgUnit | None, period_id: str | None = None) -> Markup:
+        if unit is None:
+            return Markup("")
+        if period_id is None:
+            return self.to(unit.name, unit_index_path(unit.id))
+        return self.to(unit.name, unit_period_path(unit.id, period_id))
+
+    def period(self, period_id: str, label: object | None = None) -> Markup:
+        return self.to(period_id if label is None else label, period_path(period_id))
+
+    def objective(self, node: ObjectiveNode, label: object | None = None) -> Markup:
+        if not self.site.visible(node):
+            return Markup("a private objective")
+        return self.to(node.obj.title if label is None else label, *self.site.objective_target(node))
+
+    def key_result(self, node: KeyResultNode, label: object | None = None) -> Markup:
+        if not self.site.visible(node):
+            return Markup("a private objective")
+        return self.to(node.kr.title if label is None else label, *self.site.key_result_target(node))
+
+    def goal(self, node: ObjectiveNode | KeyResultNode) -> Markup:
+        """An objective or key result, with where it is ("Title (Sales, 2026-Q4)")."""
+        obj = node if isinstance(node, ObjectiveNode) else node.objective
+        link = self.objective(node) if isinstance(node, ObjectiveNode) else self.key_result(node)
+        if not self.site.visible(node):
+            return link
+        return Markup(f"{link} ({escape_text(obj.unit.name)}, {escape_text(obj.period.id)})")
+
+    def kpi(self, kpi: KpiNode | None) -> Markup:
+        if not self.site.visible_kpi(kpi):
+            return Markup("")
+        return self.to(kpi.kpi.name, *self.site.kpi_target(kpi))

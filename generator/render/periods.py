@@ -1,0 +1,92 @@
+"""Period pages: the list of periods, and one page per period with every unit's goals."""
+
+from __future__ import annotations
+
+from ..resolve import Period
+from .links import period_path, unit_index_path, unit_period_path
+from .page import Pages
+from .parts import bar, status_badge
+from ..score import STATUSES as STATUS_ORDER
+from .text import format_number, format_percent
+from .tree import alignment_lines
+
+
+def render_period_pages(pages: Pages) -> None:
+    site = pages.site
+    links = pages.links("periods/index.md")
+    rows = []
+    for period in site.periods_newest:
+        summary = site.scores.periods[period.id]
+        rows.append({"link": links.period(period.id), "kind": period.kind, "state": summary.state,
+                     "dates": f"{period.start.isoformat()} – {period.end.isoformat()}",
+                     "score": format_percent(summary.mean_score), "objectives": summary.objective_count})
+    pages.add("periods/index.md", "periods.md.j2", "Periods", ["periods"], rows=rows)
+    for period in site.periods_newest:
+        _render_period(pages, period)
+
+
+def _summary(pages: Pages, period: Period, links) -> dict:
+    site = pages.site
+    s = site.scores.periods[period.id]
+    return {
+        "state": s.state, "dates": f"{period.start.isoformat()} – {period.end.isoformat()}",
+        "elapsed": format_percent(s.elapsed), "mean": format_percent(s.mean_score), "bar": bar(s.mean_score),
+        "count": s.objective_count, "scored": len(s.scored),
+        "committed": f"{s.committed_met} of {s.committed_total}",
+        "aspirational_mean": format_percent(s.aspirational_mean),
+        "aspirational_hits": f"{s.aspirational_successes} of {s.aspirational_total}",
+        "stretch": format_percent(site.portal.settings.stretch_success),
+        "statuses": [{"badge": status_badge(st), "count": s.status_counts.get(st, 0)}
+                     for st in STATUS_ORDER if s.status_counts.get(st)],
+        "departments": [{"link": links.unit(d, period.id if (period.id, d.id) in site.files else None),
+                         "score": format_percent(score), "bar": bar(score, inline=True)}
+                        for d in site.portal.company.children
+                        if (score := s.department_scores.get(d.id)) is not None or (period.id, d.id) in site.files],
+    }
+
+
+def _unit_sections(pages: Pages, period: Period, links) -> list[dict]:
+    site = pages.site
+    summary = site.scores.periods[period.id]
+    sections = []
+    for unit in site.units_in_order:
+        nodes = site.objectives(period.id, unit.id)
+        if not nodes:
+            continue
+        rows = []
+        for node in nodes:
+            facts = site.scores.objectives[node.ref]
+            rows.append({"link": links.objective(node), "owner": links.person(node.owner), "kind": node.obj.kind,
+                         "score": format_percent(facts.score), "bar": bar(facts.score, inline=True),
+                         "status": status_badge(facts.status)})
+        sections.append({"link": links.to(unit.name, unit_period_path(unit.id, period.id)),
+                         "about": links.to("about", unit_index_path(unit.id)),
+                         "score": format_percent(summary.unit_scores.get(unit.id)), "rows": rows})
+    return sections
+
+
+def _render_period(pages: Pages, period: Period) -> None:
+    site = pages.site
+    path = period_path(period.id)
+    links = pages.links(path)
+    switcher = [{"id": p.id, "here": p is period, "link": links.period(p.id)} for p in reversed(site.periods_newest)]
+    pages.add(
+        path, "period.md.j2", f"Goals {period.id}", [period.id],
+        period_id=period.id,
+        kind=period.kind,
+        switcher=switcher,
+        summary=_summary(pages, period, links),
+        sections=_unit_sections(pages, period, links),
+        tree=alignment_lines(site, links, period),
+        distribution=_distribution(site.scores.periods[period.id].scored),
+    )
+
+
+def _distribution(scored: tuple[float, ...]) -> list[dict]:
+    """Scores in five bands of 20 points (a plain-text histogram)."""
+    bands = [0] * 5
+    for score in scored:
+        bands[min(4, int(score * 5))] += 1
+    total = len(scored) or 1
+    return [{"band": f"{i * 20}–{(i + 1) * 20} %", "count": format_number(n), "bar": bar(n / total, inline=True)}
+            for i, n in enumerate(bands)]

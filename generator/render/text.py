@@ -1,0 +1,248 @@
+"""Goal text made safe to show, and numbers made readable.
+
+Goal files are untrusted input. Two kinds of text come out of them:
+
+* **Plain text** (titles, names, ids, tags, units, sources, link text):
+  `escape_text()` turns every character that means something to HTML or to
+  Markdown (and to the Markdown extensions Material users enable: attribute
+  lists, emoji, mark, math, snippets) into a numeric character reference.
+  Python-Markdown keeps character references as they are, so the text renders
+  literally: `*x*` stays `*x*`, `{: onclick=x}` stays text, `|` does not split
+  a table cell, `{{ 7*7 }}` is never a template. Newlines become spaces, so
+  plain text never starts a line (no headings, lists or snippets).
+* **Markdown fields** (descriptions, mission and friends, check-in notes,
+  blockers, next steps, retrospective items): `render_markdown()` converts them
+  with a private Python-Markdown instance (only `fenced_code` and `sane_lists`)
+  and passes the HTML through `sanitize_html()`, a small allow-list sanitizer
+  on `html.parser`. Allowed: p, br, em, strong, code, pre, ul, ol, li,
+  blockquote, h4-h6, hr and a with an href that is http(s), mailto, an anchor
+  or relative. Every other tag is dropped (its text kept; the content of
+  script and style dropped too); an image becomes its alt text; attributes
+  other than a's href and title are dropped. Output tags are always balanced,
+  and `{`/`}` are written as references, so no later Markdown or template pass
+  can read anything into it. The result is inserted into the page as a raw
+  HTML block (`<div class="portal-md">`), which MkDocs leaves alone. Raw HTML
+  links are not rewritten by MkDocs, so a relative link in goal text is kept
+  as written.
+
+Anything that lands in an HTML attribute or in front matter goes through
+`escape_meta()`: MkDocs' theme environment does not autoescape, and Material
+prints `page.meta.title` raw into `<title>` and the header.
+
+Numbers: `format_number()` (thousands separators, at most three decimals, no
+trailing zeros), `format_percent()` (0.72 -> "72 %"), `with_unit()`.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from html.parser import HTMLParser
+
+import markdown
+from markupsafe import Markup
+
+_TEXT_ESCAPES = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+!|<>~^=:$\"'@"}
+_TEXT_ESCAPES["&"] = "&amp;"
+_TEXT_TABLE = str.maketrans(_TEXT_ESCAPES)
+_SPACE_RE = re.compile(r"\s+")
+
+
+def escape_text(value: object) -> Markup:
+    """Plain goal text -> Markup that renders literally in Markdown and in HTML."""
+    text = _SPACE_RE.sub(" ", str(value)).strip()
+    return Markup(text.translate(_TEXT_TABLE))
+
+
+def escape_meta(value: object) -> str:
+    """Plain text for front matter and attributes: one line, HTML-escaped."""
+    return html.escape(_SPACE_RE.sub(" ", str(value)).strip(), quote=True)
+
+
+# --- links -----------------------------------------------------------------------------
+
+_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_CONTROL_RE = re.compile(r"[\x00-\x20\x7f]+")
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def safe_href(href: str | None) -> str | None:
+    """`href` when it is http(s), mailto, an anchor or a relative link; else None."""
+    if href is None:
+        return None
+    cleaned = _CONTROL_RE.sub("", href)
+    if not cleaned:
+        return None
+    scheme = _SCHEME_RE.match(cleaned)
+    if scheme:
+        return href.strip() if scheme.group(1).lower() in SAFE_SCHEMES else None
+    if cleaned.startswith("//") or cleaned.startswith("\\") or ":" in cleaned.split("/")[0].split("?")[0].split("#")[0]:
+        return None
+    return href.strip()
+
+
+# --- Markdown fields ----------------------------------------------------------------------
+
+ALLOWED_TAGS = frozenset({"p", "br", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote",
+                          "h4", "h5", "h6", "hr", "a"})
+VOID_TAGS = frozenset({"br", "hr"})
+DROP_CONTENT_TAGS = frozenset({"script", "style", "template", "iframe", "object", "textarea", "title", "noscript"})
+_HEADING_SHIFT = {"h1": "h4", "h2": "h4", "h3": "h5"}
+
+
+def _text_out(data: str) -> str:
+    return html.escape(data, quote=False).replace("{", "&#123;").replace("}", "&#125;")
+
+
+class _Sanitizer(HTMLParser):
+    """Rebuild HTML from the allow-list; everything else becomes text or nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.stack: list[str] = []
+        self.dropping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in DROP_CONTENT_TAGS:
+            self.dropping += 1
+            return
+        if self.dropping:
+            return
+        tag = _HEADING_SHIFT.get(tag, tag)
+        if tag == "img":
+            alt = dict(attrs).get("alt")
+            if alt:
+                self.out.append(_text_out(alt))
+            return
+        if tag not in ALLOWED_TAGS:
+            return
+        if tag == "a":
+            self._open_link(dict(attrs))
+            return
+        self.out.append(f"<{tag}>")
+        if tag not in VOID_TAGS:
+            self.stack.append(tag)
+
+    def _open_link(self, attrs: dict[str, str | None]) -> None:
+        href = safe_href(attrs.get("href"))
+        if href is None:
+            self.stack.append("")  # a link we do not keep: its text stays
+            return
+        title = attrs.get("title")
+        extra = f' title="{html.escape(title, quote=True)}"' if title else ""
+        self.out.append(f'<a href="{html.escape(href, quote=True)}"{extra}>')
+        self.stack.append("a")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID_TAGS and tag != "img":
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in DROP_CONTENT_TAGS:
+            self.dropping = max(0, self.dropping - 1)
+            return
+        if self.dropping:
+            return
+        tag = _HEADING_SHIFT.get(tag, tag)
+        if tag not in ALLOWED_TAGS or tag in VOID_TAGS:
+            return
+        wanted = tag
+        if tag == "a":  # the innermost link, kept ("a") or not ("")
+            wanted = next((t for t in reversed(self.stack) if t in ("a", "")), "a")
+        if wanted not in self.stack:
+            return  # a stray end tag
+        while self.stack:
+            open_tag = self.stack.pop()
+            if open_tag:
+                self.out.append(f"</{open_tag}>")
+            if open_tag == wanted:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not self.dropping:
+            self.out.append(_text_out(data))
+
+    def result(self) -> str:
+        self.close()
+        while self.stack:
+            open_tag = self.stack.pop()
+            if open_tag:
+                self.out.append(f"</{open_tag}>")
+        return "".join(self.out)
+
+
+def sanitize_html(fragment: str) -> Markup:
+    """Keep only allow-listed tags and safe links of an HTML fragment; always balanced."""
+    parser = _Sanitizer()
+    parser.feed(fragment)
+    return Markup(parser.result())
+
+
+def _markdown() -> markdown.Markdown:
+    return markdown.Markdown(extensions=["fenced_code", "sane_lists"], output_format="html")
+
+
+class MarkdownRenderer:
+    """Goal Markdown -> sanitized HTML. One Python-Markdown instance, reset per field."""
+
+    def __init__(self) -> None:
+        self._md = _markdown()
+
+    def __call__(self, source: str | None) -> Markup:
+        """Sanitized HTML of a Markdown field ('' for None or blank)."""
+        if not source or not source.strip():
+            return Markup("")
+        self._md.reset()
+        return sanitize_html(self._md.convert(source))
+
+    def block(self, source: str | None, css: str = "portal-md") -> Markup:
+        """The field as a raw HTML block for a Markdown page (blank lines around it are the caller's)."""
+        body = self(source)
+        if not body:
+            return Markup("")
+        return Markup(f'<div class="{css}">{_no_blank_lines(str(body))}</div>')
+
+
+def _no_blank_lines(body: str) -> str:
+    # Python-Markdown 3 keeps a raw HTML block whole across blank lines, but other Markdown
+    # engines (Zensical) may end it early. A blank line (only inside <pre>) becomes &#10;.
+    while True:
+        compact = _BLANK_LINE_RE.sub(r"\n\1&#10;", body)
+        if compact == body:
+            return body
+        body = compact
+
+
+_BLANK_LINE_RE = re.compile(r"\n([ \t]*)\n")
+
+
+def render_markdown(source: str | None) -> Markup:
+    """Sanitized HTML of one Markdown field (a fresh renderer; use MarkdownRenderer in loops)."""
+    return MarkdownRenderer()(source)
+
+
+# --- numbers --------------------------------------------------------------------------------
+
+
+def format_number(value: float | int | None) -> str:
+    """12.0 -> "12", 1234567 -> "1,234,567", 2.25 -> "2.25", 0.33333 -> "0.333"; None -> "–"."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    text = f"{value:,.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def format_percent(fraction: float | None) -> str:
+    """0.72 -> "72 %"; None -> "–"."""
+    if fraction is None:
+        return "–"
+    return f"{format_number(round(fraction * 100))} %"
+
+
+def with_unit(value: float | None, unit: str | None) -> str:
+    """A value with its display unit: "2.2 %", "12 logos", "12" (plain text, not escaped)."""
+    number = format_number(value)
+    return f"{number} {unit}" if unit else number

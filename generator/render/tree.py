@@ -1,0 +1,87 @@
+"""The alignment tree of one period as a nested Markdown list.
+
+Roots are the period's published objectives that align to nothing inside the
+period (company objectives, and objectives aligned to an annual one, which
+say so). Under each objective come its key results, and under a key result
+the objectives aligned to it; objectives aligned to the objective itself
+follow its key results. A published objective whose only parents in the
+period are private is listed under one neutral item, "aligned to a private
+objective", at the top level: the private goal's title, id and place in the
+tree never appear. An objective with several parents appears under each.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from ..resolve import KeyResultNode, ObjectiveNode, Period
+from .parts import Links, status_badge
+from .site import Site
+from .text import escape_text, format_percent
+
+PRIVATE_PARENT = Markup("<em>aligned to a private objective</em>")
+
+
+def _period_of(node: ObjectiveNode | KeyResultNode) -> Period:
+    return (node.objective if isinstance(node, KeyResultNode) else node).period
+
+
+class _Tree:
+    def __init__(self, site: Site, links: Links, period: Period):
+        self.site, self.links, self.period = site, links, period
+        self.lines: list[tuple[int, Markup]] = []
+
+    def here(self, nodes) -> list[ObjectiveNode]:
+        return [n for n in nodes if n.period is self.period]
+
+    def objective(self, node: ObjectiveNode, depth: int, path: frozenset) -> None:
+        if node in path:
+            return  # the resolver cuts loops; this guards the walk regardless
+        path = path | {node}
+        facts = self.site.scores.objectives[node.ref]
+        line = Markup(f"{self.links.objective(node)} · {escape_text(node.unit.name)} · "
+                      f"{status_badge(facts.status)} {escape_text(format_percent(facts.score))}")
+        if depth == 0:
+            line += self._elsewhere(node)
+        self.lines.append((depth, line))
+        for kr in node.key_results:
+            krs = self.site.scores.key_results[kr.ref]
+            self.lines.append((depth + 1, Markup(f'<span class="portal-badge portal-badge--kr">KR</span> '
+                                                 f"{self.links.key_result(kr)} · {escape_text(format_percent(krs.score))}")))
+            for child in self.here(self.site.children(kr)):
+                self.objective(child, depth + 2, path)
+        for child in self.here(self.site.children(node)):
+            self.objective(child, depth + 1, path)
+
+    def _elsewhere(self, node: ObjectiveNode) -> Markup:
+        """Parents in other periods (a quarter aligned to the year)."""
+        out = Markup("")
+        for parent in node.parents:
+            if _period_of(parent) is self.period:
+                continue
+            if not self.site.visible(parent):
+                out += Markup(" · ") + PRIVATE_PARENT
+                continue
+            link = self.links.key_result(parent) if isinstance(parent, KeyResultNode) else self.links.objective(parent)
+            out += Markup(f" · aligns to {escape_text(_period_of(parent).id)}: {link}")
+        return out
+
+
+def alignment_lines(site: Site, links: Links, period: Period) -> list[dict]:
+    """[{indent, line}] of the period's alignment tree, ready for a Markdown list."""
+    tree = _Tree(site, links, period)
+    roots, orphans = [], []
+    for unit in site.units_in_order:
+        for node in site.objectives(period.id, unit.id):
+            parents = [p for p in node.parents if _period_of(p) is period]
+            if not parents:
+                roots.append(node)
+            elif not any(site.visible(p) for p in parents):
+                orphans.append(node)
+    for node in roots:
+        tree.objective(node, 0, frozenset())
+    if orphans:
+        tree.lines.append((0, PRIVATE_PARENT))
+        for node in orphans:
+            tree.objective(node, 1, frozenset())
+    return [{"indent": Markup("    " * depth), "line": line} for depth, line in tree.lines]

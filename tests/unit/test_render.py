@@ -1,0 +1,332 @@
+"""render_pages() on real goal files: pages, anchors, links, numbers, privacy and untrusted text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import posixpath
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+
+from generator import build_portal
+from generator.render import render_pages
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "portal_minimal" / "goals"
+TODAY = dt.date(2026, 11, 22)
+BANNER = "Restricted build: includes private goals"
+PAGE_EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list", "md_in_html", "admonition",
+                   "pymdownx.superfences", "pymdownx.details", "pymdownx.mark", "pymdownx.magiclink"]
+
+
+def render(goals: Path = FIXTURE, include_private: bool = False) -> dict[str, str]:
+    build = build_portal(goals, TODAY, include_private=include_private)
+    assert build.ok, build.errors
+    return render_pages(build)
+
+
+def split(page: str) -> tuple[dict, str]:
+    _, head, body = page.split("---\n", 2)
+    return yaml.safe_load(head), body
+
+
+def to_html(page: str) -> str:
+    return markdown.Markdown(extensions=PAGE_EXTENSIONS).convert(split(page)[1])
+
+
+def to_text(page: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", to_html(page)))
+
+
+def copy_goals(tmp_path: Path) -> Path:
+    goals = tmp_path / "goals"
+    shutil.copytree(FIXTURE, goals)
+    return goals
+
+
+def edit(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, str]:
+    return render()
+
+
+def test_every_page_of_the_site_map_is_written(pages):
+    assert set(pages) == {
+        "index.md", "periods/index.md", "periods/2026.md", "periods/2026-Q4.md",
+        "units/index.md", "units/acme/index.md", "units/acme/2026.md", "units/acme/2026-Q4.md",
+        "units/sales/index.md", "units/sales-emea/index.md", "units/sales-emea/2026-Q4.md", "units/cs/index.md",
+        "people/index.md", "people/sales.md", "people/sales-emea.md", "people/cs.md",
+        "kpis/index.md", "kpis/customer-retention.md", "kpis/monthly-churn.md",
+    }
+    assert list(pages) == sorted(pages)
+
+
+def test_rendering_is_deterministic(pages):
+    assert render() == pages
+
+
+def test_front_matter_has_title_and_tags(pages):
+    meta, body = split(pages["units/sales-emea/2026-Q4.md"])
+    assert meta["title"] == "Sales EMEA · 2026-Q4"
+    assert meta["tags"] == ["Sales EMEA", "2026-Q4"]
+    assert meta["search"] == {"boost": 2}
+    assert body.lstrip().startswith("# Sales EMEA · 2026-Q4")
+    assert split(pages["periods/2026-Q4.md"])[0]["tags"] == ["2026-Q4"]
+    assert "off-track" in split(pages["units/acme/2026-Q4.md"])[0]["tags"]
+
+
+def test_unit_period_page_shows_objectives_and_key_results_in_full(pages):
+    page = pages["units/sales-emea/2026-Q4.md"]
+    out, text = to_html(page), to_text(page)
+    assert 'id="obj-win-dach"' in out
+    for kr in ("new-logos", "churn", "uptime", "partner-portal"):
+        assert f'id="kr-win-dach__{kr}"' in out
+    assert "[Dana Fox](../../people/sales.md#person-dana)" in page
+    assert "[Eli Stone](../../people/sales-emea.md#person-eli)" in page
+    for words in ("12 of 25 logos, from 0", "2.2 % (reduce from 2.4 to 1.8 %)",
+                  "inside 99.9–100 % in 1 of 1 check-ins", "50 % done, due 2026-11-30",
+                  "Values from KPI Monthly churn", "Two pilots converted", "Legal review is slow",
+                  "Close two more pilots", "Pilots converted", "at risk", "on track", "stale", "56 %"):
+        assert words in text, words
+    assert '<div class="portal-bar"' in out and 'style="width: 48%"' in out
+    assert "<details" in out and "Check-in history (2)" in text
+    assert '<a class="portal-link" href="https://tracker.example.com/SAL-12">DACH partner roadshow</a>' in out
+    assert "[Create an unforgettable customer experience](../acme/2026-Q4.md#obj-customer-experience)" in page
+
+
+def test_check_in_history_is_newest_first(pages):
+    text = to_text(pages["units/sales-emea/2026-Q4.md"])
+    assert text.index("2026-11-1612 logos") < text.index("2026-10-054 logos")
+
+
+def test_every_link_between_pages_resolves_to_a_page_and_an_anchor(pages):
+    ids = {path: set(re.findall(r'id="([^"]+)"', to_html(page))) for path, page in pages.items()}
+    for path, page in pages.items():
+        for target in re.findall(r"\]\(([^)\s]+)\)", split(page)[1]):
+            file, _, anchor = target.partition("#")
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), file)) if file else path
+            assert resolved in pages, (path, target)
+            if anchor:
+                assert anchor in ids[resolved], (path, target)
+
+
+def test_alignment_tree_nests_children_under_parents_and_key_results(pages):
+    body = split(pages["periods/2026-Q4.md"])[1]
+    tree = body.split("## Alignment")[1].split("## Objectives by unit")[0]
+    lines = [line for line in tree.splitlines() if line.strip()]
+    assert lines[0].startswith("- [Create an unforgettable customer experience]")
+    assert "aligns to 2026" in lines[0]
+    assert lines[1].startswith('    - <span class="portal-badge portal-badge--kr">KR</span> [Improve customer retention')
+    assert lines[2].startswith("    - [Become the first choice")
+    assert "[Sign 25 new mid-market logos]" in lines[3] and lines[3].startswith("        - ")
+
+
+def test_period_pages_list_periods_newest_first_with_summary(pages):
+    text = to_text(pages["periods/index.md"])
+    assert text.index("2026-Q4") < text.index("2026-01-01")
+    period = to_text(pages["periods/2026-Q4.md"])
+    for words in ("Mean score", "28 %", "Committed objectives met", "0 of 0", "stretch line of 70 %",
+                  "Sales EMEA", "Acme Corp"):
+        assert words in period, words
+
+
+def test_people_pages_list_what_each_person_owns(pages):
+    sales = pages["people/sales.md"]
+    assert 'id="person-dana"' in to_html(sales)
+    assert "(../units/sales-emea/2026-Q4.md#obj-win-dach)" in sales
+    assert "(../units/acme/2026.md#kr-grow-revenue__arr)" in sales
+    assert 'id="person-no"' in to_html(pages["people/cs.md"])  # `id: "no"` stays a person called "no"
+    assert "[Nora Olsen](cs.md#person-no)" in pages["people/index.md"]
+    assert "[Customer retention](../kpis/customer-retention.md)" in pages["people/cs.md"]
+
+
+def test_kpi_pages_show_health_values_and_the_key_results_that_move_them(pages):
+    text = to_text(pages["kpis/customer-retention.md"])
+    for words in ("unhealthy", "84.2 %", "at or above 85 %", "CRM monthly retention report", "Predicted by",
+                  "Monthly churn", "Improve customer retention from 85% to 92%", "2026-Q4 (running)", "every 31 days"):
+        assert words in text, words
+    catalogue = to_text(pages["kpis/index.md"])
+    assert "healthy" in catalogue and "2.2 % (2026-10-31)" in catalogue
+
+
+def test_home_page_shows_mission_running_period_and_attention(pages):
+    out, text = to_html(pages["index.md"]), to_text(pages["index.md"])
+    assert "<em>effortless</em>" in out
+    assert "Now: 2026-Q4" in text and "Create an unforgettable customer experience" in text
+    assert "Grow into the leading checkout platform in Europe" in text  # the annual objective
+    stale = text.split("Stale key results")[1].split("Unhealthy KPIs")[0]
+    assert "Dana Fox: Reduce monthly churn" in stale and "Grow ARR" in stale
+
+
+def test_units_index_is_the_org_tree(pages):
+    body = split(pages["units/index.md"])[1]
+    assert "\n- [Acme Corp](acme/index.md)" in body
+    assert "\n    - [Sales](sales/index.md)" in body
+    assert "\n        - [Sales EMEA](sales-emea/index.md)" in body
+
+
+def test_unit_overview_links_its_periods_and_current_objectives(pages):
+    page = pages["units/sales-emea/index.md"]
+    assert "[2026-Q4](2026-Q4.md) (current)" in page
+    assert "(2026-Q4.md#obj-win-dach)" in page
+    assert "Part of [Sales](../sales/index.md)" in page
+
+
+# --- privacy ---------------------------------------------------------------------------------
+
+
+def test_private_objectives_appear_in_no_page(pages):
+    for path, page in pages.items():
+        assert "nightjar" not in page.lower(), path
+        assert "secret" not in page.lower(), path
+        assert BANNER not in page
+
+
+def _align_to_private(goals: Path) -> None:
+    def change(data):
+        data["objectives"].append({
+            "id": "follow-up", "title": "Support the hidden effort", "owner": "eli",
+            "aligns_to": ["sales-emea/nightjar", "sales-emea/nightjar/sites"],
+            "key_results": [{"id": "k", "title": "Do it", "metric": {"unit": "x", "from": 0, "to": 1}}],
+        })
+    edit(goals / "2026-Q4" / "sales-emea.yaml", change)
+
+
+def test_a_public_objective_aligned_to_a_private_one_names_it_only_as_private(tmp_path):
+    goals = copy_goals(tmp_path)
+    _align_to_private(goals)
+    pages = render(goals)
+    for path, page in pages.items():
+        assert "nightjar" not in page.lower() and "secret" not in page.lower(), path
+    unit = to_text(pages["units/sales-emea/2026-Q4.md"])
+    assert "Aligns to: aligned to a private objective; aligned to a private objective" in unit
+    tree = split(pages["periods/2026-Q4.md"])[1].split("## Alignment")[1].split("## Objectives by unit")[0]
+    assert "- <em>aligned to a private objective</em>\n    - [Support the hidden effort]" in tree
+
+
+def test_a_restricted_build_shows_private_goals_marked_and_a_banner_on_every_page(tmp_path):
+    goals = copy_goals(tmp_path)
+    _align_to_private(goals)
+    pages = render(goals, include_private=True)
+    for path, page in pages.items():
+        assert BANNER in split(page)[1].split("# ", 1)[0], path
+    unit = pages["units/sales-emea/2026-Q4.md"]
+    assert "Project Nightjar secret expansion" in unit
+    assert 'portal-badge--private">private</span>' in unit
+    assert "[Project Nightjar secret expansion](#obj-nightjar)" in unit
+    assert "Nightjar" in pages["people/cs.md"]
+
+
+def test_private_kpis_appear_in_no_page(tmp_path):
+    goals = copy_goals(tmp_path)
+    edit(goals / "kpis.yaml", lambda d: d["kpis"][1].update(visibility="private", name="Hush metric"))
+    pages = render(goals)
+    for path, page in pages.items():
+        assert "hush" not in page.lower() and "monthly-churn" not in page, path
+    assert "kpis/monthly-churn.md" not in pages
+
+
+# --- untrusted text ------------------------------------------------------------------------------
+
+PAYLOAD = ('<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) '
+           '{{ 7*7 }} {% raw %} {: onclick="x"} *em* `tick` a|b')
+
+
+def _poison(goals: Path) -> None:
+    def org(d):
+        d["company"]["name"] = "Acme " + PAYLOAD
+        for key in ("mission", "vision", "strategy"):
+            d["company"][key] = PAYLOAD
+        d["units"][1]["name"] = "EMEA " + PAYLOAD
+        d["units"][1]["description"] = PAYLOAD
+        d["people"][1]["name"] = "Eli " + PAYLOAD
+        d["people"][1]["title"] = PAYLOAD
+
+    def period(d):
+        obj = d["objectives"][0]
+        obj.update(title="Win " + PAYLOAD, description=PAYLOAD, tags=[PAYLOAD, "<b>t</b>"])
+        kr = obj["key_results"][0]
+        kr["title"] = "Logos " + PAYLOAD
+        kr["metric"]["unit"] = PAYLOAD
+        kr["checkins"][0].update(note=PAYLOAD, blockers=PAYLOAD, next=PAYLOAD)
+        obj["initiatives"][0].update(title="Roadshow " + PAYLOAD, link="javascript:alert(1)")
+        obj["initiatives"].append({"title": "Other", "link": 'https://x.org/"><script>alert(1)</script>'})
+        d["retrospective"]["went_well"] = [PAYLOAD]
+
+    def kpis(d):
+        d["kpis"][0].update(name="Retention " + PAYLOAD, description=PAYLOAD, source=PAYLOAD, calculation=PAYLOAD)
+
+    edit(goals / "org.yaml", org)
+    edit(goals / "2026-Q4" / "sales-emea.yaml", period)
+    edit(goals / "kpis.yaml", kpis)
+
+
+class _Elements(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.bad: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "img", "iframe", "object", "b"):
+            self.bad.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.bad.append(f"{tag}[{name}]")
+            if name in ("href", "src") and value and re.sub(r"\s", "", value).lower().startswith("javascript:"):
+                self.bad.append(f"{tag}[{name}={value}]")
+
+
+def test_untrusted_goal_text_is_shown_as_text_everywhere(tmp_path):
+    goals = copy_goals(tmp_path)
+    _poison(goals)
+    pages = render(goals)
+    for path, page in pages.items():
+        meta, body = split(page)
+        assert "<" not in str(meta), path  # front matter: HTML-escaped (see the next test)
+        for raw in ("<script", "onerror=", "javascript:", "<img", "{{", "{%", "{:"):
+            assert raw not in body, (path, raw)
+        out = to_html(page)
+        parser = _Elements()
+        parser.feed(out)
+        assert parser.bad == [], (path, parser.bad)
+        assert "49" not in to_text(page).replace("2026-", ""), path
+    unit = to_text(pages["units/sales-emea/2026-Q4.md"])
+    assert "Win <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) {{ 7*7 }}" in unit
+    assert '{: onclick="x"} *em* `tick` a|b' in unit
+    assert "Roadshow" in unit and "link (not followed): javascript:alert(1)" in unit
+    assert to_text(pages["people/sales-emea.md"]).count("{{ 7*7 }}") >= 1
+
+
+def test_untrusted_titles_are_escaped_in_front_matter(tmp_path):
+    goals = copy_goals(tmp_path)
+    _poison(goals)
+    pages = render(goals)
+    meta, _ = split(pages["units/sales-emea/index.md"])
+    assert "<" not in meta["title"] and "&lt;script&gt;" in meta["title"]
+    assert all("<" not in tag for tag in meta["tags"])
+
+
+def test_a_big_unit_page_stays_small(tmp_path):
+    goals = copy_goals(tmp_path)
+
+    def grow(d):
+        base = d["objectives"][0]
+        d["objectives"] = [dict(base, id=f"o{i}", aligns_to=[], initiatives=[]) for i in range(5)]
+        for obj in d["objectives"]:
+            obj["key_results"] = [dict(obj["key_results"][0], id=f"k{j}", checkins=[
+                {"date": dt.date(2026, 10, 1) + dt.timedelta(days=7 * w), "value": w, "confidence": 7,
+                 "note": "Progress as planned, two more pilots in the pipeline."} for w in range(7)])
+                for j in range(5)]
+    edit(goals / "2026-Q4" / "sales-emea.yaml", grow)
+    page = render(goals)["units/sales-emea/2026-Q4.md"]
+    assert len(to_html(page).encode()) < 150_000

@@ -1,0 +1,152 @@
+"""Escaping, sanitizing and number formatting of generator/render/text.py, table-driven."""
+
+from __future__ import annotations
+
+import html
+
+import markdown
+import pytest
+
+from generator.render.text import (escape_meta, escape_text, format_number, format_percent, render_markdown,
+                                   safe_href, sanitize_html, with_unit)
+
+# Extensions a Material site typically enables: escaped text must survive all of them.
+PAGE_EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list", "md_in_html", "admonition", "def_list",
+                   "pymdownx.superfences", "pymdownx.mark", "pymdownx.tilde", "pymdownx.caret",
+                   "pymdownx.magiclink", "pymdownx.details"]
+
+
+def page_html(text: str) -> str:
+    return markdown.Markdown(extensions=PAGE_EXTENSIONS).convert(text)
+
+
+def visible_text(fragment: str) -> str:
+    """What a reader sees: tags removed, references decoded."""
+    import re
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+@pytest.mark.parametrize("text", [
+    "*x* and _y_",
+    "[a](b) ![i](http://e/x.png)",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "{{ 7*7 }} {% raw %}",
+    '{: onclick="x"} { onclick=x }',
+    "`code` and ``more``",
+    "a | b | c",
+    "# not a heading",
+    "==mark== ~~del~~ ^^ins^^ $x$ :smile: @someone",
+    "https://example.com mailto:x@example.com",  # (a bare www.x.org may be auto-linked by magiclink: http only)
+    "R&D &amp; &lt;tag&gt; \\*",
+])
+def test_escape_text_renders_literally_in_a_paragraph_a_heading_and_a_table(text):
+    escaped = str(escape_text(text))
+    assert "<" not in escaped and ">" not in escaped and "{" not in escaped
+    for page in (f"Label: {escaped}\n", f"## {escaped}\n", f"| a | b |\n|---|---|\n| {escaped} | x |\n"):
+        out = page_html(page)
+        assert "<script" not in out and "onerror=" not in out and "onclick=" not in out
+        assert visible_text(out).count(text) >= 1, (page, out)
+        assert "<a " not in out and "<img" not in out and "<em>" not in out and "<code>" not in out
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("a\nb\t c", "a b c"),
+    ("  padded  ", "padded"),
+])
+def test_escape_text_keeps_plain_text_on_one_line(text, expected):
+    assert str(escape_text(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("<script>", "&lt;script&gt;"),
+    ('a "q" & b', "a &quot;q&quot; &amp; b"),
+    ("two\nlines", "two lines"),
+])
+def test_escape_meta_escapes_html_for_front_matter(text, expected):
+    assert escape_meta(text) == expected
+
+
+@pytest.mark.parametrize("href,kept", [
+    ("https://tracker.example.com/SAL-12", True),
+    ("http://x.org", True),
+    ("mailto:dana@example.com", True),
+    ("#obj-win-dach", True),
+    ("../sales/2026-Q4.md", True),
+    ("docs/page?x=1#a", True),
+    ("javascript:alert(1)", False),
+    ("JaVaScRiPt:alert(1)", False),
+    ("java\tscript:alert(1)", False),
+    (" javascript:alert(1)", False),
+    ("data:text/html;base64,xx", False),
+    ("vbscript:x", False),
+    ("//evil.example.com/x", False),
+    ("", False),
+    (None, False),
+])
+def test_safe_href_allows_only_web_mail_anchor_and_relative_links(href, kept):
+    assert (safe_href(href) is not None) is kept
+
+
+@pytest.mark.parametrize("source,must,must_not", [
+    ("*em* **strong** `code`", ["<em>em</em>", "<strong>strong</strong>", "<code>code</code>"], []),
+    ("<script>alert(1)</script>after", ["after"], ["<script", "alert(1)"]),
+    ("<img src=x onerror=alert(1)>", [], ["<img", "onerror"]),
+    ("![alt text](http://evil.example.com/x.png)", ["alt text"], ["<img", "evil.example.com"]),
+    ("[x](javascript:alert(1))", ["x"], ["href", "javascript"]),
+    ("[ok](https://example.com \"t\")", ['<a href="https://example.com" title="t">ok</a>'], []),
+    ("[rel](../other.md#a)", ['<a href="../other.md#a">rel</a>'], []),
+    ("{{ 7*7 }} {% raw %}", ["&#123;&#123; 7*7 &#125;&#125;", "&#123;% raw %&#125;"], ["49"]),
+    ('para {: onclick="x"}', ["&#123;: onclick"], ["<p onclick"]),
+    ("<div onclick=x>text</div>", ["text"], ["<div", "onclick"]),
+    ("<a href=\"https://x.org\" onclick=\"y\">l</a>", ['<a href="https://x.org">l</a>'], ["onclick"]),
+    ("<style>p{}</style><iframe src=x></iframe>kept", ["kept"], ["<style", "<iframe", "p{}"]),
+    ("# Big heading", ["<h4>Big heading</h4>"], ["<h1"]),
+    ("- one\n- two", ["<ul>", "<li>one</li>"], []),
+    ("A & B < C", ["A &amp; B &lt; C"], []),
+    ("<em>unclosed", [], []),
+])
+def test_render_markdown_keeps_the_allow_list_only(source, must, must_not):
+    out = str(render_markdown(source))
+    for piece in must:
+        assert piece in out, out
+    for piece in must_not:
+        assert piece not in out, out
+
+
+@pytest.mark.parametrize("fragment,expected", [
+    ("<p>a<em>b</p>", "<p>a<em>b</em></p>"),
+    ("</div></p>text", "text"),
+    ("<ul><li>x", "<ul><li>x</li></ul>"),
+    ("<a href='javascript:x'><em>y</em></a>z", "<em>y</em>z"),
+    ("<p title='x' class='y'>t</p>", "<p>t</p>"),
+    ("<br/><hr>", "<br><hr>"),
+])
+def test_sanitize_html_always_balances_tags(fragment, expected):
+    assert str(sanitize_html(fragment)) == expected
+
+
+def test_render_markdown_of_nothing_is_empty():
+    assert str(render_markdown(None)) == "" and str(render_markdown("  \n")) == ""
+
+
+@pytest.mark.parametrize("value,expected", [
+    (12.0, "12"), (12, "12"), (1234567.0, "1,234,567"), (2.25, "2.25"), (99.95, "99.95"),
+    (1 / 3, "0.333"), (-0.0001, "0"), (-2.5, "-2.5"), (None, "–"), (float("nan"), "–"),
+])
+def test_format_number(value, expected):
+    assert format_number(value) == expected
+
+
+@pytest.mark.parametrize("value,expected", [
+    (0.72, "72 %"), (0.5586, "56 %"), (1.0, "100 %"), (0.0, "0 %"), (-0.114, "-11 %"), (12.5, "1,250 %"), (None, "–"),
+])
+def test_format_percent(value, expected):
+    assert format_percent(value) == expected
+
+
+@pytest.mark.parametrize("value,unit,expected", [
+    (2.2, "%", "2.2 %"), (12, "logos", "12 logos"), (12, "", "12"), (12, None, "12"),
+])
+def test_with_unit(value, unit, expected):
+    assert with_unit(value, unit) == expected
