@@ -259,7 +259,9 @@ def _build(text: str) -> Any:
                 value, weight = anchors[event.anchor]
             else:  # pragma: no cover - libyaml emits no other events
                 continue
-            total += weight
+            # A finished container's items were counted as they arrived: count only the container itself.
+            # An alias is counted in full each time it is used.
+            total += 1 if cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent else weight
             if total > MAX_VALUES:
                 raise _YamlTooBig(mark, "load.too-many-values",
                                   f"Expected at most {MAX_VALUES:,} values, got more (aliases are counted each time they are used)",
@@ -305,7 +307,10 @@ def _yaml_problem(path: str, exc: yaml.YAMLError, text: str) -> Problem:
     context = getattr(exc, "context", None)
     message = f"{context}, {problem}" if context else problem
     hint = None
-    if "tab" in message or "\\t" in message:
+    # libyaml says only "found character that cannot start any token" for a tab; look at the text.
+    lines = text.split("\n")
+    at_tab = mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][:mark.column + 1]
+    if "tab" in message or "\\t" in message or at_tab:
         hint = "Indent with spaces: YAML does not allow tabs for indentation."
     elif isinstance(exc, yaml.reader.ReaderError):
         hint = "Remove the control character; goal files are plain UTF-8 text."
@@ -437,6 +442,9 @@ def _load_entry(goals: Goals, entry: Path) -> None:
         source, problems = read_yaml(entry, display, "kpis")
         goals.kpis.insert(0, source)
         goals.problems += problems
+    elif name in ("org.yml", "kpis.yml"):
+        goals.problems.append(error(Location(display), "load.yml-extension", f"Expected a .yaml file, got {name}",
+                                    f"Rename it to {entry.stem}.yaml."))
     elif name.endswith((".yaml", ".yml")):
         goals.problems.append(error(Location(display), "load.unknown-file",
                                     f"Expected org.yaml or kpis.yaml at the top of the goals folder, got {name}",

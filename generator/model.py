@@ -36,7 +36,12 @@ def _got(value: Any) -> str:
         return f"a {_type_name(value)}"
     if value is None:
         return "nothing"
-    return f"{_type_name(value)} {value}"
+    return f"{_type_name(value)} {_plain_number(value)}"
+
+
+def _plain_number(value: Any) -> Any:
+    """1.0 as 1: numbers are floats once validated, but the user wrote `weight: 0`, not 0.0."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _fail(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
@@ -130,7 +135,8 @@ Visibility = Literal["public", "private"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # No populate_by_name: `from_:` in a goal file must be an unknown field, not a synonym of `from:`.
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # --- org.yaml ------------------------------------------------------------------------
@@ -386,6 +392,7 @@ def validate_goals(goals: Goals) -> tuple[Model, list[Problem]]:
                 problems += found
         else:
             index = index if index is not None else list(range(len(parsed.objectives)))
+            parsed, index = _sound_objectives(parsed, source, index)
             model.periods.setdefault(source.period, {})[source.unit] = (parsed, source, index)
     for pid, files in goals.periods.items():
         model.periods.setdefault(pid, {})
@@ -439,7 +446,11 @@ def _problem(source: Source, cls: type[_Model], err: dict) -> Problem:
     name = str(loc[-1]) if loc else ""
     value = err.get("input")
     hint = None
-    if kind == "missing":
+    if kind == "missing" and loc and isinstance(loc[-1], int):  # a fixed-length list (keep_between) too short
+        where = source.at(*loc[:-1])
+        message = f"Expected an item at position {loc[-1] + 1}, got a list of {loc[-1]}"
+        hint = "keep_between takes two numbers: [low, high]." if "keep_between" in loc else None
+    elif kind == "missing":
         message = f"Expected the field '{name}', got none"
         where = source.at(*loc[:-1])
         hint = f"Add `{name}:` here."
@@ -491,7 +502,7 @@ def _message(kind: str, err: dict, value: Any) -> str:
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         bound = {"greater_than_equal": "at least", "less_than_equal": "at most",
                  "greater_than": "more than", "less_than": "less than"}[kind]
-        limit = next(iter(ctx.values()), "")
+        limit = _plain_number(next(iter(ctx.values()), ""))
         return f"Expected a value {bound} {limit}, got {_got(value)}"
     if kind in ("too_short", "too_long"):
         return f"Expected {ctx.get('min_length', ctx.get('max_length'))} items, got {ctx.get('actual_length')}"
@@ -546,16 +557,32 @@ def _check_period_file(pf: PeriodFile, source: Source, index: list[int]):
                         f"{key}: Expected {expected!r} (the {where}), got {got!r}",
                         f"Remove `{key}:` or make it equal the {where}.")
     for o, obj in zip(index, pf.objectives):
-        yield from _duplicates([kr.id for kr in obj.key_results], source, ("objectives", o, "key_results"), "key result")
-        for k, kr in enumerate(obj.key_results):
-            yield from _check_key_result(kr, source, ("objectives", o, "key_results", k))
-        known = {kr.id for kr in obj.key_results}
-        for i, ini in enumerate(obj.initiatives):
-            for j, ref in enumerate(ini.key_results):
-                if ref not in known:
-                    yield _unknown(source.at("objectives", o, "initiatives", i, "key_results", j), "key result", ref, known,
-                                   "initiatives name key results of their own objective.")
+        yield from _check_objective(obj, source, o)
     yield from _duplicates([obj.id for obj in pf.objectives], source, ("objectives",), "objective", index)
+
+
+def _check_objective(obj: Objective, source: Source, o: int):
+    yield from _duplicates([kr.id for kr in obj.key_results], source, ("objectives", o, "key_results"), "key result")
+    for k, kr in enumerate(obj.key_results):
+        yield from _check_key_result(kr, source, ("objectives", o, "key_results", k))
+    known = {kr.id for kr in obj.key_results}
+    for i, ini in enumerate(obj.initiatives):
+        for j, ref in enumerate(ini.key_results):
+            if ref not in known:
+                yield _unknown(source.at("objectives", o, "initiatives", i, "key_results", j), "key result", ref, known,
+                               "initiatives name key results of their own objective.")
+
+
+def _sound_objectives(pf: PeriodFile, source: Source, index: list[int]) -> tuple[PeriodFile, list[int]]:
+    """The file without the objectives that failed the checks across fields.
+
+    Their errors are reported already; later stages assume a sound model (a metric
+    with `from` but no `to` cannot be scored), so those objectives go no further.
+    """
+    kept = [(obj, o) for obj, o in zip(pf.objectives, index) if not any(_check_objective(obj, source, o))]
+    if len(kept) == len(pf.objectives):
+        return pf, index
+    return pf.model_copy(update={"objectives": [obj for obj, _ in kept]}), [o for _, o in kept]
 
 
 def _check_key_result(kr: KeyResult, source: Source, path: tuple):
@@ -648,4 +675,4 @@ def _unknown(where: Location, what: str, name: str, known: Any, hint: str | None
     close = difflib.get_close_matches(name, sorted(known), n=1)
     if close:
         hint = f"Did you mean {close[0]!r}?"
-    return error(where, f"resolve.unknown-{what.replace(' ', '-')}", f"Expected a known {what}, got {name!r}", hint)
+    return error(where, f"resolve.unknown-{what.lower().replace(' ', '-')}", f"Expected a known {what}, got {name!r}", hint)

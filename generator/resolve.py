@@ -479,6 +479,7 @@ def _find(portal: Portal, ref: str, here: ObjectiveNode) -> tuple[ObjectiveNode 
 
 def _resolve_alignment(r: _Resolver, portal: Portal) -> None:
     by_source = {(pid, unit): (src, index) for pid, files in r.model.periods.items() for unit, (_, src, index) in files.items()}
+    places: dict[tuple[ObjectiveNode, object], Location] = {}  # (child, parent) -> its aligns_to entry
     for node in portal.objectives.values():
         src, index = by_source[(node.period.id, node.unit.id)]
         o = index[node.file.objectives.index(node)]
@@ -499,10 +500,11 @@ def _resolve_alignment(r: _Resolver, portal: Portal) -> None:
             else:
                 node.parents.append(target)
                 target.children.append(node)
+                places[(node, target)] = where
         if node.obj.rolled_over_from:
             where = src.at("objectives", o, "rolled_over_from")
             target, full, period = _find(portal, node.obj.rolled_over_from, node)
-            if isinstance(target, ObjectiveNode) and target.period is not node.period:
+            if isinstance(target, ObjectiveNode) and target.period.start < node.period.start:
                 node.rolled_over_from = target
                 target.rolled_over_to.append(node)
             elif target is None:
@@ -513,14 +515,14 @@ def _resolve_alignment(r: _Resolver, portal: Portal) -> None:
                 r.problems.append(error(where, "resolve.bad-rollover",
                                         f"rolled_over_from: Expected an objective of an earlier period, got {full}",
                                         "Write PERIOD:UNIT/OBJECTIVE, e.g. 2026-Q3:sales/win-dach."))
-    _alignment_loops(r, portal)
+    _alignment_loops(r, portal, places)
 
 
 def _refs_in(portal: Portal, period: str) -> list[str]:
     return [ref for ref in portal.objectives if ref.startswith(period + ":")]
 
 
-def _alignment_loops(r: _Resolver, portal: Portal) -> None:
+def _alignment_loops(r: _Resolver, portal: Portal, places: dict) -> None:
     """Report each loop of alignments once, naming every member, and cut it."""
     state: dict[ObjectiveNode, int] = {}  # 1 on the path, 2 done
     for start in sorted(portal.objectives.values(), key=lambda n: n.ref):
@@ -542,7 +544,7 @@ def _alignment_loops(r: _Resolver, portal: Portal) -> None:
             if state.get(target) == 1:
                 loop = path[path.index(target):]
                 names = " → ".join(n.ref for n in loop + [target])
-                r.problems.append(error(node.location, "resolve.alignment-loop",
+                r.problems.append(error(places.get((node, parent), node.location), "resolve.alignment-loop",
                                         f"aligns_to: Expected alignments to lead up to a top goal, got a loop: {names}",
                                         "Remove the `aligns_to` of one of these objectives, or point it outside the loop."))
                 node.parents.remove(parent)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import model as model_module
 from .model import KpiFile, Org, PeriodFile
 
 KINDS = {"period": PeriodFile, "org": Org, "kpis": KpiFile}
@@ -36,4 +37,22 @@ def json_schema(kind: str = "period") -> dict[str, Any]:
     out.update(schema)
     if definitions:
         out["definitions"] = definitions
+    _add_bounds(model, out)
+    for name, definition in definitions.items():
+        _add_bounds(getattr(model_module, name), definition)
     return out
+
+
+_BOUNDS = {"gt": "exclusiveMinimum", "ge": "minimum", "lt": "exclusiveMaximum", "le": "maximum"}
+
+
+def _add_bounds(model: Any, node: dict) -> None:
+    """Put back the bounds pydantic drops when a field's type brings its own schema (`weight: Number`, > 0)."""
+    for name, info in model.model_fields.items():
+        prop = node.get("properties", {}).get(info.alias or name)
+        bounds = {_BOUNDS[k]: getattr(m, k) for m in info.metadata for k in _BOUNDS if hasattr(m, k)}
+        if prop is None or not bounds:
+            continue
+        target = next((branch for branch in prop.get("anyOf", []) if branch.get("type") != "null"), prop)
+        for keyword, value in bounds.items():
+            target.setdefault(keyword, value)

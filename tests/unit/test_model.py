@@ -1,0 +1,308 @@
+"""model.py: every kind of invalid field is one located error; valid files become frozen models."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.load import load_goals
+from generator.model import Metric, Objective, validate_goals
+
+# An objective whose one key result is complete but for its metric (line 8 onwards).
+HEAD = """\
+objectives:
+  - id: grow
+    title: Grow into Europe
+    owner: dana
+    key_results:
+      - id: logos
+        title: Sign 25 logos
+"""
+METRIC = "        metric: {unit: logos, from: 0, to: 25}\n"
+CHECKIN = "        checkins:\n          - {date: 2026-11-02, value: %s}\n"
+
+F = "2026-Q4/sales.yaml"
+
+ROWS = [
+    # wrong types
+    ("title-is-a-list", HEAD.replace("title: Grow into Europe", "title: [a, b]") + METRIC,
+     [(F, 3, 12, "model.type")]),
+    ("key-results-not-a-list", "objectives:\n  - id: grow\n    title: Grow\n    owner: dana\n    key_results: 5\n",
+     [(F, 5, 18, "model.type")]),
+    ("objective-not-a-mapping", "objectives:\n  - grow\n", [(F, 2, 5, "model.type")]),
+    ("number-is-text", HEAD + METRIC + CHECKIN % "'4'", [(F, 10, 39, "model.type")]),
+    ("weight-is-text", HEAD + METRIC + "        weight: high\n", [(F, 9, 17, "model.type")]),
+    ("milestone-is-yes", HEAD + "        milestone: yes\n", [(F, 8, 20, "model.type")]),
+    ("visibility-choice", "visibility: secret\nobjectives: []\n", [(F, 1, 13, "model.bad-choice")]),
+    ("kind-choice", HEAD.replace("    owner: dana\n", "    owner: dana\n    kind: moonshot\n") + METRIC,
+     [(F, 5, 11, "model.bad-choice")]),
+    ("date-and-time", HEAD + METRIC + "        checkins:\n          - {date: 2026-11-02 10:00:00, value: 3}\n",
+     [(F, 10, 20, "model.bad-date")]),
+    # unknown and missing fields
+    ("unknown-field", HEAD + METRIC + "        wieght: 2\n", [(F, 9, 9, "model.unknown-field")]),
+    ("unknown-top-field", "objectivs: []\n", [(F, 1, 1, "model.unknown-field")]),
+    ("from_-is-not-from", HEAD + "        metric: {unit: logos, from_: 0, to: 25}\n", [(F, 8, 31, "model.unknown-field")]),
+    ("merge-key", HEAD + METRIC + "        <<: {weight: 2}\n", [(F, 9, 9, "model.unknown-field")]),
+    ("missing-owner", HEAD.replace("    owner: dana\n", "") + METRIC, [(F, 2, 5, "model.missing-field")]),
+    ("missing-kr-title", HEAD.replace("        title: Sign 25 logos\n", "") + METRIC, [(F, 6, 9, "model.missing-field")]),
+    ("missing-checkin-value", HEAD + METRIC + "        checkins:\n          - {date: 2026-11-02}\n",
+     [(F, 10, 13, "model.missing-field")]),
+    # ids
+    ("bad-objective-id", HEAD.replace("id: grow", "id: Grow_Fast") + METRIC, [(F, 2, 9, "model.bad-id")]),
+    ("bad-owner-id", HEAD.replace("owner: dana", "owner: Dana Fox") + METRIC, [(F, 4, 12, "model.bad-id")]),
+    ("bad-reference", HEAD.replace("    owner: dana\n", "    owner: dana\n    aligns_to: grow-revenue\n") + METRIC,
+     [(F, 5, 16, "model.bad-reference")]),
+    ("bad-reference-in-list", HEAD.replace("    owner: dana\n", "    owner: dana\n    aligns_to: [acme/x, 2026-Q9:acme/y]\n") + METRIC,
+     [(F, 5, 25, "model.bad-reference")]),
+    ("bad-period-header", "period: Q4\nobjectives: []\n", [(F, 1, 9, "model.bad-period")]),
+    ("duplicate-objective-id", HEAD + METRIC + "  - id: grow\n    title: Again\n    owner: dana\n    key_results: []\n",
+     [(F, 9, 9, "model.duplicate-id")]),
+    ("duplicate-kr-id", HEAD + METRIC + "      - id: logos\n        title: Again 3\n        milestone: true\n",
+     [(F, 9, 13, "model.duplicate-id")]),
+    # metric forms
+    ("metric-no-form", HEAD + "        metric: {unit: logos}\n", [(F, 8, 17, "model.metric-form")]),
+    ("metric-two-forms", HEAD + "        metric: {unit: logos, from: 0, to: 25, keep_above: 3}\n", [(F, 8, 17, "model.metric-form")]),
+    ("metric-from-without-to", HEAD + "        metric: {unit: logos, from: 0}\n", [(F, 8, 17, "model.metric-form")]),
+    ("metric-to-without-from", HEAD + "        metric: {unit: logos, to: 25}\n", [(F, 8, 17, "model.metric-form")]),
+    ("metric-from-equals-to", HEAD + "        metric: {unit: logos, from: 5, to: 5}\n", [(F, 8, 44, "model.metric-form")]),
+    ("keep-between-low-not-below-high", HEAD + "        metric: {unit: '%', keep_between: [100, 99.9]}\n",
+     [(F, 8, 43, "model.metric-form")]),
+    ("keep-between-one-number", HEAD + "        metric: {unit: '%', keep_between: [99.9]}\n", [(F, 8, 43, "model.missing-field")]),
+    ("keep-between-three-numbers", HEAD + "        metric: {unit: '%', keep_between: [1, 2, 3]}\n", [(F, 8, 43, "model.type")]),
+    ("milestone-and-metric", HEAD + METRIC + "        milestone: true\n", [(F, 9, 9, "model.metric-form")]),
+    ("neither-metric-nor-milestone", HEAD, [(F, 6, 9, "model.metric-form")]),
+    ("milestone-value-above-1", HEAD + "        milestone: true\n" + CHECKIN % "1.5", [(F, 10, 39, "model.out-of-range")]),
+    ("milestone-value-below-0", HEAD + "        milestone: true\n" + CHECKIN % "-0.1", [(F, 10, 39, "model.out-of-range")]),
+    # numbers
+    ("confidence-0", HEAD + METRIC + "        checkins:\n          - {date: 2026-11-02, value: 3, confidence: 0}\n",
+     [(F, 10, 54, "model.out-of-range")]),
+    ("confidence-11", HEAD + METRIC + "        checkins:\n          - {date: 2026-11-02, value: 3, confidence: 11}\n",
+     [(F, 10, 54, "model.out-of-range")]),
+    ("confidence-7.5", HEAD + METRIC + "        checkins:\n          - {date: 2026-11-02, value: 3, confidence: 7.5}\n",
+     [(F, 10, 54, "model.type")]),
+    ("value-inf", HEAD + METRIC + CHECKIN % ".inf", [(F, 10, 39, "model.not-finite")]),
+    ("value-nan", HEAD + METRIC + CHECKIN % ".nan", [(F, 10, 39, "model.not-finite")]),
+    ("target-minus-inf", HEAD + "        metric: {unit: logos, from: 0, to: -.inf}\n", [(F, 8, 44, "model.not-finite")]),
+    ("manual-score-above-1", HEAD.replace("    owner: dana\n", "    owner: dana\n    score: 1.5\n") + METRIC,
+     [(F, 5, 12, "model.out-of-range")]),
+    ("manual-score-negative", HEAD.replace("    owner: dana\n", "    owner: dana\n    score: -0.5\n") + METRIC,
+     [(F, 5, 12, "model.out-of-range")]),
+    ("weight-0", HEAD + METRIC + "        weight: 0\n", [(F, 9, 17, "model.out-of-range")]),
+    ("weight-negative", HEAD + METRIC + "        weight: -1\n", [(F, 9, 17, "model.out-of-range")]),
+    # the header must match the file's place
+    ("header-unit-mismatch", "unit: sales-emea\nobjectives: []\n", [(F, 1, 7, "model.header-mismatch")]),
+    ("header-period-mismatch", "period: 2026-Q3\nobjectives: []\n", [(F, 1, 9, "model.header-mismatch")]),
+    ("initiative-unknown-kr", HEAD + METRIC + "    initiatives:\n      - {title: Roadshow, key_results: [logo]}\n",
+     [(F, 10, 41, "resolve.unknown-key-result")]),
+    ("initiative-status", HEAD + METRIC + "    initiatives:\n      - {title: Roadshow, status: doing}\n",
+     [(F, 10, 35, "model.bad-choice")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", [row[1:] for row in ROWS], ids=[row[0] for row in ROWS])
+def test_each_kind_of_error_in_a_period_file(tree, text, expected):
+    assert tree.problems({F: text}) == expected
+
+
+KPI = """\
+kpis:
+  - id: churn
+    name: Monthly churn
+    owner: carol
+"""
+
+KPI_ROWS = [
+    ("kpi-metric-from-to", KPI + "    metric: {unit: '%', from: 2.4, to: 1.8}\n",
+     [("kpis.yaml", 5, 25, "model.unknown-field"), ("kpis.yaml", 5, 36, "model.unknown-field")]),
+    ("kpi-metric-no-form", KPI + "    metric: {unit: '%'}\n", [("kpis.yaml", 5, 13, "model.metric-form")]),
+    ("kpi-metric-two-forms", KPI + "    metric: {keep_above: 1, keep_below: 3}\n", [("kpis.yaml", 5, 13, "model.metric-form")]),
+    ("kpi-values-and-data", KPI + "    values: [{date: 2026-10-31, value: 2}]\n    data: data/churn.csv\n",
+     [("kpis.yaml", 6, 5, "model.kpi-values")]),
+    ("kpi-indicator", KPI + "    indicator: lagged\n", [("kpis.yaml", 5, 16, "model.bad-choice")]),
+    ("kpi-update-every-0", KPI + "    update_every_days: 0\n", [("kpis.yaml", 5, 24, "model.out-of-range")]),
+    ("kpi-missing-owner", KPI.replace("    owner: carol\n", ""), [("kpis.yaml", 2, 5, "model.missing-field")]),
+    ("kpi-value-not-finite", KPI + "    values: [{date: 2026-10-31, value: .nan}]\n", [("kpis.yaml", 5, 40, "model.not-finite")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", [row[1:] for row in KPI_ROWS], ids=[row[0] for row in KPI_ROWS])
+def test_each_kind_of_error_in_a_kpi_file(tree, text, expected):
+    assert tree.problems({"kpis.yaml": text, "data/churn.csv": "date,value\n2026-10-31,2\n"}) == expected
+
+
+ORG_ROWS = [
+    ("company-missing", "units: []\n", [("org.yaml", 1, 1, "model.missing-field")]),
+    ("fiscal-month-13", "company: {id: acme, name: Acme}\nsettings: {fiscal_year_start_month: 13}\n",
+     [("org.yaml", 2, 37, "model.out-of-range")]),
+    ("stretch-above-1", "company: {id: acme, name: Acme}\nsettings: {stretch_success: 1.2}\n",
+     [("org.yaml", 2, 29, "model.out-of-range")]),
+    ("period-dates-reversed", "company: {id: acme, name: Acme}\nperiods:\n  2026-Q4: {start: 2026-12-31, end: 2026-10-01}\n",
+     [("org.yaml", 3, 37, "model.bad-period-dates")]),
+    ("period-key", "company: {id: acme, name: Acme}\nperiods:\n  2026-Q5: {start: 2026-10-01, end: 2026-12-31}\n",
+     [("org.yaml", 3, 12, "model.bad-period")]),
+    ("person-unit-missing", "company: {id: acme, name: Acme}\npeople:\n  - {id: dana, name: Dana}\n",
+     [("org.yaml", 3, 5, "model.missing-field")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", [row[1:] for row in ORG_ROWS], ids=[row[0] for row in ORG_ROWS])
+def test_each_kind_of_error_in_org_yaml(tree, text, expected):
+    assert tree.problems({"org.yaml": text}) == expected
+
+
+# --- messages ------------------------------------------------------------------------------------------------
+
+
+def problems(tree, files):
+    return [p for p in tree.build(files).problems if p.is_error]
+
+
+def test_unknown_field_message_lists_the_fields_and_suggests_the_closest(tree):
+    [p] = problems(tree, {F: HEAD + METRIC + "        wieght: 2\n"})
+    assert p.message.startswith("objectives.key_results.wieght: Expected one of the fields id, title, owner, weight,")
+    assert "got the unknown field 'wieght'" in p.message
+    assert p.hint == "Did you mean 'weight'?"
+
+
+def test_from_underscore_suggests_from(tree):
+    [p] = problems(tree, {F: HEAD + "        metric: {unit: logos, from_: 0, to: 25}\n"})
+    assert p.hint == "Did you mean 'from'?"
+
+
+def test_missing_field_message(tree):
+    [p] = problems(tree, {F: HEAD.replace("    owner: dana\n", "") + METRIC})
+    assert p.message == "objectives.owner: Expected the field 'owner', got none"
+    assert p.hint == "Add `owner:` here."
+
+
+@pytest.mark.parametrize("text, message", [
+    (HEAD + METRIC + CHECKIN % "'4'", "objectives.key_results.checkins.value: Expected a number, got '4'"),
+    (HEAD + METRIC + CHECKIN % ".inf", "objectives.key_results.checkins.value: Expected a finite number, got inf"),
+    (HEAD + METRIC + "        weight: 0\n", "objectives.key_results.weight: Expected a value more than 0, got number 0"),
+    (HEAD.replace("id: grow", "id: Grow"), "objectives.id: Expected an id of lowercase letters, digits and dashes, got 'Grow'"),
+])
+def test_messages_say_expected_and_got(tree, text, message):
+    assert message in [p.message for p in problems(tree, {F: text})]
+
+
+# --- valid files ---------------------------------------------------------------------------------------------
+
+
+def test_the_minimal_fixture_validates():
+    model, found = validate_goals(load_goals("tests/fixtures/portal_minimal/goals"))
+    assert found == [] and model.broken == set()
+    pf, _, index = model.periods["2026-Q4"]["sales-emea"]
+    assert [o.id for o in pf.objectives] == ["win-dach", "nightjar"] and index == [0, 1]
+    logos = pf.objectives[0].key_results[0]
+    assert (logos.weight, logos.metric.from_, logos.metric.to, logos.metric.form) == (2.0, 0.0, 25.0, "increase")
+    assert [k.id for k in model.kpis[0][0:1]] == ["customer-retention"]
+    assert [v.value for v, _ in model.kpi_values["monthly-churn"]] == [2.4, 2.2]
+
+
+def test_defaults_and_conversions(tree):
+    build = tree.build({F: """
+        objectives:
+          - id: 2026
+            title: 42
+            owner: dana
+            aligns_to: acme/grow
+            tags: [growth, 7]
+            key_results:
+              - id: nps
+                title: Lift NPS
+                metric: {unit: "", from: 31, to: 45}
+    """})
+    pf, _, _ = build.model.periods["2026-Q4"]["sales"]
+    obj = pf.objectives[0]
+    assert (obj.id, obj.title, obj.kind, obj.visibility, obj.aligns_to, obj.tags) == (
+        "2026", "42", "aspirational", None, ["acme/grow"], ["growth", "7"])
+    assert pf.visibility == "public"
+    kr = obj.key_results[0]
+    assert (kr.weight, kr.milestone, kr.owner, kr.metric.unit) == (1.0, False, None, "")
+
+
+@pytest.mark.parametrize("metric, form", [
+    ({"from": 0, "to": 25}, "increase"), ({"from": 2.4, "to": 1.8}, "reduce"), ({"from": -5, "to": -1}, "increase"),
+    ({"keep_between": [1, 2]}, "keep_between"), ({"keep_above": 85}, "keep_above"), ({"keep_below": 2.5}, "keep_below"),
+])
+def test_metric_form(metric, form):
+    m = Metric.model_validate(metric)
+    assert m.form == form and m.is_keep == form.startswith("keep_")
+
+
+def test_models_are_frozen():
+    obj = Objective.model_validate({"id": "x", "title": "X", "owner": "dana"})
+    with pytest.raises(Exception):
+        obj.id = "y"
+
+
+# --- reporting everything at once ------------------------------------------------------------------------------
+
+
+def test_problems_of_several_files_are_all_reported_and_sorted(tree):
+    assert tree.problems({
+        "2026-Q4/sales.yaml": HEAD + "        metric: {unit: logos}\n",
+        "2026-Q4/cs.yaml": HEAD.replace("owner: dana", "owner: Dana") + METRIC,
+        "2026/acme.yaml": "objectives: [\n",
+        "kpis.yaml": KPI + "    indicator: lagged\n",
+    }) == [
+        ("2026-Q4/cs.yaml", 4, 12, "model.bad-id"),
+        ("2026-Q4/sales.yaml", 8, 17, "model.metric-form"),
+        ("2026/acme.yaml", 2, 1, "load.yaml-syntax"),
+        ("kpis.yaml", 5, 16, "model.bad-choice"),
+    ]
+
+
+def test_every_error_of_one_file_is_reported(tree):
+    assert tree.problems({F: HEAD.replace("owner: dana", "owner: Dana") + METRIC + "        weight: 0\n"
+                          + CHECKIN % ".nan"}) == [
+        (F, 4, 12, "model.bad-id"),
+        (F, 9, 17, "model.out-of-range"),
+        (F, 11, 39, "model.not-finite"),
+    ]
+
+
+SECOND = """\
+  - id: retain
+    title: Keep our customers
+    owner: dana
+    aligns_to: acme/nowhere
+    key_results:
+      - id: nps
+        title: Lift NPS from 31 to 45
+        owner: nobody
+        metric: {unit: points, from: 31, to: 45}
+"""
+
+
+def test_a_bad_objective_does_not_hide_the_problems_of_another_in_the_same_file(tree):
+    # The first objective fails validation; the second still gets resolved, so its
+    # unknown person is reported in the same run (its alignment to a missing
+    # objective of acme too, since acme's file is sound).
+    assert tree.problems({
+        F: HEAD.replace("owner: dana", "owner: Dana") + METRIC + SECOND,
+        "2026-Q4/acme.yaml": "objectives: []\n",
+    }) == [
+        (F, 4, 12, "model.bad-id"),
+        (F, 12, 16, "resolve.unknown-objective-or-key-result"),
+        (F, 16, 16, "resolve.unknown-person"),
+    ]
+
+
+def test_a_cross_field_error_does_not_hide_the_problems_of_another_objective(tree):
+    assert tree.problems({F: HEAD + "        metric: {unit: logos, from: 0}\n" + SECOND + CHECKIN % "3"}) == [
+        (F, 8, 17, "model.metric-form"),
+        (F, 12, 16, "resolve.unknown-objective-or-key-result"),
+        (F, 16, 16, "resolve.unknown-person"),
+    ]
+
+
+@pytest.mark.parametrize("metric", [
+    "{unit: logos, from: 0}", "{unit: logos, to: 25}", "{unit: logos, from: 5, to: 5}", "{unit: logos}",
+    "{unit: '%', keep_between: [3, 1]}",
+])
+def test_an_objective_with_a_cross_field_error_is_left_out_so_later_stages_do_not_crash(tree, metric):
+    # With check-ins the metric would be scored: from without to, or from = to, cannot be.
+    build = tree.build({F: HEAD + f"        metric: {metric}\n" + CHECKIN % "3"})
+    assert [p.code for p in build.errors] == ["model.metric-form"]
+    assert build.portal is not None and build.portal.objectives == {}
+    assert not build.ok

@@ -1,0 +1,464 @@
+"""resolve.py: ids become linked objects; every dangling reference, loop and misplaced date is an error."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from generator.resolve import period_dates
+
+D = dt.date
+
+
+def objective(oid: str, *, aligns_to: str | None = None, owner: str = "dana", extra: str = "") -> str:
+    """One objective of a period file (7 lines, 8 with aligns_to), with a milestone key result."""
+    lines = [f"  - id: {oid}", f"    title: Objective {oid}", f"    owner: {owner}"]
+    if aligns_to:
+        lines.append(f"    aligns_to: {aligns_to}")
+    lines += ["    key_results:", "      - id: done", "        title: Ship it", "        milestone: true"]
+    return "\n".join(lines) + "\n" + extra
+
+
+def period_file(*objectives: str) -> str:
+    return "objectives:\n" + "".join(objectives)
+
+
+def messages(build):
+    return {p.code: p for p in build.errors}
+
+
+# --- unknown names ---------------------------------------------------------------------------------------
+
+
+def test_unknown_owner_with_a_did_you_mean_hint(tree):
+    build = tree.build({"2026-Q4/sales.yaml": period_file(objective("grow", owner="dan"))})
+    [p] = build.errors
+    assert (p.location.line, p.location.column, p.code) == (4, 12, "resolve.unknown-person")
+    assert p.message == "Expected a known person, got 'dan'" and p.hint == "Did you mean 'dana'?"
+
+
+def test_unknown_names_everywhere(tree):
+    assert tree.problems({
+        "org.yaml": """
+            company: {id: acme, name: Acme}
+            units:
+              - {id: sales, name: Sales, parent: sale, lead: dama}
+            people:
+              - {id: dana, name: Dana, unit: sails}
+        """,
+        "kpis.yaml": """
+            kpis:
+              - {id: nps, name: NPS, owner: carl, unit: cs, collaborators: [dana, bob], informed: [sales, exec],
+                 predicts: [churn]}
+        """,
+        "2026-Q4/sales.yaml": """
+            objectives:
+              - id: grow
+                title: Grow
+                owner: dana
+                collaborators: [eli]
+                aligns_to: acme/grow
+                rolled_over_from: 2026-Q3:sales/grow
+                key_results:
+                  - {id: nps, title: NPS 45, owner: ann, kpi: npx, metric: {unit: p, from: 31, to: 45}}
+                initiatives:
+                  - {title: Survey, owner: zed}
+        """,
+        "2026-Q4/marketing.yaml": "objectives: []\n",
+    }) == [
+        ("2026-Q4/marketing.yaml", 1, 1, "resolve.unknown-unit"),
+        ("2026-Q4/sales.yaml", 5, 21, "resolve.unknown-person"),
+        ("2026-Q4/sales.yaml", 6, 16, "resolve.unknown-objective-or-key-result"),
+        ("2026-Q4/sales.yaml", 7, 23, "resolve.unknown-objective"),
+        ("2026-Q4/sales.yaml", 9, 41, "resolve.unknown-person"),
+        ("2026-Q4/sales.yaml", 9, 51, "resolve.unknown-kpi"),
+        ("2026-Q4/sales.yaml", 11, 32, "resolve.unknown-person"),
+        ("kpis.yaml", 2, 33, "resolve.unknown-person"),
+        ("kpis.yaml", 2, 45, "resolve.unknown-unit"),
+        ("kpis.yaml", 2, 71, "resolve.unknown-person"),
+        ("kpis.yaml", 2, 95, "resolve.unknown-unit-or-person"),
+        ("kpis.yaml", 3, 17, "resolve.unknown-kpi"),
+        ("org.yaml", 3, 38, "resolve.unknown-unit"),
+        ("org.yaml", 3, 50, "resolve.unknown-person"),
+        ("org.yaml", 5, 34, "resolve.unknown-unit"),
+    ]
+
+
+def test_unknown_reference_hints_at_a_close_one(tree):
+    build = tree.build({"2026-Q4/acme.yaml": period_file(objective("grow-revenue")),
+                        "2026-Q4/sales.yaml": period_file(objective("win", aligns_to="acme/grow-revenu"))})
+    [p] = build.errors
+    assert p.code == "resolve.unknown-objective-or-key-result"
+    assert p.message == "Expected a known objective or key result, got '2026-Q4:acme/grow-revenu'"
+    assert p.hint == "Did you mean '2026-Q4:acme/grow-revenue'?"
+
+
+def test_unknown_kpi_hint(tree):
+    build = tree.build({
+        "kpis.yaml": "kpis:\n  - {id: monthly-churn, name: Churn, owner: carol}\n",
+        "2026-Q4/cs.yaml": period_file(objective("keep", owner="carol").replace(
+            "        milestone: true\n", "        milestone: true\n        kpi: monthly-chrun\n")),
+    })
+    [p] = build.errors
+    assert (p.code, p.hint) == ("resolve.unknown-kpi", "Did you mean 'monthly-churn'?")
+
+
+def test_person_may_not_take_a_unit_id(tree):
+    org = "company: {id: acme, name: Acme}\nunits:\n  - {id: sales, name: Sales}\npeople:\n  - {id: sales, name: S, unit: sales}\n  - {id: acme, name: A, unit: sales}\n"
+    build = tree.build({"org.yaml": org})
+    assert [(p.location.line, p.location.column, p.code) for p in build.errors] == [
+        (5, 10, "resolve.duplicate-id"), (6, 10, "resolve.duplicate-id")]
+    assert "a unit's id" in build.errors[0].message and "namespace" in build.errors[0].hint
+
+
+def test_duplicate_unit_and_person_and_kpi_ids(tree):
+    assert tree.problems({
+        "org.yaml": """
+            company: {id: acme, name: Acme}
+            units:
+              - {id: sales, name: Sales}
+              - {id: sales, name: Sales again}
+              - {id: acme, name: The company again}
+            people:
+              - {id: dana, name: Dana, unit: sales}
+              - {id: dana, name: Dana again, unit: sales}
+        """,
+        "kpis.yaml": "kpis:\n  - {id: nps, name: NPS, owner: dana}\n  - {id: nps, name: NPS again, owner: dana}\n",
+    }) == [
+        ("kpis.yaml", 3, 10, "resolve.duplicate-id"),
+        ("org.yaml", 4, 10, "resolve.duplicate-id"),
+        ("org.yaml", 5, 10, "resolve.duplicate-id"),
+        ("org.yaml", 8, 10, "resolve.duplicate-id"),
+    ]
+
+
+# --- loops -----------------------------------------------------------------------------------------------------
+
+
+def test_unit_tree_loop_is_reported_once_naming_every_member(tree):
+    build = tree.build({"org.yaml": """
+        company: {id: acme, name: Acme}
+        units:
+          - {id: ops, name: Ops}
+          - {id: a, name: A, parent: b}
+          - {id: b, name: B, parent: c}
+          - {id: c, name: C, parent: a}
+          - {id: d, name: D, parent: c}
+    """})
+    [p] = build.errors
+    assert (p.location.line, p.location.column, p.code) == (4, 30, "resolve.unit-loop")
+    assert p.message.endswith("got a loop: a → b → c → a")
+    # the loop is cut, so every unit still leads up to the company
+    for unit in build.portal.units.values():
+        assert unit.is_company or unit.ancestors()[-1] is build.portal.company
+
+
+def test_unit_that_is_its_own_parent(tree):
+    build = tree.build({"org.yaml": "company: {id: acme, name: Acme}\nunits:\n  - {id: ops, name: Ops, parent: ops}\n"})
+    [p] = build.errors
+    assert (p.code, p.message.rsplit(": ", 1)[1]) == ("resolve.unit-loop", "ops → ops")
+
+
+def test_alignment_loop_is_reported_once_naming_every_member(tree):
+    build = tree.build({
+        "2026-Q4/acme.yaml": period_file(objective("a", aligns_to="cs/c")),
+        "2026-Q4/sales.yaml": period_file(objective("b", aligns_to="acme/a")),
+        "2026-Q4/cs.yaml": period_file(objective("c", aligns_to="sales/b", owner="carol")),
+    })
+    [p] = build.errors
+    # at the `aligns_to` that closes the loop, walking from the first objective by ref
+    assert (p.location.path.rsplit("/", 1)[1], p.location.line, p.location.column, p.code) == (
+        "sales.yaml", 5, 16, "resolve.alignment-loop")
+    assert p.message.endswith("got a loop: 2026-Q4:acme/a → 2026-Q4:cs/c → 2026-Q4:sales/b → 2026-Q4:acme/a")
+    # cut where found: the alignment graph is a tree again
+    objectives = build.portal.objectives
+    assert sum(len(o.parents) for o in objectives.values()) == 2
+
+
+def test_alignment_loop_through_a_key_result(tree):
+    build = tree.build({
+        "2026-Q4/acme.yaml": period_file(objective("a", aligns_to="sales/b")),
+        "2026-Q4/sales.yaml": period_file(objective("b", aligns_to="acme/a/done")),
+    })
+    assert [p.code for p in build.errors] == ["resolve.alignment-loop"]
+
+
+def test_self_alignment(tree):
+    assert tree.problems({"2026-Q4/sales.yaml": period_file(
+        objective("a", aligns_to="sales/a"), objective("b", aligns_to="2026-Q4:sales/b/done"))}) == [
+        ("2026-Q4/sales.yaml", 5, 16, "resolve.self-alignment"),
+        ("2026-Q4/sales.yaml", 13, 16, "resolve.self-alignment"),
+    ]
+
+
+# --- alignment -------------------------------------------------------------------------------------------------
+
+
+def test_aligning_to_a_key_result_makes_a_child_of_the_key_result(tree):
+    build = tree.build({
+        "2026-Q4/acme.yaml": period_file(objective("grow")),
+        "2026-Q4/sales.yaml": period_file(objective("win", aligns_to="acme/grow/done")),
+    })
+    assert build.errors == []
+    grow, win = build.portal.objectives["2026-Q4:acme/grow"], build.portal.objectives["2026-Q4:sales/win"]
+    kr = build.portal.key_results["2026-Q4:acme/grow/done"]
+    assert win.parents == [kr] and kr.children == [win] and grow.children == []
+
+
+def test_cross_period_reference_and_a_list_of_parents(tree):
+    build = tree.build({
+        "2026/acme.yaml": period_file(objective("grow-revenue")),
+        "2026-Q4/acme.yaml": period_file(objective("retain")),
+        "2026-Q4/sales.yaml": period_file(objective("win", aligns_to="[2026:acme/grow-revenue, acme/retain/done]")),
+    })
+    assert build.errors == []
+    win = build.portal.objectives["2026-Q4:sales/win"]
+    assert [p.ref for p in win.parents] == ["2026:acme/grow-revenue", "2026-Q4:acme/retain/done"]
+    assert build.portal.objectives["2026:acme/grow-revenue"].children == [win]
+
+
+def test_unknown_reference_in_a_list_points_at_the_item(tree):
+    assert tree.problems({
+        "2026-Q4/acme.yaml": period_file(objective("retain")),
+        "2026-Q4/sales.yaml": "objectives:\n  - id: win\n    title: Win\n    owner: dana\n"
+                              "    aligns_to:\n      - acme/retain\n      - acme/nothing\n",
+    }) == [("2026-Q4/sales.yaml", 7, 9, "resolve.unknown-objective-or-key-result")]
+
+
+def test_rolled_over_from_links_both_ways(tree):
+    build = tree.build({
+        "2026-Q3/sales.yaml": period_file(objective("win")),
+        "2026-Q4/sales.yaml": period_file(objective("win", extra="    rolled_over_from: 2026-Q3:sales/win\n")),
+    })
+    assert build.errors == []
+    old, new = build.portal.objectives["2026-Q3:sales/win"], build.portal.objectives["2026-Q4:sales/win"]
+    assert new.rolled_over_from is old and old.rolled_over_to == [new]
+
+
+def test_rolled_over_from_the_same_period_is_an_error(tree):
+    assert tree.problems({"2026-Q4/sales.yaml": period_file(
+        objective("a"), objective("b", extra="    rolled_over_from: sales/a\n"))}) == [
+        ("2026-Q4/sales.yaml", 16, 23, "resolve.bad-rollover")]
+
+
+def test_rolled_over_from_a_later_period_is_an_error(tree):
+    assert tree.problems({
+        "2026-Q4/sales.yaml": period_file(objective("win", extra="    rolled_over_from: 2027-Q1:sales/win\n")),
+        "2027-Q1/sales.yaml": period_file(objective("win")),
+    }) == [("2026-Q4/sales.yaml", 9, 23, "resolve.bad-rollover")]
+
+
+# --- a broken file does not cascade ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("broken", [
+    "objectives: [\n",                                          # YAML syntax
+    "objectives:\n  - id: grow\n    title: [x]\n    owner: dana\n",   # the objective itself fails validation
+    "objectives:\n  - id: grow\n    title: Grow\n    owner: dana\n    key_results:\n      - {id: k, title: K, metric: {unit: x, from: 1}}\n",
+    "unit: sales\nobjectives: []\n",                           # a header error
+])
+def test_reference_into_a_broken_file_is_not_reported_as_unknown(tree, broken):
+    build = tree.build({
+        "2026-Q4/acme.yaml": broken,
+        "2026-Q4/sales.yaml": period_file(objective("win", aligns_to="acme/grow")),
+    })
+    assert [p.location.path.rsplit("/", 1)[1] for p in build.errors] == ["acme.yaml"]
+
+
+def test_broken_org_yaml_does_not_cascade_into_unknown_people(tree):
+    problems = tree.problems({"org.yaml": "company: {id: acme, name: Acme}\npeople: [\n",
+                              "2026-Q4/acme.yaml": period_file(objective("grow", owner="nobody"))})
+    assert problems == [("org.yaml", 3, 1, "load.yaml-syntax")]
+
+
+def test_org_yaml_with_a_check_error_does_not_cascade(tree):
+    org = "company: {id: acme, name: Acme}\nperiods:\n  2026-Q4: {start: 2026-12-31, end: 2026-10-01}\n"
+    assert tree.problems({"org.yaml": org, "2026-Q4/acme.yaml": period_file(objective("grow", owner="nobody"))}) == [
+        ("org.yaml", 3, 37, "model.bad-period-dates")]
+
+
+def test_broken_kpi_file_does_not_cascade_into_unknown_kpis(tree):
+    build = tree.build({
+        "kpis.yaml": "kpis:\n  - {id: nps, name: NPS, owner: dana, indicator: lagged}\n",
+        "2026-Q4/acme.yaml": period_file(objective("grow").replace(
+            "        milestone: true\n", "        milestone: true\n        kpi: nps\n")),
+    })
+    assert [p.code for p in build.errors] == ["model.bad-choice"]
+
+
+# --- dates --------------------------------------------------------------------------------------------------------
+
+KR = """\
+objectives:
+  - id: grow
+    title: Grow
+    owner: dana
+    key_results:
+      - id: logos
+        title: Sign 25 logos
+        metric: {unit: logos, from: 0, to: 25}
+"""
+
+
+def test_checkin_outside_its_period_and_after_today(tree):
+    build = tree.build({"2026-Q4/sales.yaml": KR + """\
+        due: 2027-01-05
+        checkins:
+          - {date: 2026-09-30, value: 1}
+          - {date: 2026-10-01, value: 2}
+          - {date: 2026-11-22, value: 3}
+          - {date: 2026-11-23, value: 4}
+          - {date: 2027-01-01, value: 5}
+    """})
+    assert [(p.location.line, p.location.column, p.code) for p in build.errors] == [
+        (9, 14, "resolve.date-outside-period"),
+        (11, 20, "resolve.date-outside-period"),
+        (14, 20, "resolve.future-date"),
+        (15, 20, "resolve.date-outside-period"),
+    ]
+    assert "2026-Q4 (2026-10-01 to 2026-12-31)" in build.errors[0].message
+    assert "today (2026-11-22)" in build.errors[2].message
+
+
+def test_kpi_value_after_today(tree):
+    assert tree.problems({"kpis.yaml": """
+        kpis:
+          - id: nps
+            name: NPS
+            owner: dana
+            values:
+              - {date: 2026-11-22, value: 30}
+              - {date: 2026-11-23, value: 31}
+    """}) == [("kpis.yaml", 7, 9, "resolve.future-date")]
+
+
+def test_future_kpi_value_in_a_csv_is_reported_at_its_row(tree):
+    assert tree.problems({
+        "kpis.yaml": "kpis:\n  - {id: nps, name: NPS, owner: dana, data: data/nps.csv}\n",
+        "data/nps.csv": "date,value\n2026-10-31,30\n2026-12-31,31\n",
+    }) == [("data/nps.csv", 3, 1, "resolve.future-date")]
+
+
+def test_same_date_checkins_the_last_wins_and_they_are_sorted(tree):
+    build = tree.build({"2026-Q4/sales.yaml": KR + """\
+        checkins:
+          - {date: 2026-11-16, value: 9}
+          - {date: 2026-10-05, value: 4, confidence: 7}
+          - {date: 2026-10-05, value: 5, confidence: 6}
+    """})
+    kr = build.portal.key_results["2026-Q4:sales/grow/logos"]
+    assert [(c.date, c.value, c.confidence) for c in kr.checkins] == [(D(2026, 10, 5), 5.0, 6), (D(2026, 11, 16), 9.0, None)]
+    assert not kr.from_kpi
+
+
+def test_key_result_without_checkins_takes_its_kpi_values_inside_the_period(tree):
+    build = tree.build({
+        "kpis.yaml": """
+            kpis:
+              - id: churn
+                name: Churn
+                owner: dana
+                values:
+                  - {date: 2026-09-30, value: 2.4}
+                  - {date: 2026-10-31, value: 2.2}
+                  - {date: 2026-11-22, value: 2.1}
+                  - {date: 2026-10-31, value: 2.3}
+        """,
+        "2026-Q4/sales.yaml": KR.replace("from: 0, to: 25", "from: 2.4, to: 1.8") + "        kpi: churn\n",
+    })
+    assert build.errors == []
+    kr = build.portal.key_results["2026-Q4:sales/grow/logos"]
+    assert kr.from_kpi and kr.kpi is build.portal.kpis["churn"]
+    assert [(c.date, c.value) for c in kr.checkins] == [(D(2026, 10, 31), 2.3), (D(2026, 11, 22), 2.1)]
+    assert build.portal.kpis["churn"].moved_by == [kr]
+
+
+def test_key_result_with_its_own_checkins_ignores_the_kpi_values(tree):
+    build = tree.build({
+        "kpis.yaml": "kpis:\n  - {id: churn, name: Churn, owner: dana, values: [{date: 2026-10-31, value: 2.2}]}\n",
+        "2026-Q4/sales.yaml": KR + "        kpi: churn\n        checkins:\n          - {date: 2026-11-01, value: 3}\n",
+    })
+    kr = build.portal.key_results["2026-Q4:sales/grow/logos"]
+    assert not kr.from_kpi and [c.value for c in kr.checkins] == [3.0]
+
+
+# --- periods ----------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pid, fiscal, expected", [
+    ("2026", 1, ("year", D(2026, 1, 1), D(2026, 12, 31))),
+    ("2026-H1", 1, ("half", D(2026, 1, 1), D(2026, 6, 30))),
+    ("2026-H2", 1, ("half", D(2026, 7, 1), D(2026, 12, 31))),
+    ("2026-Q1", 1, ("quarter", D(2026, 1, 1), D(2026, 3, 31))),
+    ("2024-Q1", 1, ("quarter", D(2024, 1, 1), D(2024, 3, 31))),
+    ("2026-Q2", 1, ("quarter", D(2026, 4, 1), D(2026, 6, 30))),
+    ("2026-Q3", 1, ("quarter", D(2026, 7, 1), D(2026, 9, 30))),
+    ("2026-Q4", 1, ("quarter", D(2026, 10, 1), D(2026, 12, 31))),
+    # FORMAT.md: a fiscal year is named by the calendar year it ends in
+    ("2027-Q1", 2, ("quarter", D(2026, 2, 1), D(2026, 4, 30))),
+    ("2027-Q4", 2, ("quarter", D(2026, 11, 1), D(2027, 1, 31))),
+    ("2027", 2, ("year", D(2026, 2, 1), D(2027, 1, 31))),
+    ("2027-H2", 2, ("half", D(2026, 8, 1), D(2027, 1, 31))),
+    ("2027", 7, ("year", D(2026, 7, 1), D(2027, 6, 30))),
+    ("2027-Q3", 10, ("quarter", D(2027, 4, 1), D(2027, 6, 30))),
+    ("2027", 12, ("year", D(2026, 12, 1), D(2027, 11, 30))),
+])
+def test_period_dates(pid, fiscal, expected):
+    assert period_dates(pid, fiscal) == expected
+
+
+def test_fiscal_year_setting_and_org_overrides_place_the_periods(tree):
+    build = tree.build({
+        "org.yaml": """
+            company: {id: acme, name: Acme}
+            settings: {fiscal_year_start_month: 2}
+            periods:
+              2026-Q4: {start: 2026-10-01, end: 2026-12-31}
+            people:
+              - {id: dana, name: Dana, unit: acme}
+        """,
+        "2027-Q1/acme.yaml": period_file(objective("a")),
+        "2026-Q4/acme.yaml": period_file(objective("b")),
+    }, today=D(2026, 3, 1))
+    periods = build.portal.periods
+    assert (periods["2027-Q1"].start, periods["2027-Q1"].end) == (D(2026, 2, 1), D(2026, 4, 30))
+    assert (periods["2026-Q4"].start, periods["2026-Q4"].end) == (D(2026, 10, 1), D(2026, 12, 31))
+    assert periods["2027-Q1"].state(D(2026, 3, 1)) == "running"
+    assert [p.id for p in build.portal.periods_in_order()] == ["2027-Q1", "2026-Q4"]
+
+
+def test_checkin_is_checked_against_the_overridden_period(tree):
+    org = ("company: {id: acme, name: Acme}\nperiods:\n  2026-Q4: {start: 2026-09-28, end: 2026-12-27}\n"
+           "people:\n  - {id: dana, name: Dana, unit: acme}\n")
+    assert tree.problems({"org.yaml": org, "2026-Q4/acme.yaml": KR + """\
+        checkins:
+          - {date: 2026-09-28, value: 1}
+          - {date: 2026-09-27, value: 1}
+    """}) == [("2026-Q4/acme.yaml", 11, 20, "resolve.date-outside-period")]
+
+
+def test_period_states_and_order(tree):
+    build = tree.build({"2026/acme.yaml": period_file(objective("a")), "2026-Q4/acme.yaml": period_file(objective("b")),
+                        "2026-H1/acme.yaml": period_file(objective("c")), "2027-Q1/acme.yaml": period_file(objective("d"))})
+    order = build.portal.periods_in_order()
+    assert [p.id for p in order] == ["2026", "2026-H1", "2026-Q4", "2027-Q1"]
+    assert [p.state(D(2026, 11, 22)) for p in order] == ["running", "closed", "running", "upcoming"]
+    assert build.portal.periods["2026-Q4"].days == 92
+
+
+def test_the_minimal_fixture_links(tree):
+    from generator.pipeline import build_portal
+
+    build = build_portal("tests/fixtures/portal_minimal/goals", D(2026, 11, 22))
+    assert build.ok
+    portal = build.portal
+    win = portal.objectives["2026-Q4:sales-emea/win-dach"]
+    assert [p.ref for p in win.parents] == ["2026-Q4:acme/customer-experience"]
+    assert win.owner.name == "Dana Fox" and [c.id for c in win.collaborators] == ["eli"]
+    assert portal.units["sales-emea"].ancestors() == [portal.units["sales"], portal.company]
+    assert portal.people["no"].unit is portal.units["cs"]
+    assert win.private is False and portal.objectives["2026-Q4:sales-emea/nightjar"].private is True
+    churn = portal.key_results["2026-Q4:sales-emea/win-dach/churn"]
+    assert churn.from_kpi and [c.value for c in churn.checkins] == [2.2]
+    assert [k.id for k in portal.kpis["monthly-churn"].predicts] == ["customer-retention"]
