@@ -2,8 +2,10 @@
 
 Each rule is a small class with an `ID` (kebab-case; its problem code is
 `lint.<ID>`), a one-line `SUMMARY`, a `WHY` for the docs, and `check()`, which
-yields warnings. Rules look only at running and upcoming periods: a closed
-period is frozen history, and advice on it could never be acted on.
+yields warnings. Rules on objectives and key results look only at running and
+upcoming periods: a closed period is frozen history, and advice on it could
+never be acted on. KPI rules look at every KPI, private ones too: `check` is
+read by the people who write the goals, never published.
 """
 
 from __future__ import annotations
@@ -93,13 +95,20 @@ class StaleCheckin(Rule):
     WHY = "FAST goals are frequently discussed: a weekly check-in keeps progress, confidence and blockers visible."
 
     def check(self, portal, scores):
-        every = portal.settings.checkin_every_days
         for kr in _live_key_results(portal, scores):
             fact = scores.key_results[kr.ref]
-            if fact.stale:
-                since = f"since {fact.last_update}" if fact.last_update else "since the period started"
+            if not fact.stale:
+                continue
+            since = f"since {fact.last_update}" if fact.last_update else "since the period started"
+            if kr.from_kpi:
+                every = kr.kpi.kpi.update_every_days or portal.settings.checkin_every_days
+                yield self.warn(kr, f"Key result '{kr.objective.id}/{kr.id}' takes its values from KPI '{kr.kpi.id}', "
+                                    f"which has had no new value {since} (more than {every} days)",
+                                f"Add the KPI's latest reading to its values, or check in on the key result itself.")
+            else:
+                every = portal.settings.checkin_every_days
                 yield self.warn(kr, f"Key result '{kr.objective.id}/{kr.id}' has had no check-in {since} (more than {every} days)",
-                                f"goalsite checkin {kr.objective.unit.id}/{kr.objective.id}/{kr.id} --value V --confidence C")
+                                "Add a check-in under its checkins: with date, value, confidence and a note.")
 
 
 class MetricNoUnit(Rule):

@@ -82,7 +82,10 @@ def _day(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and re.match(r"^\d{4}-\d\d-\d\d$", value):
-        raise _fail("date", "Expected a real calendar date, got {got}", got=repr(value))
+        try:  # a quoted date, "2026-10-05", is still a date
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise _fail("date", "Expected a real calendar date, got {got}", got=repr(value)) from None
     raise _fail("date", "Expected a date (YYYY-MM-DD), got {got}", got=_got(value))
 
 

@@ -82,6 +82,8 @@ class UnitPeriod:
     path: str
     objectives: list["ObjectiveNode"] = field(default_factory=list)
     retrospective: object | None = None
+    private: bool = False
+    """The file's `visibility: private`: its retrospective is private too."""
 
 
 @dataclass(eq=False)
@@ -237,7 +239,7 @@ def resolve_portal(model: Model, today: dt.date) -> tuple[Portal | None, list[Pr
 
 
 def _resolve_org(r: _Resolver, org: Org, src: Source) -> tuple[dict[str, OrgUnit], dict[str, Person]]:
-    company = OrgUnit(org.company.id, org.company.name, "company", org.company.mission, is_company=True)
+    company = OrgUnit(org.company.id, org.company.name, "company", None, is_company=True)
     units: dict[str, OrgUnit] = {company.id: company}
     for i, u in enumerate(org.units):
         if u.id in units:
@@ -391,7 +393,8 @@ def _resolve_periods(r: _Resolver, org: Org, units: dict[str, OrgUnit]) -> dict[
                 r.unknown(Location(src.path), "unit", unit_id, units, r.org_ok,
                           "Name the file after a unit in org.yaml (or the company id).")
                 continue
-            periods[pid].files[unit_id] = UnitPeriod(periods[pid], unit, src.path, retrospective=pf.retrospective)
+            periods[pid].files[unit_id] = UnitPeriod(periods[pid], unit, src.path, retrospective=pf.retrospective,
+                                                      private=pf.visibility == "private")
     return periods
 
 
@@ -447,7 +450,11 @@ def _key_result(r: _Resolver, portal: Portal, obj: ObjectiveNode, kr: KeyResult,
     for checkin in kr.checkins:
         latest[checkin.date] = checkin
     node.checkins = [latest[d] for d in sorted(latest)]
-    if not node.checkins and node.kpi is not None:
+    if not node.checkins and node.kpi is not None and node.kpi.private and not obj.private:
+        r.problems.append(error(src.at(*path, "kpi"), "resolve.private-kpi-values",
+                                f"kpi: Expected a public KPI for a public key result without check-ins, got the private KPI {kr.kpi!r}",
+                                "Its values would be published as this key result's progress: add check-ins of its own, or make the objective private."))
+    elif not node.checkins and node.kpi is not None:
         node.from_kpi = True
         node.checkins = [CheckIn(date=v.date, value=v.value) for v in node.kpi.values
                          if period.start <= v.date <= min(period.end, r.today)]

@@ -251,11 +251,13 @@ def summarize_period(portal: Portal, period: Period, scores: Scores, include_pri
         mine = [scores.objectives[o.ref].score for o in up.objectives if include_private or not o.private]
         mine = [s for s in mine if s is not None]
         unit_scores[unit_id] = mean(mine) if mine else None
-    departments = {}
-    for dept in portal.company.children:
-        mine = [f.score for o, f in zip(objectives, facts)
-                if f.score is not None and (o.unit is dept or dept in o.unit.ancestors())]
-        departments[dept.id] = mean(mine) if mine else None
+    by_department: dict[str, list[float]] = {d.id: [] for d in portal.company.children}
+    for o, f in zip(objectives, facts):
+        chain = [o.unit, *o.unit.ancestors()]
+        department = chain[-2].id if len(chain) >= 2 else None  # the unit just under the company
+        if f.score is not None and department in by_department:
+            by_department[department].append(f.score)
+    departments = {d: (mean(s) if s else None) for d, s in by_department.items()}
     return PeriodSummary(
         state=period.state(today), elapsed=elapsed(period, today), objective_count=len(objectives), scored=scored,
         mean_score=mean(scored) if scored else None, status_counts=counts,

@@ -135,6 +135,11 @@ def test_private_kpis_are_nowhere_in_the_export(tmp_path):
     data = yaml.safe_load(path.read_text())
     data["kpis"][1]["visibility"] = "private"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
+    # A public key result may move a private KPI only with check-ins of its own (resolve.private-kpi-values).
+    team = goals / "2026-Q4" / "sales-emea.yaml"
+    plan = yaml.safe_load(team.read_text())
+    plan["objectives"][0]["key_results"][1]["checkins"] = [{"date": TODAY, "value": 2.3, "confidence": 6}]
+    team.write_text(yaml.safe_dump(plan, sort_keys=False))
     exported = export(goals)
     assert "monthly-churn" not in json.dumps(exported)
     assert by(exported["key_results"], "ref")["2026-Q4:sales-emea/win-dach/churn"]["kpi"] is None

@@ -193,4 +193,4 @@ def test_warning_messages_and_hints(tree):
     [p] = build.problems
     assert p.severity.value == "warning"
     assert p.message == "Key result 'win-dach/logos' has had no check-in since 2026-11-14 (more than 7 days)"
-    assert p.hint.startswith("goalsite checkin sales/win-dach/logos")
+    assert p.hint == "Add a check-in under its checkins: with date, value, confidence and a note."

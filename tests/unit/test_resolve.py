@@ -462,3 +462,29 @@ def test_the_minimal_fixture_links(tree):
     churn = portal.key_results["2026-Q4:sales-emea/win-dach/churn"]
     assert churn.from_kpi and [c.value for c in churn.checkins] == [2.2]
     assert [k.id for k in portal.kpis["monthly-churn"].predicts] == ["customer-retention"]
+
+
+def test_a_public_key_result_may_not_publish_a_private_kpis_values(tree):
+    kpis = """\
+        kpis:
+          - id: secret-kpi
+            name: Secret
+            owner: dana
+            visibility: private
+            values: [{date: 2026-10-31, value: 3}]
+        """
+    team = """\
+        objectives:
+          - id: o
+            title: Grow
+            owner: dana
+            key_results:
+              - id: k
+                title: Raise it from 1 to 5
+                metric: {unit: x, from: 1, to: 5}
+                kpi: secret-kpi
+        """
+    problems = tree.problems({"kpis.yaml": kpis, "2026-Q4/acme.yaml": team})
+    assert [p[3] for p in problems] == ["resolve.private-kpi-values"]
+    private_team = team.replace("        objectives:", "        visibility: private\n        objectives:")
+    assert tree.problems({"kpis.yaml": kpis, "2026-Q4/acme.yaml": private_team}) == []
