@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 
 site: $(STAMP)
 	$(BIN)/goalsite build --goals goals --site-dir site
-	@echo "Open site/index.html in a browser, or run: make serve"
+	@echo "Browse it over HTTP (pretty URLs need a server): python3 -m http.server -d site 8000, or run: make serve"
 
 serve: $(STAMP)
 	$(BIN)/goalsite serve --goals goals

@@ -6,10 +6,13 @@ Exit codes: 0 clean (warnings alone exit 0 unless --strict), 1 problems found,
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import logging
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -80,6 +83,105 @@ def check(goals_dir, today, strict, fmt):
     sys.exit(1 if any(p.is_error for p in problems) else 0)
 
 
+config_file_option = click.option(
+    "--config-file", "-f", default="mkdocs.yml", show_default=True, type=click.Path(exists=True, dir_okay=False),
+    help="The MkDocs configuration of the site.",
+)
+verbose_option = click.option("--verbose", "-v", is_flag=True, help="Show MkDocs' INFO messages too.")
+
+
+@cli.command()
+@goals_option
+@today_option
+@click.option("--site-dir", default="site", show_default=True, type=click.Path(file_okay=False),
+              help="Where to publish the site; replaced only when the build succeeds.")
+@click.option("--include-private", is_flag=True,
+              help="Publish private goals too, under a 'Restricted build' banner. Never for a public site.")
+@config_file_option
+@click.option("--strict", is_flag=True, help="Fail on lint warnings and on MkDocs warnings.")
+@verbose_option
+def build(goals_dir, today, site_dir, include_private, config_file, strict, verbose):
+    """Check the goals and build the portal into --site-dir.
+
+    On any error in the goal files nothing is built and --site-dir is left as it
+    was; errors are printed like `goalsite check`. The site is built next to
+    --site-dir and swapped in only when the whole build succeeded.
+
+    The flags reach the goalsite plugin of --config-file as its options (goals_dir,
+    today, include_private), overriding mkdocs.yml. SOURCE_DATE_EPOCH is set from
+    --today when unset, so the same goals and --today give a byte-identical site.
+    """
+    from .pipeline import build_portal
+    from .problems import escalate, format_text, summarize
+
+    today = today or default_today()
+    result = build_portal(goals_dir, today, include_private=include_private)
+    problems = escalate(result.problems) if strict else result.problems
+    if not result.ok or any(p.is_error for p in problems):
+        click.echo(format_text(problems))
+        sys.exit(1)
+    options = dict(goals_dir=os.path.abspath(goals_dir), today=today.isoformat(), include_private=include_private)
+    with _mkdocs_session(verbose) as counter, _source_date(today):
+        _publish_site(config_file, site_dir, result, options, strict=strict)
+    pages = sum(1 for _ in Path(site_dir).rglob("*.html"))
+    lint = f"; goals: {summarize(problems)}, run goalsite check to list them" if problems else ""
+    click.echo(f"Built {pages} pages into {site_dir} ({counter.count} MkDocs warnings{lint})")
+
+
+@cli.command()
+@goals_option
+@today_option
+@click.option("--out", default="site_src", show_default=True, type=click.Path(file_okay=False),
+              help="Where to write the generated files: the docs_dir of mkdocs.yml.")
+@click.option("--include-private", is_flag=True, help="Include private goals. Never for a public site.")
+def generate(goals_dir, today, out, include_private):
+    """Write the generated pages, assets and api/goals.json as plain files under --out.
+
+    For engines that read mkdocs.yml without running the goalsite plugin (Zensical):
+    the default --out is the docs_dir, so the files land at the same paths the plugin
+    gives them and the site has the same URLs. Only files whose content changed are
+    rewritten; files an earlier run wrote that are no longer generated are removed
+    (the list lives in --out/.goalsite-generated.json). An existing file goalsite did
+    not write is never overwritten. The goalsite plugin ignores these copies and
+    generates fresh ones, so `goalsite build` and `mkdocs serve` are unaffected.
+    Do not commit the generated files.
+    """
+    from .pipeline import build_portal
+    from .plugin import portal_assets, portal_outputs
+    from .problems import format_text
+    from .publish import write_tree
+
+    result = build_portal(goals_dir, today or default_today(), include_private=include_private)
+    if not result.ok:
+        click.echo(format_text(result.problems))
+        sys.exit(1)
+    outputs = {**portal_outputs(result), **portal_assets()}
+    try:
+        written, removed = write_tree(outputs, out)
+    except FileExistsError as e:
+        raise click.ClickException(str(e))
+    click.echo(f"{len(outputs)} files in {out}: {len(written)} written, {len(removed)} removed")
+
+
+@cli.command()
+@goals_option
+@config_file_option
+@click.option("--dev-addr", default=None, metavar="HOST:PORT", help="Address to serve on (default: mkdocs.yml's).")
+def serve(goals_dir, config_file, dev_addr):
+    """Serve the portal locally and rebuild it once whenever a goal file changes.
+
+    Scores are computed as of today (or SOURCE_DATE_EPOCH). Nothing is written into
+    the docs folder, so a rebuild never triggers another one.
+    """
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    with _mkdocs_session(True):
+        config = _load_config(config_file)
+        options = {"dev_addr": dev_addr} if dev_addr else {}
+        with _plugin(config).preset(goals_dir=os.path.abspath(goals_dir)):
+            _run_mkdocs(mkdocs_serve, config_file=config_file, **options)
+
+
 @cli.command()
 @click.argument("kind", type=click.Choice(["period", "org", "kpis"]), default="period")
 def schema(kind):
@@ -91,6 +193,105 @@ def schema(kind):
     from .schema import json_schema
 
     click.echo(json.dumps(json_schema(kind), indent=2, sort_keys=True))
+
+
+# --- running MkDocs ------------------------------------------------------------------------------
+
+
+class _Counter(logging.Handler):
+    """Counts MkDocs' warnings and errors for the summary line."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+@contextlib.contextmanager
+def _mkdocs_session(verbose: bool):
+    """MkDocs logs on stderr as `LEVEL - message`: warnings and errors only, unless --verbose."""
+    logger = logging.getLogger("mkdocs")
+    saved = logger.level, logger.propagate, list(logger.handlers)
+    printer = logging.StreamHandler(sys.stderr)
+    printer.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    counter = _Counter()
+    logger.handlers[:] = [printer, counter]
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    logger.propagate = False
+    try:
+        yield counter
+    finally:
+        logger.handlers[:] = saved[2]
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
+
+
+@contextlib.contextmanager
+def _source_date(today: dt.date):
+    """Set SOURCE_DATE_EPOCH to `today` (midnight UTC) unless set: MkDocs dates the sitemap and gzip by it."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        yield
+        return
+    midnight = dt.datetime.combine(today, dt.time(), tzinfo=dt.timezone.utc)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def _publish_site(config_file: str, site_dir: str, result, options: dict, *, strict: bool) -> None:
+    """Build the site with MkDocs into a folder next to `site_dir`, then swap it in (see publish.py)."""
+    from mkdocs.commands.build import build as mkdocs_build
+
+    from .publish import publish
+
+    config = _load_config(config_file, strict=strict)
+    plugin = _plugin(config)
+    # The old site is deleted after the swap, and a site inside the sources would be read back as one.
+    site = Path(site_dir).resolve()
+    sources = [Path(config.docs_dir).resolve(), Path(options["goals_dir"]).resolve()]
+    project = Path(config.config_file_path).parent.resolve()
+    if any(site.is_relative_to(f) or f.is_relative_to(site) for f in sources) or project.is_relative_to(site):
+        raise click.UsageError(f"--site-dir {site_dir} overlaps the sources of the site; publish it elsewhere")
+
+    def build_into(tmp: Path) -> None:
+        config.site_dir = str(tmp)
+        with plugin.preset(result, **options):
+            mkdocs_build(config)
+
+    try:
+        _run_mkdocs(publish, build_into, site_dir)
+    except FileExistsError as e:
+        raise click.UsageError(str(e))
+
+
+def _load_config(config_file: str, **options):
+    from mkdocs.config import load_config
+
+    return _run_mkdocs(load_config, config_file=config_file, **options)
+
+
+def _plugin(config):
+    """The goalsite plugin instance of a loaded MkDocs config."""
+    plugin = config.plugins.get("goalsite")
+    if plugin is None:
+        raise click.ClickException(f"{config.config_file_path} does not use the goalsite plugin (plugins: [goalsite])")
+    return plugin
+
+
+def _run_mkdocs(fn, *args, **kwargs):
+    """Call into MkDocs; its failures (bad mkdocs.yml, plugin errors, strict warnings) exit 1."""
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        return fn(*args, **kwargs)
+    except MkDocsException as e:
+        # PluginError and Abort were already logged by MkDocs; the message says what stopped the build.
+        click.echo(f"Error: {e}", err=True)
+        sys.exit(1)
 
 
 def main():  # pragma: no cover - `python -m generator`

@@ -1,0 +1,24 @@
+"""The options of the `goalsite` MkDocs plugin (`plugins: [goalsite: {...}]` in mkdocs.yml)."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+
+
+class PortalConfig(Config):
+    """Options of the goalsite plugin; `goalsite build` sets the same options from its flags."""
+
+    enabled = opt.Type(bool, default=True)
+    """Run the goal pipeline; when false the plugin does nothing and the site has only hand-written pages."""
+
+    goals_dir = opt.Type(str, default="goals")
+    """The goals folder, relative to the folder of mkdocs.yml (or absolute)."""
+
+    today = opt.Optional(opt.Type(str))
+    """Score as of this date, YYYY-MM-DD. Default: the day of SOURCE_DATE_EPOCH when set, else today."""
+
+    include_private = opt.Type(bool, default=False)
+    """Publish private objectives and KPIs too, with a "Restricted build" banner on every page.
+
+    Only for a site that stays behind access control: a private goal must never reach the public portal."""

@@ -1,0 +1,161 @@
+"""The MkDocs shell: `plugins: [goalsite]` runs the goal pipeline inside `mkdocs build` and `mkdocs serve`.
+
+Every page, the assets and `api/goals.json` enter the build as in-memory files
+(`File.generated`) in `on_files`; nothing is ever written into `docs_dir`, so
+`mkdocs serve` rebuilds once per goal edit and never loops.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Iterator
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from .config import PortalConfig
+from .pipeline import Build, build_portal
+from .problems import Problem
+from .publish import MANIFEST
+
+log = get_plugin_logger(__name__)
+
+#: Where the portal's own CSS/JS and plotly.min.js live in the site (charts.PLOTLY_PATH agrees).
+ASSETS_URI = "assets"
+#: The JSON export, relative to the site root (DESIGN.md).
+EXPORT_URI = "api/goals.json"
+
+
+class GoalsitePlugin(BasePlugin[PortalConfig]):
+    """Adds the goal portal's generated pages, assets and JSON export to an MkDocs build."""
+
+    def __init__(self) -> None:
+        self.overrides: dict = {}
+        self.prebuilt: Build | None = None
+        self.build: Build | None = None
+        self.goals_dir: Path | None = None
+        self.today: dt.date | None = None
+
+    @contextlib.contextmanager
+    def preset(self, build: Build | None = None, **options) -> Iterator[None]:
+        """While inside, `options` win over mkdocs.yml on every (re)build; `build` is used by the next build.
+
+        This is how `goalsite build` and `goalsite serve` pass their flags: MkDocs keeps one plugin
+        instance per process (see on_startup), so the presets are cleared on the way out.
+        """
+        self.overrides, self.prebuilt = dict(options), build
+        try:
+            yield
+        finally:
+            self.overrides, self.prebuilt = {}, None
+
+    def on_startup(self, *, command, dirty) -> None:
+        """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds, and with it the presets."""
+
+    def on_config(self, config):
+        if not self.config.enabled:
+            return config
+        self.config.update(self.overrides)
+        self.goals_dir = Path(config.config_file_path or ".").parent.joinpath(self.config.goals_dir).resolve()
+        self.today = _parse_today(self.config.today)
+        self.build = None
+        config.extra["goalsite_restricted"] = self.config.include_private
+        return config
+
+    def on_files(self, files: Files, *, config) -> Files:
+        if not self.config.enabled:
+            return files
+        self.build = self._run_pipeline()
+        _drop_generated_copies(files, config.docs_dir)
+        for uri, content in sorted(portal_outputs(self.build).items()):
+            _put(files, File.generated(config, uri, content=content))
+        for uri, path in portal_assets().items():
+            _put(files, File.generated(config, uri, abs_src_path=str(path)))
+        return files
+
+    def on_serve(self, server, *, config, builder):
+        """Watch the goals folder even when `--goals` points outside the `watch:` list of mkdocs.yml."""
+        if self.config.enabled and self.goals_dir is not None:
+            server.watch(str(self.goals_dir))
+        return server
+
+    def _run_pipeline(self) -> Build:
+        build, self.prebuilt = self.prebuilt, None
+        if build is None or build.include_private != self.config.include_private or build.today != self.today:
+            build = build_portal(self.goals_dir, self.today, include_private=self.config.include_private)
+        for problem in build.problems:
+            (log.error if problem.is_error else log.info)(_describe(problem))
+        if not build.ok:
+            files = len({p.location.path for p in build.errors})
+            raise PluginError(f"{files} goal file{'s have' if files != 1 else ' has'} errors (see above)")
+        return build
+
+
+def portal_outputs(build: Build) -> dict[str, str]:
+    """Every generated text file of the site: the rendered pages and the JSON export."""
+    from .export import export_json
+    from .render import render_pages
+
+    outputs = dict(render_pages(build))
+    # The export enters the build as a generated file (not written in on_post_build), so that it
+    # replaces a stale copy left by `goalsite generate` exactly like the pages do.
+    outputs[EXPORT_URI] = json.dumps(export_json(build), sort_keys=True, indent=1) + "\n"
+    return outputs
+
+
+def portal_assets() -> dict[str, Path]:
+    """The portal's static files by site path: generator/assets/* and plotly.min.js from the plotly wheel."""
+    folder = Path(__file__).with_name("assets")
+    found = sorted(p for p in folder.glob("*") if p.is_file() and not p.name.startswith("."))
+    try:
+        import plotly
+
+        plotly_js = Path(plotly.__file__).with_name("package_data") / "plotly.min.js"
+        found += [plotly_js] if plotly_js.is_file() else []
+    except ImportError:  # pragma: no cover - plotly is a dependency
+        pass
+    return {f"{ASSETS_URI}/{p.name}": p for p in found}
+
+
+def _describe(problem: Problem) -> str:
+    """One problem in the text format of `goalsite check`, hint included."""
+    text = f"{problem.location}: {problem.severity.value}: {problem.message} [{problem.code}]"
+    return text + (f"\n    hint: {problem.hint}" if problem.hint else "")
+
+
+def _parse_today(value: str | None) -> dt.date:
+    """The `today` option, else the day of SOURCE_DATE_EPOCH, else the clock's today."""
+    try:
+        if value:
+            return dt.date.fromisoformat(str(value))
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+    except (ValueError, OverflowError, OSError) as e:
+        raise PluginError(f"goalsite: expected 'today' as YYYY-MM-DD and SOURCE_DATE_EPOCH as seconds: {e}")
+    return dt.date.today()
+
+
+def _drop_generated_copies(files: Files, docs_dir: str) -> None:
+    """Forget the files an earlier `goalsite generate` left in docs_dir: this build generates fresh ones.
+
+    This matters for privacy: pages of an `--include-private` generate run must not leak into a public build.
+    """
+    manifest = Path(docs_dir, MANIFEST)
+    if not manifest.is_file():
+        return
+    for uri in json.loads(manifest.read_text(encoding="utf-8")).get("files", []):
+        if (old := files.get_file_from_path(uri)) is not None:
+            files.remove(old)
+
+
+def _put(files: Files, file: File) -> None:
+    """Add `file`, replacing a hand-written or stale file at the same path."""
+    if (old := files.get_file_from_path(file.src_uri)) is not None:
+        files.remove(old)
+    files.append(file)
