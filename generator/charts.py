@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 from typing import Callable, Iterable
 
+from .render.text import escape_text
 from .resolve import KeyResultNode, KpiNode, ObjectiveNode, OrgUnit, Period, Portal
 from .score import KeyResultScore, ObjectiveScore, Scores, inside
 
@@ -28,7 +30,8 @@ STATUS_COLORS = {
 ACCENT = "#3f51b5"
 BAND = "rgba(46, 125, 50, 0.12)"
 TARGET = "#6a1b9a"
-CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
+CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
+"""The plotly config assets/portal.js draws with (kept there; this is its record for Python callers)."""
 PLOTLY_PATH = "assets/plotly.min.js"
 """Where the site serves plotly.js, relative to the site root."""
 
@@ -58,54 +61,73 @@ def _layout(**extra) -> dict:
 # --- key results -----------------------------------------------------------------
 
 
-def key_result_figure(node: KeyResultNode, fact: KeyResultScore) -> dict:
-    """Check-in values against the ideal line (or band), with confidence underneath."""
+def key_result_figure(node: KeyResultNode, fact: KeyResultScore, today: dt.date | None = None) -> dict:
+    """Check-in values against the ideal line (or band), with confidence underneath.
+
+    Only check-ins up to `today` are drawn (the page's history shows the same ones).
+    """
     period, kr = node.objective.period, node.kr
-    checkins = node.checkins
+    checkins = [c for c in node.checkins if today is None or c.date <= today]
     xs = [_day(c.date) for c in checkins]
     ys = [c.value for c in checkins]
     end = kr.due or period.end
     data, shapes = [], []
-    yaxis = {"domain": [0.34, 1], "automargin": True, "zeroline": False, "title": {"text": label(kr.metric.unit or "") if kr.metric else "done"}}
+    marker: dict = {"color": ACCENT, "size": 8}
+    yaxis = {"domain": [0.34, 1], "automargin": True, "zeroline": False,
+             "title": {"text": label(kr.metric.unit or "") if kr.metric else "done"}}
     if kr.metric is None:  # milestone: fraction done, 0..1, paced to the due date
-        ys = [v * 100 for v in ys]
+        ys = [round(v * 100, 1) for v in ys]
         yaxis.update(range=[0, 105], ticksuffix=" %", title={"text": "done"})
-        data.append({"type": "scatter", "mode": "lines", "x": [_day(period.start), _day(end)], "y": [0, 100],
-                     "line": {"dash": "dot", "color": ACCENT}, "name": "plan", "hoverinfo": "skip"})
+        data.append(_ideal(period.start, end, 0, 100, "plan"))
         shapes.append(_vline(end, "due"))
-        colors = [ACCENT] * len(ys)
     elif kr.metric.is_keep:
-        lo, hi = _band(kr.metric)
-        shapes.append({"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": lo, "y1": hi,
-                       "fillcolor": BAND, "line": {"width": 0}, "layer": "below"})
-        colors = [STATUS_COLORS["on-track"] if inside(kr.metric, c.value) else STATUS_COLORS["off-track"] for c in checkins]
+        shapes.append(_band_shape(kr.metric, ys))
+        ok = [inside(kr.metric, v) for v in ys]
+        # Outside the band: red and a cross, so the mark does not rest on colour alone.
+        marker = {"color": [STATUS_COLORS["on-track" if i else "off-track"] for i in ok],
+                  "symbol": ["circle" if i else "x" for i in ok], "size": 9}
     else:
-        data.append({"type": "scatter", "mode": "lines", "x": [_day(period.start), _day(end)],
-                     "y": [kr.metric.from_, kr.metric.to], "line": {"dash": "dot", "color": ACCENT},
-                     "name": "ideal", "hoverinfo": "skip"})
+        data.append(_ideal(period.start, end, kr.metric.from_, kr.metric.to, "ideal"))
         shapes.append(_hline(kr.metric.to, "y"))
-        colors = [ACCENT] * len(ys)
     data.append({"type": "scatter", "mode": "lines+markers", "x": xs, "y": ys, "name": "value",
-                 "marker": {"color": colors, "size": 8}, "line": {"color": ACCENT},
-                 "hovertemplate": "%{x}: %{y}<extra></extra>"})
+                 "marker": marker, "line": {"color": ACCENT}, "hovertemplate": "%{x}: %{y}<extra></extra>"})
     conf = [(c.date, c.confidence) for c in checkins if c.confidence is not None]
     data.append({"type": "bar", "x": [_day(d) for d, _ in conf], "y": [v for _, v in conf], "yaxis": "y2",
                  "name": "confidence", "marker": {"color": [_confidence_color(v) for _, v in conf]},
                  "hovertemplate": "%{x}: confidence %{y}/10<extra></extra>"})
     layout = _layout(
         height=340, shapes=shapes, yaxis=yaxis,
-        xaxis={"range": [_day(period.start), _day(period.end)], "type": "date", "automargin": True},
-        yaxis2={"domain": [0, 0.24], "range": [0, 10], "title": {"text": "confidence"}, "dtick": 5},
+        xaxis={"range": [_day(period.start), _day(max(period.end, end))], "type": "date", "automargin": True},
+        yaxis2={"domain": [0, 0.24], "range": [0, 10], "title": {"text": "confidence"}, "dtick": 5, "automargin": True},
     )
     return {"data": data, "layout": layout}
 
 
-def _band(metric) -> tuple[float, float]:
+def _ideal(start: dt.date, end: dt.date, y0: float, y1: float, name: str) -> dict:
+    return {"type": "scatter", "mode": "lines", "x": [_day(start), _day(end)], "y": [y0, y1],
+            "line": {"dash": "dot", "color": ACCENT}, "name": name, "hoverinfo": "skip"}
+
+
+def _band(metric) -> tuple[float | None, float | None]:
     if metric.keep_between is not None:
         return metric.keep_between
     if metric.keep_above is not None:
         return metric.keep_above, None
     return None, metric.keep_below
+
+
+def _band_shape(metric, values: Iterable[float]) -> dict:
+    """The healthy band as a shaded rectangle; an open side ends a little beyond the data.
+
+    Plotly counts shapes into the axis range, so an open side cannot be "infinite".
+    """
+    lo, hi = _band(metric)
+    seen = [v for v in values if v is not None] + [b for b in (lo, hi) if b is not None]
+    pad = (max(seen) - min(seen)) * 0.1 or abs(seen[0]) * 0.1 or 1
+    lo = min(seen) - pad if lo is None else lo
+    hi = max(seen) + pad if hi is None else hi
+    return {"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": lo, "y1": hi,
+            "fillcolor": BAND, "line": {"width": 0}, "layer": "below"}
 
 
 def _hline(y: float, yref: str) -> dict:
@@ -133,27 +155,42 @@ def objectives_figure(objectives: list[ObjectiveNode], scores: Scores) -> dict:
     return {
         "data": [{
             "type": "bar", "orientation": "h",
-            "y": [label(o.obj.title) for o in objectives],
+            # Short tick labels leave a phone's width to the bars; the whole title is on hover.
+            # Positions, not titles, on the axis: two objectives with the same (short) title stay two bars.
+            "y": list(range(len(objectives))),
+            "hovertext": [label(o.obj.title) for o in objectives],
             "x": [round((f.score or 0) * 100, 1) for f in facts],
-            "text": [f.status for f in facts], "textposition": "auto",
+            "text": [f.status.replace("-", " ") for f in facts], "textposition": "inside", "insidetextanchor": "start",
             "marker": {"color": [STATUS_COLORS[f.status] for f in facts]},
-            "hovertemplate": "%{y}: %{x} % (%{text})<extra></extra>",
+            "hovertemplate": "%{hovertext}: %{x} % (%{text})<extra></extra>",
         }],
         "layout": _layout(height=max(160, 60 + 44 * len(objectives)),
                           xaxis={"range": [0, 100], "ticksuffix": " %", "automargin": True},
-                          yaxis={"automargin": True, "autorange": "reversed"}),
+                          yaxis={"automargin": True, "autorange": "reversed", "tickmode": "array",
+                                 "tickvals": list(range(len(objectives))),
+                                 "ticktext": [label(_shorten(o.obj.title, 28)) for o in objectives]}),
     }
 
 
 def unit_history_figure(unit: OrgUnit, periods: list[Period], scores: Scores) -> dict:
-    """The unit's score in each period it has goals in, oldest first."""
+    """The unit's score in each period it has goals in, oldest first; a line per kind of period.
+
+    Years and quarters overlap in time, so each kind gets its own line (and the legend shows
+    when there is more than one) instead of one line zig-zagging between them.
+    """
     points = [(p, scores.periods[p.id].unit_scores.get(unit.id)) for p in periods if unit.id in p.files]
-    points = [(p, s) for p, s in points if s is not None]
+    points = sorted(((p, s) for p, s in points if s is not None), key=lambda ps: (ps[0].start, ps[0].end, ps[0].id))
+    kinds = list(dict.fromkeys(p.kind for p, _ in points))
+    data = [{"type": "scatter", "mode": "lines+markers", "name": kind,
+             "x": [p.id for p, _ in points if p.kind == kind],
+             "y": [round(s * 100, 1) for p, s in points if p.kind == kind],
+             "line": {"color": color}, "hovertemplate": "%{x}: %{y} %<extra></extra>"}
+            for kind, color in zip(kinds, (ACCENT, "#00897b", TARGET))]
     return {
-        "data": [{"type": "scatter", "mode": "lines+markers", "x": [p.id for p, _ in points],
-                  "y": [round(s * 100, 1) for _, s in points], "line": {"color": ACCENT},
-                  "hovertemplate": "%{x}: %{y} %<extra></extra>"}],
-        "layout": _layout(height=240, xaxis={"type": "category", "automargin": True},
+        "data": data,
+        "layout": _layout(height=240, showlegend=len(kinds) > 1, legend={"orientation": "h", "y": -0.3},
+                          xaxis={"type": "category", "automargin": True,
+                                 "categoryorder": "array", "categoryarray": [p.id for p, _ in points]},
                           yaxis={"range": [0, 105], "ticksuffix": " %", "automargin": True}),
     }
 
@@ -195,26 +232,39 @@ def departments_figure(portal: Portal, period: Period, scores: Scores) -> dict:
 # --- KPIs ---------------------------------------------------------------------------------
 
 
-def kpi_figure(node: KpiNode, targets: Iterable[tuple[str, float]] = ()) -> dict:
-    """A KPI's series with its threshold band, points coloured by health, and KR targets."""
+def kpi_figure(node: KpiNode, targets: Iterable[tuple[str, dt.date, dt.date, float]] = (),
+               today: dt.date | None = None) -> dict:
+    """A KPI's series with its threshold band, points coloured by health, and KR targets.
+
+    `targets` are (label, start, end, value): a key result's target drawn as a dashed
+    segment over its period (one trace, segments apart). Values after `today` are left out.
+    """
     metric = node.kpi.metric
-    values = node.values
-    colors = [ACCENT if metric is None else STATUS_COLORS["on-track" if inside(metric, v.value) else "off-track"]
-              for v in values]
-    shapes, annotations = [], []
+    values = [v for v in node.values if today is None or v.date <= today]
+    targets = list(targets)
+    shapes = []
+    marker: dict = {"color": ACCENT, "size": 8}
     if metric is not None:
-        lo, hi = _band(metric)
-        shapes.append({"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": lo, "y1": hi,
-                       "fillcolor": BAND, "line": {"width": 0}, "layer": "below"})
-    for text, y in targets:
-        shapes.append(_hline(y, "y"))
-        annotations.append({"xref": "paper", "x": 1, "y": y, "yref": "y", "text": label(text), "showarrow": False,
-                            "xanchor": "right", "yanchor": "bottom", "font": {"color": TARGET, "size": 11}})
+        shapes.append(_band_shape(metric, [v.value for v in values] + [t[3] for t in targets]))
+        ok = [inside(metric, v.value) for v in values]
+        marker = {"color": [STATUS_COLORS["on-track" if i else "off-track"] for i in ok],
+                  "symbol": ["circle" if i else "x" for i in ok], "size": 9}
+    data = [{"type": "scatter", "mode": "lines+markers", "name": "value", "x": [_day(v.date) for v in values],
+             "y": [v.value for v in values], "marker": marker, "line": {"color": ACCENT},
+             "hovertemplate": "%{x}: %{y}<extra></extra>"}]
+    if targets:
+        xs, ys, texts = [], [], []
+        for text, start, end, y in targets:
+            xs += [_day(start), _day(end), None]
+            ys += [y, y, None]
+            texts += [label(text)] * 2 + [None]
+        data.append({"type": "scatter", "mode": "lines+markers", "name": "key result target", "x": xs, "y": ys,
+                     "text": texts, "line": {"dash": "dash", "color": TARGET, "width": 1.5},
+                     "marker": {"symbol": "diamond", "size": 7, "color": TARGET},
+                     "hovertemplate": "%{text}: %{y}<extra></extra>"})
     return {
-        "data": [{"type": "scatter", "mode": "lines+markers", "x": [_day(v.date) for v in values],
-                  "y": [v.value for v in values], "marker": {"color": colors, "size": 8}, "line": {"color": ACCENT},
-                  "hovertemplate": "%{x}: %{y}<extra></extra>"}],
-        "layout": _layout(shapes=shapes, annotations=annotations,
+        "data": data,
+        "layout": _layout(shapes=shapes,
                           yaxis={"automargin": True, "title": {"text": label((metric.unit if metric else None) or "")}},
                           xaxis={"type": "date", "automargin": True}),
     }
@@ -238,33 +288,62 @@ def alignment_figure(objectives: list[ObjectiveNode], scores: Scores, url_for: C
         parent = next((p.objective if isinstance(p, KeyResultNode) else p for p in o.parents
                        if (p.objective if isinstance(p, KeyResultNode) else p) in ids), None)
         score = scores.objectives[o.ref].score
-        rows.append((o.ref, ids.get(parent, ""), f"{label(o.unit.name)}<br>{label(o.obj.title)}",
-                     None if score is None else round(score * 100, 1), url_for(o)))
+        rows.append((o, ids.get(parent, ""), None if score is None else round(score * 100, 1)))
     return {
         "data": [{
-            "type": "sunburst", "ids": [r[0] for r in rows], "parents": [r[1] for r in rows],
-            "labels": [r[2] for r in rows], "customdata": [r[4] for r in rows],
-            "marker": {"colors": [-1 if r[3] is None else r[3] for r in rows],
+            "type": "sunburst", "ids": [o.ref for o, _, _ in rows], "parents": [p for _, p, _ in rows],
+            # Sectors are small: a short label there, the unit and the whole title on hover.
+            "labels": [label(_shorten(o.obj.title)) for o, _, _ in rows],
+            "hovertext": [f"{label(o.unit.name)}<br>{label(o.obj.title)}<br>"
+                          + ("no score yet" if v is None else f"score {v:g} %") for o, _, v in rows],
+            "customdata": [url_for(o) for o, _, _ in rows],
+            "marker": {"colors": [-1 if v is None else v for _, _, v in rows],
                        "colorscale": [[0, "#bdbdbd"], [0.0001, "#c62828"], [0.5, "#ef8f00"], [0.7, "#9ccc65"], [1, "#2e7d32"]],
                        "cmin": -1, "cmax": 100, "line": {"width": 1}},
-            "hovertemplate": "%{label}<br>score %{color} %<extra></extra>",
-            "insidetextorientation": "radial", "maxdepth": 4,
+            "hovertemplate": "%{hovertext}<extra></extra>", "insidetextorientation": "radial",
         }],
         "layout": _layout(height=560, margin={"l": 0, "r": 0, "t": 8, "b": 8}),
     }
 
 
+def _shorten(text: str, limit: int = 32) -> str:
+    """At most `limit` characters, cut at a word, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,;:–-") + "…"
+
+
 # --- embedding ---------------------------------------------------------------------------------
+
+
+#: Characters that mean something to HTML, Markdown or its extensions, or to template engines
+#: (the set of render.text.escape_text, less JSON's own `"` and backslash). Inside JSON strings they
+#: are written as \uXXXX escapes, so the payload holds no `<`, `&`, `'`, `{{`, `javascript:` or `on…=`
+#: from goal text, whatever later reads the page; JSON.parse gives the very same strings back.
+_JSON_UNSAFE = str.maketrans({c: f"\\u{ord(c):04x}" for c in "*_{}[]()#+!|<>~^=:$'@&`"})
+_JSON_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def figure_json(figure: dict) -> str:
+    """Compact, deterministic JSON of a figure, safe inside a single-quoted HTML attribute."""
+    payload = json.dumps(figure, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return _JSON_STRING_RE.sub(lambda m: m.group(0).translate(_JSON_UNSAFE), payload)
 
 
 def embed(figure: dict, summary: str, root: str) -> str:
     """The chart slot: figure JSON in `data-figure`, plotly's URL, and a text alternative.
 
-    `root` is the relative path from the page to the site root ("../../").
+    `root` is the relative path from the page to the site root ("../../"). `summary`
+    (plain text, e.g. "12 of 25 logos on 2026-11-16; target 25 by 2026-12-31") becomes the
+    slot's `aria-label` and a visually hidden paragraph that search indexes. Two lines of
+    raw HTML without indentation: the caller puts a blank line before and after.
     """
-    payload = json.dumps(figure, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    text = escape_text(summary)
+    height = figure.get("layout", {}).get("height")
+    style = f' style="min-height:{int(height)}px"' if isinstance(height, (int, float)) else ""
     return (
-        f'<div class="portal-chart" role="img" aria-label="{html.escape(summary)}" '
-        f'data-plotly="{html.escape(root + PLOTLY_PATH)}" data-figure="{html.escape(payload)}"></div>\n'
-        f'<p class="portal-chart-alt">{html.escape(summary)}</p>\n'
+        f'<div class="portal-chart" role="img" aria-label="{text}"{style} '
+        f'data-plotly="{escape_text(root + PLOTLY_PATH)}" data-figure=\'{figure_json(figure)}\'></div>\n'
+        f'<p class="portal-chart-alt">{text}</p>\n'
     )

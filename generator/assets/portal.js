@@ -11,6 +11,9 @@
   "use strict";
 
   var loading = null;
+  // Charts drawn so far. Instant navigation swaps the content without a reload, so charts of the
+  // previous page are purged: that removes Plotly's resize listener from their detached nodes.
+  var drawn = [];
 
   function loadPlotly(src) {
     if (window.Plotly) return Promise.resolve(window.Plotly);
@@ -34,6 +37,8 @@
     var fg = dark() ? "#e2e4e9" : "#212121";
     var grid = dark() ? "rgba(226, 228, 233, 0.15)" : "rgba(0, 0, 0, 0.1)";
     var out = Object.assign({}, layout, {
+      // No drag-to-zoom: these small charts read at a glance, and on a phone a drag scrolls the page.
+      dragmode: false,
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "rgba(0,0,0,0)",
       font: Object.assign({ family: "inherit", color: fg }, layout.font || {})
@@ -65,17 +70,32 @@
       el.classList.add("portal-chart--broken");
       return;
     }
-    var config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
+    // Responsive: the chart follows its slot's width (down to a phone). No mode bar: with nothing to
+    // zoom or select it would only cover the plot on touch screens, where it never hides.
+    var config = { displaylogo: false, displayModeBar: false, responsive: true };
     Plotly.react(el, figure.data, themed(figure.layout), config).then(function () {
       el.setAttribute("data-drawn", "true");
+      if (drawn.indexOf(el) < 0) drawn.push(el);
       if (!el.hasAttribute("data-follow")) {
         el.setAttribute("data-follow", "true");
         follow(el);
       }
+    }, function (err) {
+      el.classList.add("portal-chart--broken");
+      if (window.console) console.warn("chart not drawn: " + (err && err.message));
+    });
+  }
+
+  function purgeDetached(Plotly) {
+    drawn = drawn.filter(function (el) {
+      if (document.body.contains(el)) return true;
+      if (Plotly) Plotly.purge(el);
+      return false;
     });
   }
 
   function drawAll() {
+    purgeDetached(window.Plotly);
     var charts = document.querySelectorAll(".portal-chart[data-figure]");
     if (!charts.length) return;
     loadPlotly(charts[0].getAttribute("data-plotly")).then(function (Plotly) {

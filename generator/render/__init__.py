@@ -15,8 +15,10 @@
 
 Only published content appears: public goals, plus private ones when
 `build.include_private` (then marked, and every page carries a banner).
-See site.py (what is published), text.py (escaping and sanitizing) and
-links.py (paths and anchors).
+See site.py (what is published), text.py (escaping and sanitizing),
+links.py (paths and anchors) and figures.py (the charts: unit-period pages, unit
+overviews with two or more scored periods, period pages and KPI pages carry them;
+no other page references plotly.js).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from ..model import CheckIn, Metric
 from ..resolve import KeyResultNode, ObjectiveNode
 from ..score import KeyResultScore, inside
+from .figures import key_result_chart
 from .parts import PRIVATE, STALE, Links, badge, bar, status_badge
 from .site import Site
 from .text import escape_meta, escape_text, format_number, format_percent, safe_href, with_unit
@@ -85,6 +86,7 @@ def key_result_view(site: Site, links: Links, kr: KeyResultNode) -> dict:
         "latest": history[0] if history and not kr.from_kpi else None,
         "history": history,
         "children": [links.objective(c) for c in site.children(kr)],
+        "chart": key_result_chart(site, links.page, kr),
     }
 
 

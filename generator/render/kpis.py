@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from ..resolve import KpiNode, OrgUnit
 from ..score import inside
+from .figures import kpi_chart
 from .links import kpi_path
 from .page import Pages
 from .parts import STALE, Links, status_badge
@@ -107,4 +108,5 @@ def _render_kpi(pages: Pages, kpi: KpiNode) -> None:
         stale=STALE if health.stale else "",
         values=values,
         movers=_movers(pages, links, kpi),
+        chart=kpi_chart(site, path, kpi),
     )

@@ -67,6 +67,20 @@ def site_url(page: str, anchor: str | None = None) -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def site_root(page: str) -> str:
+    """The relative URL from a page, as served under `use_directory_urls`, to the site root.
+
+    "index.md" -> "", "periods/index.md" -> "../", "units/sales/2026-Q4.md" (served at
+    "units/sales/2026-Q4/") -> "../../../". For URLs MkDocs does not rewrite: chart data.
+    """
+    return "../" * site_url(page).count("/")
+
+
+def url_link(from_page: str, to_page: str, anchor: str | None = None) -> str:
+    """A relative URL between served pages (not .md files), for links MkDocs never sees."""
+    return site_root(from_page) + site_url(to_page, anchor) or "./"
+
+
 def md_link(label: object, from_page: str, to_page: str, anchor: str | None = None) -> Markup:
     """A Markdown link with an escaped label."""
     return Markup(f"[{escape_text(label)}]({relative_link(from_page, to_page, anchor)})")

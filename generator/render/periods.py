@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..resolve import Period
+from .figures import alignment_chart, departments_chart, distribution_chart, period_objectives
 from .links import period_path, unit_index_path, unit_period_path
 from .page import Pages
 from .parts import bar, status_badge
@@ -70,6 +71,7 @@ def _render_period(pages: Pages, period: Period) -> None:
     path = period_path(period.id)
     links = pages.links(path)
     switcher = [{"id": p.id, "here": p is period, "link": links.period(p.id)} for p in reversed(site.periods_newest)]
+    nodes = period_objectives(site, period)
     pages.add(
         path, "period.md.j2", f"Goals {period.id}", [period.id],
         period_id=period.id,
@@ -79,6 +81,9 @@ def _render_period(pages: Pages, period: Period) -> None:
         sections=_unit_sections(pages, period, links),
         tree=alignment_lines(site, links, period),
         distribution=_distribution(site.scores.periods[period.id].scored),
+        distribution_chart=distribution_chart(site, path, period, nodes),
+        departments_chart=departments_chart(site, path, period),
+        alignment_chart=alignment_chart(site, path, period, nodes),
     )
 
 

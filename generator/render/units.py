@@ -14,6 +14,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ..resolve import OrgUnit, Period
+from .figures import objectives_chart, unit_history_chart
 from .goals import objective_view
 from .links import kpi_path, unit_index_path, unit_period_path
 from .page import Pages
@@ -90,6 +91,7 @@ def _render_overview(pages: Pages, unit: OrgUnit) -> None:
         people=[{"link": links.person(p), "title": p.title or ""} for p in sorted(unit.people, key=lambda p: p.name)],
         kpis=[links.kpi(k) for k in site.kpis_by_unit.get(unit.id, [])],
         periods=_period_rows(pages, links, unit),
+        history_chart=unit_history_chart(site, path, unit),
         current=current.id if current else "",
         current_link=links.to(current.id, unit_period_path(unit.id, current.id)) if current else "",
         current_rows=_summary_rows(pages, links, unit, current),
@@ -131,5 +133,6 @@ def render_unit_period(pages: Pages, unit: OrgUnit, period: Period) -> None:
         kpis=[links.to(k.kpi.name, kpi_path(k.id)) for k in site.kpis_by_unit.get(unit.id, [])],
         switcher=_switcher(pages, links, unit, period),
         objectives=objectives,
+        chart=objectives_chart(site, path, site.objectives(period.id, unit.id)),
         retrospective=_retrospective(pages, unit, period),
     )

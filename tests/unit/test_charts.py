@@ -50,11 +50,29 @@ def test_keep_chart_shades_the_band_and_marks_points_outside(build):
 
 def test_kpi_chart_colours_unhealthy_points_and_draws_kr_targets(build):
     kpi = build.portal.kpis["customer-retention"]
-    fig = charts.kpi_figure(kpi, [("Improve retention", 92)])
-    series = fig["data"][0]
+    target = ("Improve retention", dt.date(2026, 10, 1), dt.date(2026, 12, 31), 92)
+    fig = charts.kpi_figure(kpi, [target])
+    series, targets = fig["data"]
     assert series["y"] == [86.1, 84.2]
     assert series["marker"]["color"] == [charts.STATUS_COLORS["on-track"], charts.STATUS_COLORS["off-track"]]
-    assert any(s["type"] == "line" and s["y0"] == 92 for s in fig["layout"]["shapes"])
+    assert series["marker"]["symbol"] == ["circle", "x"]  # not colour alone
+    assert targets["x"] == ["2026-10-01", "2026-12-31", None] and targets["y"] == [92, 92, None]
+    assert targets["text"][:2] == ["Improve retention"] * 2
+
+
+def test_an_open_band_ends_a_little_beyond_the_data(build):
+    kpi = build.portal.kpis["customer-retention"]  # keep_above 85: no upper bound
+    band = charts.kpi_figure(kpi)["layout"]["shapes"][0]
+    assert band["type"] == "rect" and band["y0"] == 85
+    assert 86.1 < band["y1"] < 87
+
+
+def test_values_after_today_are_not_drawn(build):
+    node, fact = _kr(build, "2026-Q4:sales-emea/win-dach/new-logos")
+    fig = charts.key_result_figure(node, fact, dt.date(2026, 11, 1))
+    assert fig["data"][1]["x"] == ["2026-10-05"] and fig["data"][2]["y"] == [7]
+    kpi = build.portal.kpis["customer-retention"]
+    assert charts.kpi_figure(kpi, today=dt.date(2026, 10, 1))["data"][0]["y"] == [86.1]
 
 
 def test_milestone_chart_is_percent_done_with_the_due_date(build):
@@ -70,6 +88,18 @@ def test_objective_bars_are_coloured_by_status(build):
     fig = charts.objectives_figure(objectives, build.scores)
     statuses = [build.scores.objectives[o.ref].status for o in objectives]
     assert fig["data"][0]["marker"]["color"] == [charts.STATUS_COLORS[s] for s in statuses]
+    assert fig["data"][0]["text"] == [s.replace("-", " ") for s in statuses]
+    assert fig["data"][0]["y"] == list(range(len(objectives)))  # same titles stay apart
+    assert len(fig["layout"]["yaxis"]["ticktext"]) == len(objectives)
+
+
+def test_unit_history_draws_one_line_per_kind_of_period(build):
+    portal = build.portal
+    acme = portal.units["acme"]
+    fig = charts.unit_history_figure(acme, list(portal.periods.values()), build.scores)
+    assert [t["name"] for t in fig["data"]] == ["year", "quarter"]
+    assert fig["data"][1]["x"] == ["2026-Q4"] and fig["layout"]["showlegend"] is True
+    assert fig["layout"]["xaxis"]["categoryarray"] == ["2026", "2026-Q4"]
 
 
 def test_distribution_splits_kinds_and_draws_the_stretch_line(build):
@@ -88,20 +118,45 @@ def test_alignment_sunburst_leaves_out_hidden_objectives(build):
     assert "Nightjar" not in json.dumps(fig)
     child = trace["ids"].index("2026-Q4:sales-emea/win-dach")
     assert trace["parents"][child] == "2026-Q4:acme/customer-experience"
+    assert trace["customdata"][child] == "/x/win-dach"
+    score = build.scores.objectives["2026-Q4:sales-emea/win-dach"].score
+    assert trace["marker"]["colors"][child] == round(score * 100, 1)
+    assert trace["hovertext"][child].endswith(f"<br>score {round(score * 100, 1):g} %")
+    assert trace["labels"][child] == "Become the first choice for…"  # whole title on hover
+    assert "mid-market retailers in DACH<br>" in trace["hovertext"][child]
 
 
 def test_labels_escape_plotly_html(build):
     assert charts.label("<a href='javascript:x'>y</a>") == "&lt;a href='javascript:x'&gt;y&lt;/a&gt;"
 
 
+PAYLOAD = '</div><script>alert(1)</script> {{ 7*7 }} {% x %} [x](javascript:alert(1)) <img onerror=x> \'q\' "d" & *'
+
+
+def _figure_of(out: str) -> dict:
+    match = re.search(r"data-figure='([^']*)'", out)
+    return json.loads(html.unescape(match.group(1)))
+
+
 def test_embed_escapes_the_figure_into_an_attribute_and_gives_a_text_alternative():
-    fig = {"data": [{"type": "bar", "x": ["</div><script>alert(1)</script>"], "y": [1]}], "layout": {}}
+    fig = {"data": [{"type": "bar", "x": [PAYLOAD], "y": [1]}], "layout": {"height": 280}}
     out = charts.embed(fig, "Scores of 1 objective", "../../")
-    assert "<script>" not in out
-    match = re.search(r'data-figure="([^"]*)"', out)
-    assert json.loads(html.unescape(match.group(1))) == fig
+    assert _figure_of(out) == fig  # the same strings come back out of the attribute
     assert 'data-plotly="../../assets/plotly.min.js"' in out
-    assert "Scores of 1 objective" in out
+    assert 'style="min-height:280px"' in out
+    assert '<p class="portal-chart-alt">Scores of 1 objective</p>' in out
+    assert out.count("\n") == 2 and not out.startswith((" ", "\t"))
+
+
+def test_embed_leaves_no_markup_template_or_script_syntax_from_goal_text():
+    fig = {"data": [{"type": "bar", "x": [PAYLOAD], "text": [charts.label(PAYLOAD)], "y": [1]}], "layout": {}}
+    out = charts.embed(fig, "Summary " + PAYLOAD, "")
+    for raw in ("<script", "<img", "</div><", "{{", "{%", "javascript:", "onerror=", "*", "[x]"):
+        assert raw not in out.replace('<div class="portal-chart"', "").replace("></div>\n<p", ""), raw
+    assert out.count("'") == 2  # only the attribute's own quotes
+    assert _figure_of(out)["data"][0]["text"] == [charts.label(PAYLOAD)]
+    alt = re.search(r'<p class="portal-chart-alt">(.*)</p>', out).group(1)
+    assert html.unescape(alt) == "Summary " + PAYLOAD
 
 
 def test_figures_are_compact(build):

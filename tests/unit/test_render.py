@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import posixpath
 import re
 import shutil
@@ -16,6 +17,7 @@ import yaml
 
 from generator import build_portal
 from generator.render import render_pages
+from generator.render.links import site_root, url_link
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "portal_minimal" / "goals"
 TODAY = dt.date(2026, 11, 22)
@@ -24,8 +26,8 @@ PAGE_EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list", "md_in_html", "a
                    "pymdownx.superfences", "pymdownx.details", "pymdownx.mark", "pymdownx.magiclink"]
 
 
-def render(goals: Path = FIXTURE, include_private: bool = False) -> dict[str, str]:
-    build = build_portal(goals, TODAY, include_private=include_private)
+def render(goals: Path = FIXTURE, include_private: bool = False, today: dt.date = TODAY) -> dict[str, str]:
+    build = build_portal(goals, today, include_private=include_private)
     assert build.ok, build.errors
     return render_pages(build)
 
@@ -123,6 +125,8 @@ def test_every_link_between_pages_resolves_to_a_page_and_an_anchor(pages):
 def test_alignment_tree_nests_children_under_parents_and_key_results(pages):
     body = split(pages["periods/2026-Q4.md"])[1]
     tree = body.split("## Alignment")[1].split("## Objectives by unit")[0]
+    chart, tree = tree.split("</p>\n", 1)  # the sunburst comes first, the list stays
+    assert 'class="portal-chart"' in chart and "sunburst" in chart
     lines = [line for line in tree.splitlines() if line.strip()]
     assert lines[0].startswith("- [Create an unforgettable customer experience]")
     assert "aligns to 2026" in lines[0]
@@ -182,6 +186,105 @@ def test_unit_overview_links_its_periods_and_current_objectives(pages):
     assert "Part of [Sales](../sales/index.md)" in page
 
 
+# --- charts ------------------------------------------------------------------------------------
+
+CHART_RE = re.compile(r"""<div class="portal-chart" [^>]*data-plotly="([^"]*)" data-figure='([^']*)'></div>""")
+
+
+def figures(page: str) -> list[dict]:
+    """The figures of a page, as portal.js reads them (the attribute unescaped, then JSON)."""
+    return [json.loads(html.unescape(m.group(2))) for m in CHART_RE.finditer(page)]
+
+
+def served(page: str, url: str) -> str:
+    """Where a relative URL of a page leads under use_directory_urls (site-relative)."""
+    base = "" if page == "index.md" else page[: -len("index.md")] if page.endswith("/index.md") else page[:-3] + "/"
+    return posixpath.normpath(posixpath.join(base, url.split("#")[0])) + ("#" + url.split("#")[1] if "#" in url else "")
+
+
+def test_site_root_follows_directory_urls():
+    assert site_root("index.md") == ""
+    assert site_root("periods/index.md") == "../"
+    assert site_root("periods/2026-Q4.md") == "../../"
+    assert site_root("units/sales/2026-Q4.md") == "../../../"
+    assert site_root("units/sales/index.md") == "../../"
+    assert url_link("periods/2026-Q4.md", "units/sales/2026-Q4.md", "obj-x") == "../../units/sales/2026-Q4/#obj-x"
+
+
+def test_unit_period_page_has_the_scorecard_and_a_chart_per_key_result(pages):
+    page = pages["units/sales-emea/2026-Q4.md"]
+    figs = figures(page)
+    assert figs[0]["data"][0]["orientation"] == "h"  # the objectives' scores come first
+    assert len(figs) == 1 + 4  # every key result of win-dach has a check-in (churn's come from its KPI)
+    assert 'aria-label="12 of 25 logos on 2026-11-16; target 25 logos by 2026-12-31; confidence 6/10"' in page
+    assert '<p class="portal-chart-alt">12 of 25 logos on 2026-11-16; target 25 logos by 2026-12-31' in page
+    assert "Scores as a table" in page and "<tr><td>Become the first choice for mid-market retailers in DACH</td>" in page
+    assert 'aria-label="99.95 % on 2026-11-16; 1 of 1 check-ins inside 99.9–100 %; confidence 9/10"' in page
+
+
+def test_unit_overview_shows_the_score_across_periods_only_with_two(pages):
+    history = figures(pages["units/acme/index.md"])
+    assert [t["name"] for t in history[0]["data"]] == ["year", "quarter"]
+    assert figures(pages["units/sales-emea/index.md"]) == []
+
+
+def test_period_page_has_distribution_departments_and_the_sunburst_before_the_list(pages):
+    page = pages["periods/2026-Q4.md"]
+    kinds = [f["data"][0]["type"] for f in figures(page)]
+    assert kinds == ["bar", "histogram", "sunburst"]
+    sunburst = figures(page)[2]["data"][0]
+    url = sunburst["customdata"][sunburst["ids"].index("2026-Q4:sales-emea/win-dach")]
+    assert url == "../../units/sales-emea/2026-Q4/#obj-win-dach"
+    assert served("periods/2026-Q4.md", url) == "units/sales-emea/2026-Q4#obj-win-dach"
+    assert page.index("sunburst") < page.index("- [Create an unforgettable customer experience]")
+
+
+def test_kpi_page_draws_the_band_and_the_targets_of_key_results_that_move_it(pages):
+    (fig,) = figures(pages["kpis/customer-retention.md"])
+    series, targets = fig["data"]
+    assert series["y"] == [86.1, 84.2] and series["marker"]["symbol"] == ["circle", "x"]
+    assert targets["y"] == [92, 92, None] and targets["x"][:2] == ["2026-10-01", "2026-12-31"]
+    assert "1 of 2 values healthy (at or above 85 %); key result targets: 92 % by 2026-12-31" in html.unescape(
+        pages["kpis/customer-retention.md"])
+
+
+def test_plotly_is_referenced_only_by_pages_with_charts_at_the_site_root(pages):
+    charted = {path for path, page in pages.items() if 'class="portal-chart"' in page}
+    assert {"units/sales-emea/2026-Q4.md", "periods/2026-Q4.md", "kpis/customer-retention.md"} <= charted
+    for path, page in pages.items():
+        assert ("plotly.min.js" in page) == (path in charted), path
+        for m in CHART_RE.finditer(page):
+            assert served(path, m.group(1)) == "assets/plotly.min.js", (path, m.group(1))
+    assert "units/index.md" not in charted and "people/sales.md" not in charted
+
+
+def test_charts_are_raw_html_blocks_that_markdown_leaves_alone(pages):
+    for path, page in pages.items():
+        lines = page.splitlines()
+        for i, line in enumerate(lines):
+            if 'class="portal-chart"' in line:
+                assert line.startswith("<div") and lines[i - 1] == "", path
+                assert lines[i + 1].startswith('<p class="portal-chart-alt">'), path
+                assert lines[i + 2] == "" or lines[i + 2].startswith('<details class="portal-chart-data">'), path
+        out = to_html(page)
+        assert [m.group(0) for m in CHART_RE.finditer(out)] == [m.group(0) for m in CHART_RE.finditer(page)], path
+
+
+def test_chart_data_holds_no_private_goal(tmp_path):
+    goals = copy_goals(tmp_path)
+    _align_to_private(goals)
+    pages = render(goals)
+    for path, page in pages.items():
+        for fig in figures(page):
+            data = json.dumps(fig).lower()
+            assert "nightjar" not in data and "secret" not in data, path
+    sunburst = figures(pages["periods/2026-Q4.md"])[-1]["data"][0]
+    follow_up = sunburst["ids"].index("2026-Q4:sales-emea/follow-up")
+    assert sunburst["parents"][follow_up] == ""  # its parents are private: a root, their place untold
+    assert len(figures(render(goals, include_private=True)["units/sales-emea/2026-Q4.md"])) > len(
+        figures(pages["units/sales-emea/2026-Q4.md"]))
+
+
 # --- privacy ---------------------------------------------------------------------------------
 
 
@@ -230,6 +333,10 @@ def test_a_restricted_build_shows_private_goals_marked_and_a_banner_on_every_pag
 def test_private_kpis_appear_in_no_page(tmp_path):
     goals = copy_goals(tmp_path)
     edit(goals / "kpis.yaml", lambda d: d["kpis"][1].update(visibility="private", name="Hush metric"))
+    # A public key result may not take its values from a private KPI (resolve.private-kpi-values):
+    # churn reports its own.
+    edit(goals / "2026-Q4" / "sales-emea.yaml", lambda d: d["objectives"][0]["key_results"][1].update(
+        checkins=[{"date": dt.date(2026, 11, 16), "value": 2.1, "confidence": 6}]))
     pages = render(goals)
     for path, page in pages.items():
         assert "hush" not in page.lower() and "monthly-churn" not in page, path
@@ -300,6 +407,12 @@ def test_untrusted_goal_text_is_shown_as_text_everywhere(tmp_path):
         parser.feed(out)
         assert parser.bad == [], (path, parser.bad)
         assert "49" not in to_text(page).replace("2026-", ""), path
+    for fig in figures(pages["units/sales-emea/2026-Q4.md"]) + figures(pages["periods/2026-Q4.md"]):
+        for text in re.findall(r'"((?:[^"\\]|\\.)*)"', json.dumps(fig, ensure_ascii=False)):
+            assert "<script" not in text and "<img" not in text, text  # plotly reads <b>, <a>: escaped
+    bars = figures(pages["units/sales-emea/2026-Q4.md"])[0]["data"][0]["hovertext"]
+    assert bars[0].startswith("Win &lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt;")
+    assert "EMEA &lt;script&gt;" in json.dumps(figures(pages["periods/2026-Q4.md"])[-1])
     unit = to_text(pages["units/sales-emea/2026-Q4.md"])
     assert "Win <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) {{ 7*7 }}" in unit
     assert '{: onclick="x"} *em* `tick` a|b' in unit
@@ -316,17 +429,23 @@ def test_untrusted_titles_are_escaped_in_front_matter(tmp_path):
     assert all("<" not in tag for tag in meta["tags"])
 
 
+#: Material's frame around a page's content (header, nav, search, footer) is about 18 KB.
+THEME_FRAME = 20_000
+
+
 def test_a_big_unit_page_stays_small(tmp_path):
+    """4 objectives x 4 key results x 13 weekly check-ins with notes, every chart drawn: under 150 KB."""
     goals = copy_goals(tmp_path)
 
     def grow(d):
         base = d["objectives"][0]
-        d["objectives"] = [dict(base, id=f"o{i}", aligns_to=[], initiatives=[]) for i in range(5)]
+        d["objectives"] = [dict(base, id=f"o{i}", aligns_to=[], initiatives=[]) for i in range(4)]
         for obj in d["objectives"]:
             obj["key_results"] = [dict(obj["key_results"][0], id=f"k{j}", checkins=[
                 {"date": dt.date(2026, 10, 1) + dt.timedelta(days=7 * w), "value": w, "confidence": 7,
-                 "note": "Progress as planned, two more pilots in the pipeline."} for w in range(7)])
-                for j in range(5)]
+                 "note": "Progress as planned, two more pilots in the pipeline."} for w in range(13)])
+                for j in range(4)]
     edit(goals / "2026-Q4" / "sales-emea.yaml", grow)
-    page = render(goals)["units/sales-emea/2026-Q4.md"]
-    assert len(to_html(page).encode()) < 150_000
+    page = render(goals, today=dt.date(2026, 12, 31))["units/sales-emea/2026-Q4.md"]
+    assert page.count('<div class="portal-chart"') == 1 + 16
+    assert len(to_html(page).encode()) + THEME_FRAME < 150_000
