@@ -35,9 +35,11 @@ def default_today() -> dt.date:
     """Today, or the day of SOURCE_DATE_EPOCH when set (reproducible builds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
+        from .pipeline import day_of_epoch
+
         try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
-        except (ValueError, OverflowError, OSError):
+            return day_of_epoch(epoch)
+        except ValueError:
             raise click.UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got {epoch!r}")
     return dt.date.today()
 

@@ -40,6 +40,17 @@ class Build:
         return self.portal is not None and not self.errors
 
 
+def day_of_epoch(seconds: str) -> dt.date:
+    """The UTC day of a SOURCE_DATE_EPOCH value; ValueError when it is not whole seconds.
+
+    Both shells derive `today` from it when it is set (reproducible builds).
+    """
+    try:
+        return dt.datetime.fromtimestamp(int(seconds), tz=dt.timezone.utc).date()
+    except (OverflowError, OSError) as e:
+        raise ValueError(f"{seconds!r} is out of range") from e
+
+
 def build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool = False, lint: bool = True) -> Build:
     """Read, validate, link, score and lint the goals in `goals_dir` as of `today`."""
     goals = load_goals(goals_dir)

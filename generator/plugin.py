@@ -19,8 +19,8 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from .config import PortalConfig
-from .pipeline import Build, build_portal
-from .problems import Problem
+from .pipeline import Build, build_portal, day_of_epoch
+from .problems import format_problem
 from .publish import MANIFEST
 
 log = get_plugin_logger(__name__)
@@ -89,7 +89,7 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         if build is None or build.include_private != self.config.include_private or build.today != self.today:
             build = build_portal(self.goals_dir, self.today, include_private=self.config.include_private)
         for problem in build.problems:
-            (log.error if problem.is_error else log.info)(_describe(problem))
+            (log.error if problem.is_error else log.info)(format_problem(problem))
         if not build.ok:
             files = len({p.location.path for p in build.errors})
             raise PluginError(f"{files} goal file{'s have' if files != 1 else ' has'} errors (see above)")
@@ -122,12 +122,6 @@ def portal_assets() -> dict[str, Path]:
     return {f"{ASSETS_URI}/{p.name}": p for p in found}
 
 
-def _describe(problem: Problem) -> str:
-    """One problem in the text format of `goalsite check`, hint included."""
-    text = f"{problem.location}: {problem.severity.value}: {problem.message} [{problem.code}]"
-    return text + (f"\n    hint: {problem.hint}" if problem.hint else "")
-
-
 def _parse_today(value: str | None) -> dt.date:
     """The `today` option, else the day of SOURCE_DATE_EPOCH, else the clock's today."""
     try:
@@ -135,8 +129,8 @@ def _parse_today(value: str | None) -> dt.date:
             return dt.date.fromisoformat(str(value))
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         if epoch:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
-    except (ValueError, OverflowError, OSError) as e:
+            return day_of_epoch(epoch)
+    except ValueError as e:
         raise PluginError(f"goalsite: expected 'today' as YYYY-MM-DD and SOURCE_DATE_EPOCH as seconds: {e}")
     return dt.date.today()
 

@@ -85,15 +85,15 @@ def escalate(problems: Iterable[Problem]) -> list[Problem]:
     ]
 
 
+def format_problem(p: Problem) -> str:
+    """`path:line:col: severity: message [code]`, and the hint indented on the next line."""
+    line = f"{p.location}: {p.severity.value}: {p.message} [{p.code}]"
+    return line + (f"\n    hint: {p.hint}" if p.hint else "")
+
+
 def format_text(problems: list[Problem]) -> str:
-    """`path:line:col: severity: message [code]`, a hint indented under it, then a count."""
-    lines = []
-    for p in problems:
-        lines.append(f"{p.location}: {p.severity.value}: {p.message} [{p.code}]")
-        if p.hint:
-            lines.append(f"    hint: {p.hint}")
-    lines.append(summarize(problems))
-    return "\n".join(lines)
+    """Every problem as `format_problem` writes it, then a count."""
+    return "\n".join([*map(format_problem, problems), summarize(problems)])
 
 
 def summarize(problems: list[Problem]) -> str:

@@ -65,13 +65,9 @@ class Site:
     def visible_kpi(self, kpi: KpiNode | None) -> bool:
         return kpi is not None and (self.include_private or not kpi.private)
 
-    def file_public(self, up: UnitPeriod) -> bool:
-        """The file's own `visibility` (its retrospective shares it)."""
-        entry = self.build.model.periods.get(up.period.id, {}).get(up.unit.id)
-        return entry is not None and entry[0].visibility == "public"
-
     def show_retrospective(self, up: UnitPeriod) -> bool:
-        return up.retrospective is not None and (self.include_private or self.file_public(up))
+        """A retrospective shares its file's `visibility`."""
+        return up.retrospective is not None and (self.include_private or not up.private)
 
     def objectives(self, period_id: str, unit_id: str) -> list[ObjectiveNode]:
         """Published objectives of one period file, in file order."""
