@@ -9,9 +9,12 @@ CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: site test serve check install clean
 
+# Where `make site` expects the portal to be browsed; Material's instant navigation needs it.
+SITE_URL ?= http://localhost:8000/
+
 site: $(STAMP)
-	$(BIN)/goalsite build --goals goals --site-dir site
-	@echo "Browse it over HTTP (pretty URLs need a server): python3 -m http.server -d site 8000, or run: make serve"
+	$(BIN)/goalsite build --goals goals --site-dir site --site-url $(SITE_URL)
+	@echo "Browse it: $(PYTHON) -m http.server -d site 8000, then open $(SITE_URL) (or run: make serve)"
 
 serve: $(STAMP)
 	$(BIN)/goalsite serve --goals goals

@@ -100,9 +100,12 @@ verbose_option = click.option("--verbose", "-v", is_flag=True, help="Show MkDocs
 @click.option("--include-private", is_flag=True,
               help="Publish private goals too, under a 'Restricted build' banner. Never for a public site.")
 @config_file_option
+@click.option("--site-url", default=None, metavar="URL",
+              help="Where the portal will be served (overrides site_url of mkdocs.yml). "
+                   "Material's instant navigation needs it.")
 @click.option("--strict", is_flag=True, help="Fail on lint warnings and on MkDocs warnings.")
 @verbose_option
-def build(goals_dir, today, site_dir, include_private, config_file, strict, verbose):
+def build(goals_dir, today, site_dir, include_private, config_file, site_url, strict, verbose):
     """Check the goals and build the portal into --site-dir.
 
     On any error in the goal files nothing is built and --site-dir is left as it
@@ -124,10 +127,13 @@ def build(goals_dir, today, site_dir, include_private, config_file, strict, verb
         sys.exit(1)
     options = dict(goals_dir=os.path.abspath(goals_dir), today=today.isoformat(), include_private=include_private)
     with _mkdocs_session(verbose) as counter, _source_date(today):
-        _publish_site(config_file, site_dir, result, options, strict=strict)
+        config = _publish_site(config_file, site_dir, result, options, strict=strict, site_url=site_url)
     pages = sum(1 for _ in Path(site_dir).rglob("*.html"))
     lint = f"; goals: {summarize(problems)}, run goalsite check to list them" if problems else ""
     click.echo(f"Built {pages} pages into {site_dir} ({counter.count} MkDocs warnings{lint})")
+    if not config.site_url:
+        click.echo("note: no site_url (mkdocs.yml or --site-url): links reload whole pages, because "
+                   "Material's instant navigation follows only the URLs of the sitemap", err=True)
 
 
 @cli.command()
@@ -244,13 +250,17 @@ def _source_date(today: dt.date):
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def _publish_site(config_file: str, site_dir: str, result, options: dict, *, strict: bool) -> None:
-    """Build the site with MkDocs into a folder next to `site_dir`, then swap it in (see publish.py)."""
+def _publish_site(config_file: str, site_dir: str, result, options: dict, *, strict: bool, site_url: str | None):
+    """Build the site with MkDocs into a folder next to `site_dir`, then swap it in (see publish.py).
+
+    Returns the MkDocs config the site was built with.
+    """
     from mkdocs.commands.build import build as mkdocs_build
 
     from .publish import publish
 
-    config = _load_config(config_file, strict=strict)
+    overrides = {"site_url": site_url} if site_url else {}
+    config = _load_config(config_file, strict=strict, **overrides)
     plugin = _plugin(config)
     # The old site is deleted after the swap, and a site inside the sources would be read back as one.
     site = Path(site_dir).resolve()
@@ -268,6 +278,7 @@ def _publish_site(config_file: str, site_dir: str, result, options: dict, *, str
         _run_mkdocs(publish, build_into, site_dir)
     except FileExistsError as e:
         raise click.UsageError(str(e))
+    return config
 
 
 def _load_config(config_file: str, **options):

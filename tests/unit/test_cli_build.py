@@ -107,3 +107,19 @@ def test_a_site_dir_over_the_sources_is_a_usage_error(runner, site_dir, monkeypa
     assert result.exit_code == 2, result.output
     assert "overlaps the sources" in result.output
     assert sorted(p.name for p in ROOT.iterdir()) == before
+
+
+def test_site_url_fills_the_sitemap_that_instant_navigation_follows(runner, tmp_path):
+    site = tmp_path / "site"
+    args = ["build", "--goals", str(MINIMAL_GOALS), "--today", "2026-11-22", "--site-dir", str(site),
+            "--config-file", str(ROOT / "mkdocs.yml")]
+    result = runner.invoke(cli, [*args, "--site-url", "https://goals.example.com/"])
+    assert result.exit_code == 0, result.output
+    sitemap = (site / "sitemap.xml").read_text()
+    assert "<loc>https://goals.example.com/units/sales-emea/2026-Q4/</loc>" in sitemap
+    assert "no site_url" not in result.output
+
+    bare = runner.invoke(cli, args)
+    assert bare.exit_code == 0, bare.output
+    assert "<loc>" not in (site / "sitemap.xml").read_text()
+    assert "note: no site_url (mkdocs.yml or --site-url)" in bare.stderr
