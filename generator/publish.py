@@ -8,12 +8,18 @@ only changed files and removes the files it wrote before that are gone now.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Iterator, Mapping
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: builds are not serialized
+    fcntl = None  # type: ignore[assignment]
 
 #: The record of what `write_tree()` wrote into a folder (a dotfile: MkDocs ignores it).
 MANIFEST = ".goalsite-generated.json"
@@ -29,10 +35,34 @@ def publish(build_fn: Callable[[Path], None], site_dir: Path | str) -> None:
     """
     site = Path(site_dir).absolute()
     site.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(site):
+        _publish(build_fn, site, str(site_dir))
+
+
+@contextlib.contextmanager
+def _locked(site: Path) -> Iterator[None]:
+    """One publish next to `site` at a time: a second build waits for the first.
+
+    Without it, the second build's `_recover()` would delete the first one's
+    unfinished folder. The lock is taken on the parent folder itself, so no lock
+    file is left beside the site.
+    """
+    if fcntl is None:
+        yield
+        return
+    fd = os.open(site.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _publish(build_fn: Callable[[Path], None], site: Path, name: str) -> None:
     _recover(site)
     if site.is_dir() and any(site.iterdir()) and not (site / "index.html").is_file():
         # The old folder is deleted after the swap: never do that to a folder that is not a site.
-        raise FileExistsError(f"{site_dir} is not empty and holds no index.html: not a site to replace")
+        raise FileExistsError(f"{name} is not empty and holds no index.html: not a site to replace")
     tmp = Path(tempfile.mkdtemp(prefix=f".{site.name}.{_NEW}", dir=site.parent))
     try:
         # mkdtemp makes the folder 0700; a published site must be readable like any new folder.

@@ -165,3 +165,24 @@ def test_a_folder_that_is_not_a_site_is_never_replaced(tmp_path):
         publish(write_new, folder)
     assert (folder / "thesis.tex").read_text() == "precious"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]
+
+
+def test_a_second_publish_waits_for_the_first(old_site: Path):
+    import fcntl
+    import threading
+
+    built = threading.Event()
+
+    def build(tmp: Path) -> None:
+        (tmp / "index.html").write_text("new home")
+        built.set()
+
+    fd = os.open(old_site.parent, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # another build is publishing next to this site
+    worker = threading.Thread(target=publish, args=(build, old_site))
+    worker.start()
+    assert not built.wait(0.5), "the second build started while the first held the site"
+    assert (old_site / "index.html").read_text() == "old home"
+    os.close(fd)
+    worker.join(10)
+    assert built.is_set() and (old_site / "index.html").read_text() == "new home"
