@@ -18,6 +18,9 @@ class PortalConfig(Config):
     today = opt.Optional(opt.Type(str))
     """Score as of this date, YYYY-MM-DD. Default: the day of SOURCE_DATE_EPOCH when set, else today."""
 
+    site_name_from_company = opt.Type(bool, default=True)
+    """Name the site after the company in org.yaml ("Acme Corp goals") instead of mkdocs.yml's site_name."""
+
     include_private = opt.Type(bool, default=False)
     """Publish private objectives and KPIs too, with a "Restricted build" banner on every page.
 

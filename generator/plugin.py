@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import html
 import json
 import os
 from pathlib import Path
@@ -63,14 +64,17 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.config.update(self.overrides)
         self.goals_dir = Path(config.config_file_path or ".").parent.joinpath(self.config.goals_dir).resolve()
         self.today = _parse_today(self.config.today)
-        self.build = None
         config.extra["goalsite_restricted"] = self.config.include_private
+        # Gather before anything is rendered; the site's name comes from the goals.
+        self.build = self._run_pipeline()
+        if self.config.site_name_from_company:
+            # Material prints site_name into the page unescaped, and the name is goal text.
+            config.site_name = html.escape(f"{self.build.portal.org.company.name} goals")
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
         if not self.config.enabled:
             return files
-        self.build = self._run_pipeline()
         _drop_generated_copies(files, config.docs_dir)
         for uri, content in sorted(portal_outputs(self.build).items()):
             _put(files, File.generated(config, uri, content=content))

@@ -53,6 +53,11 @@ def test_pages_exist(built_site):
     assert any('id="person-' in p.read_text(encoding="utf-8") for p in people)
 
 
+def test_the_site_is_named_after_the_company(built_site):
+    html = (built_site / "units/sourcing/2026-Q4/index.html").read_text(encoding="utf-8")
+    assert "<title>Sourcing &amp; Sustainability · 2026-Q4 - Larchwood Outfitters goals</title>" in html
+
+
 def test_goals_have_anchors(built_site):
     html = (built_site / "units/sourcing/2026-Q4/index.html").read_text(encoding="utf-8")
     assert 'id="obj-responsible-suppliers"' in html, "every goal has a stable URL with an anchor"

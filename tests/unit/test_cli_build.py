@@ -123,3 +123,17 @@ def test_site_url_fills_the_sitemap_that_instant_navigation_follows(runner, tmp_
     assert bare.exit_code == 0, bare.output
     assert "<loc>" not in (site / "sitemap.xml").read_text()
     assert "note: no site_url (mkdocs.yml or --site-url)" in bare.stderr
+
+
+def test_the_company_name_names_the_site_escaped(runner, tmp_path):
+    goals = tmp_path / "goals"
+    shutil.copytree(MINIMAL_GOALS, goals)
+    org = goals / "org.yaml"
+    org.write_text(org.read_text().replace("name: Acme Corp", "name: \"Acme <script>alert(1)</script> & Co\""))
+    site = tmp_path / "site"
+    result = runner.invoke(cli, ["build", "--goals", str(goals), "--today", "2026-11-22", "--site-dir", str(site),
+                                 "--config-file", str(ROOT / "mkdocs.yml")])
+    assert result.exit_code == 0, result.output
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "Acme &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co goals" in home
+    assert "<script>alert(1)" not in home
