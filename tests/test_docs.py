@@ -57,6 +57,14 @@ def test_scoring_thresholds_in_the_docs_match_the_code(name):
     assert shown in _doc("scoring.md"), f"{name} = {value} is not in scoring.md"
 
 
+def test_every_plugin_option_is_documented():
+    from generator.config import PortalConfig
+
+    text = _doc("configuration.md")
+    for name, _ in PortalConfig._schema:
+        assert f"| `{name}` |" in text, f"plugin option {name} is not in configuration.md"
+
+
 def test_readme_has_the_two_setup_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make site" in readme and "make test" in readme
