@@ -77,12 +77,27 @@ def _open_search(page):
     return field
 
 
+def _wait_until_results_settle(page) -> None:
+    """Material redraws the results after each keystroke: wait until the list stops changing."""
+    page.wait_for_function(
+        """() => {
+             const list = document.querySelector('.md-search-result__list');
+             const now = list ? list.innerHTML : '';
+             const same = window.__lastResults === now;
+             window.__lastResults = now;
+             return same && now !== '';
+           }""",
+        polling=250,
+    )
+
+
 def _search(page, query: str) -> list[dict]:
     """Type `query` into Material's search; returns the results' links as {href, text, visible}."""
     field = _open_search(page)
     field.fill("")
     field.press_sequentially(query, delay=15)
     page.locator(SEARCH_RESULT).first.wait_for(state="attached")
+    _wait_until_results_settle(page)
     return page.eval_on_selector_all(
         ".md-search-result__link",
         "els => els.map(a => ({href: a.href, text: a.innerText, visible: !!a.offsetParent}))",
@@ -154,16 +169,14 @@ def test_search_finds_a_key_result_and_opens_its_unit_page(site, page):
     results = _search(page, word)
     assert any(site.path_of(r["href"]) == target for r in results), (
         f"searching {word!r} (from {kr['title']!r}) found nothing on {target}: {results}")
-    page.eval_on_selector_all(
+    page.eval_on_selector_all(  # a section hit may sit folded under Material's "more matches"
         ".md-search-result__link",
-        """(els, target) => {
-             const a = els.find((a) => new URL(a.href).pathname.endsWith('/' + target));
-             const folded = a.closest('details');  // a section hit under Material's "more matches"
-             if (folded) folded.open = true;
-             a.setAttribute('data-test-target', '');
-           }""", target)
+        """(els, target) => els.filter((a) => new URL(a.href).pathname.endsWith('/' + target))
+                               .forEach((a) => { const d = a.closest('details'); if (d) d.open = true; })""",
+        target)
     page.evaluate("document.querySelector('[data-md-component=container]').setAttribute('data-test-old', '')")
-    page.locator(".md-search-result__link[data-test-target]").click()
+    # A locator is looked up again at click time, so a late redraw of the results cannot detach it.
+    page.locator(f'.md-search-result__link[href*="{target}"]').first.click()
     page.wait_for_url(re.compile(re.escape(target)))
     page.wait_for_function("() => !document.querySelector('[data-test-old]')")
     expect(page.locator(".md-content")).to_contain_text(kr["title"])
