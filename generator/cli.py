@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -120,7 +121,7 @@ def build(goals_dir, today, site_dir, include_private, config_file, site_url, st
     from .problems import escalate, format_text, summarize
 
     today = today or default_today()
-    result = build_portal(goals_dir, today, include_private=include_private)
+    result = build_portal(goals_dir, today, include_private=include_private, history=True)
     problems = escalate(result.problems) if strict else result.problems
     if not result.ok or any(p.is_error for p in problems):
         click.echo(format_text(problems))
@@ -191,6 +192,49 @@ def serve(goals_dir, config_file, dev_addr):
 
 
 @cli.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@goals_option
+@today_option
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
+              help="markdown: one pull-request comment; json: the same as data.")
+@click.option("--base-url", default=None, metavar="URL",
+              help="Where the preview site of HEAD is served: the summary links to the changed goals there.")
+def diff(base, head, goals_dir, today, fmt, base_url):
+    """Summarize what changed in the goals from git revision BASE to HEAD.
+
+    HEAD defaults to the working tree. Both revisions are read with git and run
+    through the whole pipeline as of --today: objectives and key results added,
+    removed and renamed, changed targets and other fields, check-ins added,
+    "moved goalposts" (a target made easier or a baseline moved after its period
+    started), HEAD's errors and the warnings HEAD introduces. Private goals are
+    only counted. Exits 0 when the summary is written (`goalsite check` fails a
+    job on errors), 2 when BASE or HEAD cannot be read from git.
+    """
+    import tempfile
+
+    from .diff import compare, format_json, format_markdown, review_problems
+    from .history import GitError, export_revision
+    from .pipeline import build_portal
+
+    today = today or default_today()
+    with tempfile.TemporaryDirectory(prefix="goalsite-diff-") as tmp:
+        try:
+            old_dir = export_revision(goals_dir, base, Path(tmp) / "base", name="BASE")
+            new_dir = export_revision(goals_dir, head, Path(tmp) / "head", name="HEAD") if head else goals_dir
+        except GitError as e:
+            click.echo(f"Error: {e}", err=True)
+            sys.exit(2)
+        old, new = build_portal(old_dir, today), build_portal(new_dir, today)
+        changes = compare(old, new)
+        review = review_problems(old, new, label=Path(goals_dir).as_posix())
+    if fmt == "json":
+        click.echo(format_json(changes, review))
+    else:
+        click.echo(format_markdown(changes, review, base=base, head=head or "working tree", base_url=base_url), nl=False)
+
+
+@cli.command()
 @click.argument("kind", type=click.Choice(["period", "org", "kpis"]), default="period")
 def schema(kind):
     """Print the JSON Schema (draft-07) of a kind of goal file, for editor completion.
@@ -201,6 +245,172 @@ def schema(kind):
     from .schema import json_schema
 
     click.echo(json.dumps(json_schema(kind), indent=2, sort_keys=True))
+
+
+# --- commands that write goal files -----------------------------------------------------------------
+
+
+class NumberType(click.ParamType):
+    """A finite number; whole numbers stay whole (12, not 12.0, in the goal file)."""
+
+    name = "NUMBER"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, (int, float)):
+            return value
+        text = str(value).strip()
+        try:
+            return int(text)
+        except ValueError:
+            pass
+        try:
+            number = float(text)
+        except ValueError:
+            number = float("nan")
+        if number != number or number in (float("inf"), float("-inf")):
+            self.fail(f"expected a finite number, got {value!r}", param, ctx)
+        return number
+
+
+class KeyResultRefType(click.ParamType):
+    """UNIT/OBJECTIVE/KR: three ids."""
+
+    name = "UNIT/OBJECTIVE/KR"
+
+    def convert(self, value, param, ctx):
+        parts = str(value).split("/")
+        slug = r"[a-z0-9][a-z0-9-]{0,62}"
+        if len(parts) != 3 or not all(re.fullmatch(slug, p) for p in parts):
+            self.fail(f"expected UNIT/OBJECTIVE/KR (three ids), got {value!r}", param, ctx)
+        return tuple(parts)
+
+
+class PeriodIdType(click.ParamType):
+    """A period id: YYYY, YYYY-HN or YYYY-QN."""
+
+    name = "PERIOD"
+
+    def convert(self, value, param, ctx):
+        if not re.fullmatch(r"\d{4}(?:-H[12]|-Q[1-4])?", str(value)):
+            self.fail(f"expected a period id (2026, 2026-H2, 2026-Q4), got {value!r}", param, ctx)
+        return str(value)
+
+
+def _load_for_writing(goals_dir, today):
+    """The goals as they are; exit 1 listing the errors when they do not validate."""
+    from .pipeline import build_portal
+    from .problems import format_text
+
+    result = build_portal(goals_dir, today, lint=False)
+    if not result.ok:
+        click.echo(format_text(result.errors))
+        sys.exit(1)
+    return result
+
+
+@contextlib.contextmanager
+def _refusals():
+    """Refused edits exit 1 with their problems; usage problems exit 2."""
+    from . import writeback
+    from .problems import format_text
+
+    try:
+        yield
+    except writeback.Refused as e:
+        click.echo(format_text(e.problems))
+        sys.exit(1)
+    except writeback.Usage as e:
+        raise click.UsageError(str(e))
+
+
+@cli.command()
+@click.argument("target", metavar="UNIT/OBJECTIVE/KR", type=KeyResultRefType())
+@click.option("--value", required=True, type=NumberType(), help="The key result's value (a milestone: fraction done).")
+@click.option("--confidence", type=int, default=None, help="1..10: how likely the target is reached.")
+@click.option("--note", default=None, help="Progress and wins (Markdown).")
+@click.option("--blockers", default=None, help="What is in the way (Markdown).")
+@click.option("--next", "next_", default=None, help="The next steps (Markdown).")
+@click.option("--date", "day", type=DateType(), default=None, help="The check-in's date (default: --today).")
+@click.option("--period", type=PeriodIdType(), default=None,
+              help="The period file to write (default: the running period whose file holds the objective).")
+@goals_option
+@today_option
+@click.option("--force", is_flag=True, help="Replace a check-in of the key result on the same date.")
+def checkin(target, value, confidence, note, blockers, next_, day, period, goals_dir, today, force):
+    """Append a check-in to key result UNIT/OBJECTIVE/KR in its goal file.
+
+    The check-in is written in the style of the key result's other check-ins, and
+    nothing else in the file changes: comments, order, quoting and indentation are
+    kept. The result is validated before it is written (exit 1 and the usual
+    file:line:column message when it is invalid, e.g. a date outside the period),
+    and the file is replaced atomically.
+    """
+    from . import writeback
+    from .load import display_path
+
+    today = today or default_today()
+    result = _load_for_writing(goals_dir, today)
+    unit_id, objective_id, kr_id = target
+    entry = {"date": day or today, "value": value, "confidence": confidence, "note": note, "blockers": blockers,
+             "next": next_}
+    with _refusals():
+        path = writeback.find_checkin_file(result, unit_id, objective_id, period)
+        before = path.read_text(encoding="utf-8")
+        edit, replaced = writeback.plan_checkin(path, (objective_id, kr_id), entry, force=force)
+        problems = writeback.validate_edits(Path(goals_dir), [edit], today)
+        if problems:
+            raise writeback.Refused(problems)
+        writeback.write_atomic(edit.path, edit.text)
+    verb = "Replaced the" if replaced else "Added a"
+    click.echo(f"{verb} check-in of {'/'.join(target)} on {entry['date']} in {display_path(path)}:")
+    for line in writeback.added_lines(before, edit.text):
+        click.echo(f"+ {line}")
+
+
+@cli.command()
+@click.argument("source", metavar="FROM", type=PeriodIdType())
+@click.argument("target", metavar="TO", type=PeriodIdType())
+@click.option("--unit", default=None, metavar="UNIT", help="Roll over this unit's file only (default: every unit's).")
+@goals_option
+@today_option
+@click.option("--force", is_flag=True, help="Overwrite files of TO that exist.")
+def rollover(source, target, unit, goals_dir, today, force):
+    """Scaffold TO's goal files with the objectives of FROM that did not succeed.
+
+    Each objective keeps its fields, gets `rolled_over_from: FROM:UNIT/OBJECTIVE`,
+    its key results' baselines (`from`) set to their last values, and no check-ins
+    or due dates. Succeeded objectives are skipped; private ones stay private.
+    Files of TO that exist are skipped unless --force. The new files are validated
+    before any is written and each is written atomically.
+    """
+    from . import writeback
+    from .resolve import period_dates
+
+    today = today or default_today()
+    result = _load_for_writing(goals_dir, today)
+    portal = result.portal
+    if source not in portal.periods:
+        raise click.UsageError(f"Expected a period with goal files ({', '.join(sorted(portal.periods))}), got {source!r}")
+    period = portal.periods[source]
+    if period_dates(target, portal.settings.fiscal_year_start_month)[1] <= period.end:
+        raise click.UsageError(f"Expected a period TO that ends after {source} ({period.end}), got {target!r}")
+    with _refusals():
+        units = writeback.rollover_units(period, unit)
+        plan = writeback.plan_rollover(result, source, target, units, today=today, force=force, goals_dir=Path(goals_dir))
+        problems = writeback.validate_edits(Path(goals_dir), plan.edits, today) if plan.edits else []
+        if problems:
+            raise writeback.Refused(problems)
+        for edit in plan.edits:
+            edit.path.parent.mkdir(parents=True, exist_ok=True)
+            writeback.write_atomic(edit.path, edit.text)
+    if period.state(today) == "running":
+        click.echo(f"note: {source} is still running; success is decided on the scores of {today}")
+    for edit in plan.edits:
+        click.echo(f"{'Overwrote' if edit.existed else 'Wrote'} {edit.path.as_posix()}")
+    for line in plan.wrote:
+        click.echo(f"  rolled over {line}")
+    for line in plan.skipped:
+        click.echo(f"skipped {line}")
 
 
 # --- running MkDocs ------------------------------------------------------------------------------

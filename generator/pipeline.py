@@ -29,6 +29,10 @@ class Build:
     today: dt.date
     include_private: bool = False
     problems: list[Problem] = field(default_factory=list)
+    history: dict | None = None
+    """{key result ref: [history.TargetChange]} from git with `history=True`; None otherwise or outside git."""
+    history_read: bool = False
+    """True when `history=True` asked for it: then a None history means the goals are not in git."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -51,8 +55,12 @@ def day_of_epoch(seconds: str) -> dt.date:
         raise ValueError(f"{seconds!r} is out of range") from e
 
 
-def build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool = False, lint: bool = True) -> Build:
-    """Read, validate, link, score and lint the goals in `goals_dir` as of `today`."""
+def build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool = False, lint: bool = True,
+                 history: bool = False) -> Build:
+    """Read, validate, link, score and lint the goals in `goals_dir` as of `today`.
+
+    With `history=True` each key result's target history is read from git (see history.py).
+    """
     goals = load_goals(goals_dir)
     model, problems = validate_goals(goals)
     problems = goals.problems + problems
@@ -63,4 +71,11 @@ def build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool
         scores = score_portal(portal, today, include_private)
         if lint:
             problems += lint_portal(portal, scores)
-    return Build(goals, model, portal, scores, today, include_private, sort_problems(problems))
+    build = Build(goals, model, portal, scores, today, include_private, sort_problems(problems))
+    if history and portal is not None:
+        from .history import read_target_history
+
+        starts = {p.id: p.start for p in portal.periods.values()}
+        build.history = read_target_history(goals_dir, starts, portal.settings.fiscal_year_start_month)
+        build.history_read = True
+    return build

@@ -91,7 +91,7 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
     def _run_pipeline(self) -> Build:
         build, self.prebuilt = self.prebuilt, None
         if build is None or build.include_private != self.config.include_private or build.today != self.today:
-            build = build_portal(self.goals_dir, self.today, include_private=self.config.include_private)
+            build = build_portal(self.goals_dir, self.today, include_private=self.config.include_private, history=True)
         for problem in build.problems:
             (log.error if problem.is_error else log.info)(format_problem(problem))
         if not build.ok:

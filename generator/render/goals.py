@@ -87,7 +87,36 @@ def key_result_view(site: Site, links: Links, kr: KeyResultNode) -> dict:
         "history": history,
         "children": [links.objective(c) for c in site.children(kr)],
         "chart": key_result_chart(site, links.page, kr),
+        **target_history_view(site, kr),
     }
+
+
+def _target_value(value, unit: str | None) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, (list, tuple)):
+        return f"{format_number(value[0])}–{with_unit(value[1], unit)}"
+    return with_unit(value, unit)
+
+
+def target_history_view(site: Site, kr: KeyResultNode) -> dict:
+    """How the key result's target and baseline changed in git (`build.history`); a note outside git."""
+    history = site.build.history
+    if history is None:
+        note = "Target history is left out because the goals are not in a git repository." if site.build.history_read else ""
+        return {"targets": [], "targets_note": note}
+    rows = []
+    for change in reversed(history.get(kr.ref, [])):
+        unit = change.unit or ""
+        rows.append({
+            "date": change.date, "author": change.author, "commit": change.commit,
+            "target": f"{_target_value(change.target_old, unit)} → {_target_value(change.target_new, unit)}"
+            if not change.created else f"set to {_target_value(change.target_new, unit)}",
+            "baseline": "" if change.baseline_old == change.baseline_new else
+            f"{_target_value(change.baseline_old, unit)} → {_target_value(change.baseline_new, unit)}",
+            "goalposts": change.goalposts,
+        })
+    return {"targets": rows, "targets_note": ""}
 
 
 def parent_links(site: Site, links: Links, node: ObjectiveNode) -> list[Markup]:

@@ -1,0 +1,286 @@
+"""Goal files in git: the goals folder at a revision, and every key result's target history.
+
+This is a reader, like load.py, and the only module that runs git:
+
+* `export_revision(goals_dir, rev, dest)` writes the goals folder as it was at
+  `rev` into `dest` (`git archive` of that path), for `goalsite diff`.
+* `read_target_history(goals_dir)` walks the history of the goals folder once:
+  one `git log --raw` lists every commit with the blob of each period file it
+  changed, and one `git cat-file --batch` reads all those blobs. Each blob is
+  parsed by the project's own loader and validator. The result is cached in
+  `.goalsite-cache/` at the top of the repository under a key made of the HEAD
+  commit id and the goals path: a new commit is a new key, so the cache can
+  never serve stale data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from .load import PERIOD_RE, SLUG_RE, read_yaml
+from .model import Metric, PeriodFile, validate_source
+from .resolve import period_dates
+
+CACHE_DIR = ".goalsite-cache"
+CACHE_VERSION = 1
+
+
+class GitError(Exception):
+    """git is missing, the folder is not in a repository, or a revision is unknown: a usage error."""
+
+
+@dataclass(frozen=True)
+class TargetChange:
+    """One commit that set or changed a key result's target or baseline (old values None when it was created)."""
+
+    commit: str
+    date: str
+    author: str
+    form: str
+    unit: str | None
+    target_old: Any
+    target_new: Any
+    baseline_old: float | None
+    baseline_new: float | None
+    goalposts: bool = False
+
+    @property
+    def created(self) -> bool:
+        return self.target_old is None and self.baseline_old is None
+
+
+# --- running git ---------------------------------------------------------------------------------
+
+
+def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
+    try:
+        proc = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False)
+    except OSError as e:
+        raise GitError(f"Expected git to be installed, got: {e.strerror}") from None
+    if proc.returncode != 0:
+        raise GitError(proc.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
+    return proc.stdout
+
+
+def _existing(path: Path) -> Path:
+    path = path.resolve()
+    while not path.is_dir() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def repository(goals_dir: Path | str) -> tuple[Path, str] | None:
+    """(top folder of the git repository, goals path relative to it), or None when not in one."""
+    goals = Path(goals_dir).resolve()
+    try:
+        top = Path(_git(["rev-parse", "--show-toplevel"], _existing(goals)).decode().strip()).resolve()
+    except GitError:
+        return None
+    return top, goals.relative_to(top).as_posix() if goals != top else "."
+
+
+def _commit(top: Path, rev: str) -> str | None:
+    try:
+        return _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], top).decode().strip()
+    except GitError:
+        return None
+
+
+def export_revision(goals_dir: Path | str, rev: str, dest: Path, name: str = "BASE") -> Path:
+    """Write the goals folder as it was at `rev` under `dest`; returns its path there.
+
+    Raises GitError with a message for the user when there is no repository or no such revision.
+    A revision without the goals folder gives an empty folder.
+    """
+    found = repository(goals_dir)
+    if found is None:
+        raise GitError(f"Expected the goals folder {goals_dir} to be inside a git repository, got none")
+    top, rel = found
+    sha = _commit(top, rev)
+    if sha is None:
+        raise GitError(f"Expected a git revision {name} that this checkout has, got {rev!r}; "
+                       "in CI fetch it: git fetch --depth=1 origin main")
+    out = dest / rel
+    out.mkdir(parents=True, exist_ok=True)
+    if _git(["ls-tree", "--name-only", sha, "--", rel], top).strip():
+        archive = _git(["archive", "--format=tar", sha, "--", rel], top)
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(dest, filter="data")
+    return out
+
+
+# --- target history ------------------------------------------------------------------------------
+
+
+def read_target_history(goals_dir: Path | str, starts: Mapping[str, dt.date] | None = None,
+                        fiscal_start_month: int = 1) -> dict[str, list[TargetChange]] | None:
+    """{key result ref: its target changes, oldest first}; None when the goals are not in git.
+
+    `starts` gives each period's first day (a change after it that makes the target easier or
+    moves the baseline is "moved goalposts"); periods not in it get their default dates.
+    """
+    found = repository(goals_dir)
+    if found is None:
+        return None
+    top, rel = found
+    head = _commit(top, "HEAD")
+    if head is None:
+        return {}
+    starts = dict(starts or {})
+    key = hashlib.sha256(json.dumps([CACHE_VERSION, head, rel, sorted((k, v.isoformat()) for k, v in starts.items()),
+                                     fiscal_start_month]).encode()).hexdigest()[:32]
+    cached = _read_cache(top, key)
+    if cached is not None:
+        return cached
+    history = _walk(top, rel, head, lambda pid: starts.get(pid) or period_dates(pid, fiscal_start_month)[1])
+    _write_cache(top, key, history)
+    return history
+
+
+def _walk(top: Path, rel: str, head: str, start_of) -> dict[str, list[TargetChange]]:
+    commits = _log(top, rel, head)
+    blobs = _cat_blobs(top, sorted({sha for *_, changed in commits for _, sha in changed if sha}))
+    history: dict[str, list[TargetChange]] = {}
+    state: dict[str, dict[str, tuple]] = {}
+    with tempfile.TemporaryDirectory(prefix="goalsite-history-") as tmp:
+        for (commit, author, date), changed in commits:
+            for path, sha in changed:
+                pid, unit = path.split("/")[-2], path.split("/")[-1][: -len(".yaml")]
+                targets = _targets(Path(tmp), pid, unit, blobs.get(sha)) if sha else {}
+                if targets is None:
+                    continue  # a broken file at this commit: keep what was known before
+                before = state.get(path, {})
+                for ref, now in targets.items():
+                    was = before.get(ref)
+                    if was == now:
+                        continue
+                    row = _change(commit[:7], date, author, was, now, dt.date.fromisoformat(date) >= start_of(pid))
+                    history.setdefault(ref, []).append(row)
+                state[path] = targets
+    return history
+
+
+def _log(top: Path, rel: str, head: str) -> list[tuple[tuple[str, str, str, str], list[tuple[str, str | None]]]]:
+    """Every commit touching the goals, oldest first, with (path, new blob or None if deleted) of its period files."""
+    out = _git(["log", "--reverse", "--no-renames", "--raw", "--no-abbrev", "--format=%x1e%H%x1f%an%x1f%aI",
+                head, "--", rel], top).decode("utf-8", "replace")
+    commits = []
+    for record in out.split("\x1e")[1:]:
+        header, _, body = record.partition("\n")
+        commit, author, when = header.split("\x1f")
+        changed = []
+        for line in body.splitlines():
+            if not line.startswith(":"):
+                continue
+            meta, _, path = line.partition("\t")
+            parts = meta.split()
+            if _is_period_file(path, rel):
+                changed.append((path, None if parts[4].startswith("D") else parts[3]))
+        commits.append(((commit, author, when[:10]), changed))
+    return commits
+
+
+def _is_period_file(path: str, rel: str) -> bool:
+    prefix = "" if rel == "." else rel + "/"
+    if not path.startswith(prefix) or not path.endswith(".yaml"):
+        return False
+    parts = path[len(prefix):].split("/")
+    return len(parts) == 2 and bool(PERIOD_RE.match(parts[0])) and bool(SLUG_RE.match(parts[1][:-5]))
+
+
+def _cat_blobs(top: Path, shas: list[str]) -> dict[str, bytes]:
+    """Every blob in one `git cat-file --batch`."""
+    if not shas:
+        return {}
+    out = _git(["cat-file", "--batch"], top, stdin="".join(s + "\n" for s in shas).encode())
+    blobs, pos = {}, 0
+    for _ in shas:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        if len(header) < 3:  # "<sha> missing"
+            pos = end + 1
+            continue
+        size = int(header[2])
+        blobs[header[0].decode()] = out[end + 1:end + 1 + size]
+        pos = end + 1 + size + 1
+    return blobs
+
+
+def _targets(tmp: Path, pid: str, unit: str, blob: bytes | None) -> dict[str, tuple] | None:
+    """{kr ref: (form, unit, target, baseline)} of one version of a period file; None when it does not validate."""
+    if blob is None:
+        return None
+    path = tmp / f"{pid}-{unit}.yaml"
+    path.write_bytes(blob)
+    source, problems = read_yaml(path, f"{pid}/{unit}.yaml", "period", period=pid, unit=unit)
+    if problems:
+        return None
+    parsed, problems = validate_source(source)
+    if not isinstance(parsed, PeriodFile):
+        return None
+    out = {}
+    for obj in parsed.objectives:
+        for kr in obj.key_results:
+            m = kr.metric
+            out[f"{pid}:{unit}/{obj.id}/{kr.id}"] = ("milestone", None, None, None) if m is None else (
+                m.form, m.unit, _target(m), None if m.is_keep else m.from_)
+    return out
+
+
+def _target(m: Metric) -> Any:
+    if m.keep_between is not None:
+        return list(m.keep_between)
+    return {"keep_above": m.keep_above, "keep_below": m.keep_below}.get(m.form, m.to)
+
+
+def _change(short: str, date: str, author: str, was: tuple | None, now: tuple, started: bool) -> TargetChange:
+    form, unit, target, baseline = now
+    old_target, old_baseline = (None, None) if was is None else (was[2], was[3])
+    moved = False
+    if was is not None and was[0] == form and started:
+        moved = old_baseline != baseline or _easier(form, old_target, target)
+    return TargetChange(short, date, author, form, unit, old_target, target, old_baseline, baseline, moved)
+
+
+def _easier(form: str, old: Any, new: Any) -> bool:
+    if old is None or new is None or old == new:
+        return False
+    if form == "keep_between":
+        return new[0] <= old[0] and new[1] >= old[1]
+    return new < old if form in ("increase", "keep_above") else new > old
+
+
+# --- the cache ----------------------------------------------------------------------------------
+
+
+def _read_cache(top: Path, key: str) -> dict[str, list[TargetChange]] | None:
+    try:
+        data = json.loads((top / CACHE_DIR / f"history-{key}.json").read_text(encoding="utf-8"))
+        return {ref: [TargetChange(**row) for row in rows] for ref, rows in data.items()}
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _write_cache(top: Path, key: str, history: dict[str, list[TargetChange]]) -> None:
+    """Best effort: a read-only checkout just recomputes next time."""
+    folder = top / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        if not (folder / ".gitignore").exists():
+            (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+        tmp = folder / f".history-{key}.{os.getpid()}.tmp"
+        data = {ref: [asdict(r) for r in rows] for ref, rows in sorted(history.items())}
+        tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+        tmp.replace(folder / f"history-{key}.json")
+    except OSError:
+        pass
