@@ -12,6 +12,8 @@
     people/<unit>.md            what each person of a unit owns and collaborates on
     kpis/index.md               the KPI catalogue
     kpis/<kpi>.md               one KPI
+    retrospectives/index.md     the archive of closed periods' retrospectives
+    retrospectives/<period>.md  a closed period's retrospective (a draft while it runs)
 
 Only published content appears: public goals, plus private ones when
 `build.include_private` (then marked, and every page carries a banner).
@@ -40,13 +42,15 @@ def render_pages(build: "Build") -> dict[str, str]:
     from .page import Pages
     from .people import render_people_pages
     from .periods import render_period_pages
+    from .retro import render_retro_pages
     from .site import Site
     from .units import render_unit_pages
 
     if not build.ok:
         raise ValueError("render_pages() needs a build without errors (check build.ok first)")
     pages = Pages(Site(build))
-    for render in (render_home, render_period_pages, render_unit_pages, render_people_pages, render_kpi_pages):
+    for render in (render_home, render_period_pages, render_unit_pages, render_people_pages, render_kpi_pages,
+                   render_retro_pages):
         render(pages)
     return dict(sorted(pages.out.items()))
 

@@ -13,6 +13,7 @@ from ..score import SEVERITY
 from .page import Pages
 from .parts import Links, STALE, bar, status_badge
 from .kpis import health_badge
+from .retro import ARCHIVE_PATH, retro_path
 from .text import format_percent, with_unit
 
 ATTENTION_LIMIT = 50
@@ -80,6 +81,21 @@ def _stale_kr(pages: Pages, links: Links, kr: KeyResultNode) -> dict:
             "since": facts.last_update.isoformat() if facts.last_update else "never", "stale": STALE}
 
 
+def _moves(pages: Pages, links: Links) -> dict:
+    """Links between periods: the running one, the one before it (of the same kind) and the archive."""
+    site = pages.site
+    now = site.running_quarter
+    closed = [p for p in site.periods_newest if p.state(site.today) == "closed" and (now is None or p.kind == now.kind)]
+    previous = closed[0] if closed else None
+    return {
+        "now": links.period(now.id) if now else "",
+        "now_retro": links.to("draft retrospective", retro_path(now.id)) if now else "",
+        "previous": links.period(previous.id) if previous else "",
+        "previous_retro": links.to("retrospective", retro_path(previous.id)) if previous else "",
+        "archive": links.to("All retrospectives", ARCHIVE_PATH),
+    }
+
+
 def render_home(pages: Pages) -> None:
     site = pages.site
     links = pages.links("index.md")
@@ -90,8 +106,11 @@ def render_home(pages: Pages) -> None:
         "index.md", "home.md.j2", company.name, [],
         texts=texts,
         glance=_glance(pages, links),
+        moves=_moves(pages, links),
         attention=_attention(pages, links),
-        periods=[{"link": links.period(p.id), "state": p.state(site.today)} for p in site.periods_newest],
+        periods=[{"link": links.period(p.id), "state": p.state(site.today),
+                  "retro": links.to("retrospective", retro_path(p.id)) if p.state(site.today) == "closed" else ""}
+                 for p in site.periods_newest],
         units=links.to("Teams", "units/index.md"), people=links.to("People", "people/index.md"),
         kpis=links.to("KPIs", "kpis/index.md"), all_periods=links.to("All periods", "periods/index.md"),
     )

@@ -7,8 +7,9 @@ from .figures import alignment_chart, departments_chart, distribution_chart, per
 from .links import period_path, unit_index_path, unit_period_path
 from .page import Pages
 from .parts import bar, status_badge
+from .retro import ARCHIVE_PATH, distribution_rows, has_retrospective, retro_path
 from ..score import STATUSES as STATUS_ORDER
-from .text import format_number, format_percent
+from .text import format_percent
 from .tree import alignment_lines
 
 
@@ -20,8 +21,10 @@ def render_period_pages(pages: Pages) -> None:
         summary = site.scores.periods[period.id]
         rows.append({"link": links.period(period.id), "kind": period.kind, "state": summary.state,
                      "dates": f"{period.start.isoformat()} – {period.end.isoformat()}",
-                     "score": format_percent(summary.mean_score), "objectives": summary.objective_count})
-    pages.add("periods/index.md", "periods.md.j2", "Periods", ["periods"], rows=rows)
+                     "score": format_percent(summary.mean_score), "objectives": summary.objective_count,
+                     "retro": _retro_link(links, period, summary.state)})
+    pages.add("periods/index.md", "periods.md.j2", "Periods", ["periods"], rows=rows,
+              archive=links.to("Retrospectives", ARCHIVE_PATH))
     for period in site.periods_newest:
         _render_period(pages, period)
 
@@ -77,21 +80,20 @@ def _render_period(pages: Pages, period: Period) -> None:
         period_id=period.id,
         kind=period.kind,
         switcher=switcher,
+        retro=_retro_link(links, period, period.state(site.today)),
+        archive=links.to("All retrospectives", ARCHIVE_PATH),
         summary=_summary(pages, period, links),
         sections=_unit_sections(pages, period, links),
         tree=alignment_lines(site, links, period),
-        distribution=_distribution(site.scores.periods[period.id].scored),
+        distribution=distribution_rows(site.scores.periods[period.id].scored),
         distribution_chart=distribution_chart(site, path, period, nodes),
         departments_chart=departments_chart(site, path, period),
         alignment_chart=alignment_chart(site, path, period, nodes),
     )
 
 
-def _distribution(scored: tuple[float, ...]) -> list[dict]:
-    """Scores in five bands of 20 points (a plain-text histogram)."""
-    bands = [0] * 5
-    for score in scored:
-        bands[min(4, int(score * 5))] += 1
-    total = len(scored) or 1
-    return [{"band": f"{i * 20}–{(i + 1) * 20} %", "count": format_number(n), "bar": bar(n / total, inline=True)}
-            for i, n in enumerate(bands)]
+def _retro_link(links, period: Period, state: str):
+    """The period's retrospective ("draft" while it runs); "" for an upcoming period."""
+    if not has_retrospective(period, links.site.today):
+        return ""
+    return links.to("Draft retrospective" if state == "running" else "Retrospective", retro_path(period.id))

@@ -69,6 +69,7 @@ def test_every_page_of_the_site_map_is_written(pages):
         "units/sales/index.md", "units/sales-emea/index.md", "units/sales-emea/2026-Q4.md", "units/cs/index.md",
         "people/index.md", "people/sales.md", "people/sales-emea.md", "people/cs.md",
         "kpis/index.md", "kpis/customer-retention.md", "kpis/monthly-churn.md",
+        "retrospectives/index.md", "retrospectives/2026.md", "retrospectives/2026-Q4.md",
     }
     assert list(pages) == sorted(pages)
 

@@ -1,0 +1,489 @@
+"""Commands that write goal files: `goalsite checkin` and `goalsite rollover`.
+
+Like cli.py this is a shell around the pure core, and the only module besides it that
+writes goal files. Every write follows the same four rules:
+
+* **Round trip.** Files are edited with ruamel.yaml's round-trip mode: comments, key
+  order, quoting and the file's own indentation are kept. A check-in must change
+  nothing but the lines it adds; when ruamel cannot reproduce a file byte for byte
+  the edit is refused rather than the file reformatted (`writeback.reformat`).
+* **Validated first.** The edited files are written into a temporary copy of the
+  goals folder and the real pipeline runs on it; any error is reported against the
+  real file and nothing is written.
+* **No overwrite** of a check-in on the same date or of an existing file without `force`.
+* **Atomic.** A file is replaced in one `os.replace` of a fully written and fsynced
+  file in the same folder, so a crash leaves either the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import difflib
+import glob
+import io
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from .load import display_path
+from .model import REF_RE
+from .problems import Location, Problem, error
+from .score import success
+
+CHUNK = 64 * 1024
+TEMP_SUFFIX = ".goalsite-tmp"
+TEXT_FIELDS = ("note", "blockers", "next")
+
+
+class Refused(Exception):
+    """Bad input or an invalid result: report `problems`, write nothing, exit 1."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
+class Usage(Exception):
+    """The command needs other arguments (an ambiguous period, an unknown one): exit 2."""
+
+
+@dataclass
+class Edit:
+    """One file to write: its path and its new text (`existed`: it is replaced)."""
+
+    path: Path
+    text: str
+    existed: bool = False
+
+
+@dataclass
+class Rollover:
+    """What a rollover writes and what it leaves out, as lines for the user."""
+
+    edits: list[Edit] = field(default_factory=list)
+    wrote: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+# --- YAML round trip ----------------------------------------------------------------------------
+
+
+def detect_indent(text: str) -> tuple[int, int, int]:
+    """(mapping, sequence, offset) indentation of a YAML text, as `YAML.indent()` takes them.
+
+    Mapping: the first key nested under a key. Offset: how far a `- ` sits inside its key.
+    Defaults (2, 4, 2), the style of the example company's files.
+    """
+    mapping, offset = None, None
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    for above, line in zip(lines, lines[1:]):
+        if not above.rstrip().endswith(":"):
+            continue
+        parent = len(above) - len(above.lstrip(" -"))
+        inner = len(line) - len(line.lstrip(" "))
+        if line.lstrip().startswith("- ") and offset is None:
+            offset = max(0, inner - parent)
+        elif not line.lstrip().startswith("- ") and mapping is None and inner > parent:
+            mapping = inner - parent
+    mapping = mapping or 2
+    offset = 2 if offset is None else offset
+    return mapping, offset + 2, offset
+
+
+def _yaml(text: str) -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never wrap a long line the user wrote on one
+    mapping, sequence, offset = detect_indent(text)
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return yaml
+
+
+def load_rt(text: str):
+    """(document, the YAML that dumps it back in the file's own style)."""
+    yaml = _yaml(text)
+    return yaml.load(text), yaml
+
+
+def dump_rt(yaml: YAML, data) -> str:
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def _at(path: str, node, key=None) -> Location:
+    """The 1-based location of a key (or of the node) of a ruamel mapping or sequence."""
+    try:
+        line, col = node.lc.key(key) if isinstance(node, CommentedMap) and key is not None else \
+            node.lc.item(key) if key is not None else (node.lc.line, node.lc.col)
+    except (AttributeError, KeyError, IndexError, TypeError):
+        line, col = 0, 0
+    return Location(path, line + 1, col + 1)
+
+
+def only_additions(before: str, after: str, allowed: set[int] = frozenset()) -> bool:
+    """True when `after` is `before` plus inserted lines (0-based lines in `allowed` may change)."""
+    matcher = difflib.SequenceMatcher(None, before.splitlines(True), after.splitlines(True), autojunk=False)
+    for tag, i1, i2, _, _ in matcher.get_opcodes():
+        if tag in ("replace", "delete") and not set(range(i1, i2)) <= allowed:
+            return False
+    return True
+
+
+def added_lines(before: str, after: str) -> list[str]:
+    """The lines `after` has that `before` has not (what an edit wrote), without line ends."""
+    matcher = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(), autojunk=False)
+    return [line for tag, _, _, j1, j2 in matcher.get_opcodes() if tag in ("insert", "replace")
+            for line in after.splitlines()[j1:j2]]
+
+
+# --- validation on a copy ------------------------------------------------------------------------
+
+
+def validate_edits(goals_dir: Path, edits: list[Edit], today: dt.date) -> list[Problem]:
+    """Errors of the goals with `edits` applied, located in the real files. Writes only to a temp folder."""
+    from .pipeline import build_portal
+
+    goals_dir = Path(goals_dir)
+    with tempfile.TemporaryDirectory(prefix="goalsite-check-") as tmp:
+        copy = Path(tmp) / "goals"
+        shutil.copytree(goals_dir, copy, symlinks=True)
+        for edit in edits:
+            target = copy / edit.path.resolve().relative_to(goals_dir.resolve())
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(edit.text, encoding="utf-8")
+        build = build_portal(copy, today, lint=False)
+        prefix, real = display_path(copy), display_path(goals_dir)
+        return [Problem(Location(_swap(p.location.path, prefix, real), p.location.line, p.location.column),
+                        p.severity, p.code, p.message, p.hint) for p in build.errors]
+
+
+def _swap(path: str, prefix: str, real: str) -> str:
+    return real + path[len(prefix):] if path.startswith(prefix) else path
+
+
+# --- atomic writes ------------------------------------------------------------------------------
+
+
+def _write_chunk(fd: int, chunk: bytes) -> None:
+    """Write one chunk whole (a seam the kill-mid-write test patches)."""
+    view = memoryview(chunk)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace (or create) `path` with `text` so that a crash leaves the old file or the new one whole.
+
+    The data is first written to an unnamed file (O_TMPFILE) in the same folder, which a killed
+    process leaves nowhere; only once it is written and fsynced does it get a temporary name, and
+    `os.replace` swaps it in. Where unnamed files cannot be linked (some file systems, no /proc),
+    a named temporary file is written instead, removed on any failure, and leftovers of a crash
+    are removed by the next write of the same file.
+    """
+    path = Path(path)
+    data = text.encode("utf-8")
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+    _remove_leftovers(path)
+    name = _write_unnamed(path, data, mode)
+    if name is None:
+        name = _write_named(path, data, mode)
+    try:
+        os.replace(name, path)
+    except BaseException:
+        os.unlink(name)
+        raise
+    _fsync_folder(path.parent)
+
+
+def _write_all(fd: int, data: bytes, mode: int) -> None:
+    for start in range(0, len(data), CHUNK):
+        _write_chunk(fd, data[start:start + CHUNK])
+    os.fchmod(fd, mode)
+    os.fsync(fd)
+
+
+def _temp_name(path: Path) -> str:
+    return str(path.parent / f".{path.name}.{os.urandom(6).hex()}{TEMP_SUFFIX}")
+
+
+def _write_unnamed(path: Path, data: bytes, mode: int) -> str | None:
+    """The temporary name of a fully written unnamed file; None when the system cannot do it."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not Path("/proc/self/fd").is_dir():
+        return None
+    try:
+        fd = os.open(path.parent, flag | os.O_WRONLY, 0o600)
+    except OSError:
+        return None
+    try:
+        _write_all(fd, data, mode)
+        name = _temp_name(path)
+        os.link(f"/proc/self/fd/{fd}", name, follow_symlinks=True)
+        return name
+    except OSError:
+        return None  # e.g. EXDEV on overlay file systems: write a named file instead
+    finally:
+        os.close(fd)
+
+
+def _write_named(path: Path, data: bytes, mode: int) -> str:
+    name = _temp_name(path)
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        _write_all(fd, data, mode)
+    except BaseException:
+        os.close(fd)
+        os.unlink(name)
+        raise
+    os.close(fd)
+    return name
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Temporary files an earlier, killed write of `path` left behind."""
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*{TEMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the rename is still atomic
+    finally:
+        os.close(fd)
+
+
+# --- checkin ------------------------------------------------------------------------------------
+
+
+def plan_checkin(path: Path, ids: tuple[str, str], entry: dict, *, force: bool) -> tuple[Edit, bool]:
+    """The file with one check-in appended to key result `ids` = (objective, kr): (edit, replaced)."""
+    text = path.read_text(encoding="utf-8")
+    shown = display_path(path)
+    data, yaml = load_rt(text)
+    if dump_rt(yaml, data) != text:
+        raise Refused([error(Location(shown, 1), "writeback.reformat",
+                             "Expected a file goalsite can rewrite byte for byte, got one ruamel.yaml would reformat",
+                             "Add this check-in by hand, or normalise the file's layout (indentation, spacing) first.")])
+    kr = _find_key_result(shown, data, *ids)
+    checkins = kr.get("checkins")
+    allowed: set[int] = set()
+    if checkins is None or len(checkins) == 0:
+        if checkins is not None:
+            allowed = {kr.lc.key("checkins")[0]}  # `checkins: []` becomes a block
+        checkins = kr["checkins"] = CommentedSeq()
+        checkins.fa.set_block_style()
+    item, replaced = _checkin_item(entry, checkins), False
+    for i, old in enumerate(checkins):
+        if isinstance(old, dict) and str(old.get("date")) == str(entry["date"]):
+            if not force:
+                raise Refused([error(_at(shown, checkins, i), "writeback.checkin-exists",
+                                     f"Expected a date without a check-in for {'/'.join(ids)}, got {entry['date']}, "
+                                     "which has one", "Pass --force to replace it.")])
+            checkins[i], replaced = item, True
+            allowed |= set(range(checkins.lc.item(i)[0], _item_end(checkins, i, text)))
+            break
+    else:
+        checkins.append(item)
+    new = dump_rt(yaml, data)
+    if not only_additions(text, new, allowed):
+        raise Refused([error(_at(shown, kr, "checkins"), "writeback.reformat",
+                             "Expected to add lines only, got changes to other lines of the file",
+                             "Add this check-in by hand.")])
+    return Edit(path, new, existed=True), replaced
+
+
+def _item_end(seq: CommentedSeq, i: int, text: str) -> int:
+    """The 0-based line after sequence item `i` (up to the next item or the end of its block)."""
+    if i + 1 < len(seq):
+        return seq.lc.item(i + 1)[0]
+    lines = text.splitlines()
+    start, col = seq.lc.item(i)
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > col):
+        end += 1
+    return end
+
+
+def _find_key_result(shown: str, data, objective_id: str, kr_id: str) -> CommentedMap:
+    objectives = data.get("objectives") if isinstance(data, dict) else None
+    objectives = objectives if isinstance(objectives, list) else []
+    obj = next((o for o in objectives if isinstance(o, dict) and o.get("id") == objective_id), None)
+    if obj is None:
+        known = ", ".join(str(o.get("id")) for o in objectives if isinstance(o, dict)) or "none"
+        where = _at(shown, data, "objectives") if isinstance(data, dict) and "objectives" in data else Location(shown, 1)
+        raise Refused([error(where, "writeback.unknown-objective",
+                             f"Expected an objective of this file ({known}), got {objective_id!r}")])
+    krs = obj.get("key_results") if isinstance(obj.get("key_results"), list) else []
+    kr = next((k for k in krs if isinstance(k, dict) and k.get("id") == kr_id), None)
+    if kr is None:
+        known = ", ".join(str(k.get("id")) for k in krs if isinstance(k, dict)) or "none"
+        where = _at(shown, obj, "key_results") if "key_results" in obj else _at(shown, obj)
+        raise Refused([error(where, "writeback.unknown-key-result",
+                             f"Expected a key result of {objective_id} ({known}), got {kr_id!r}")])
+    return kr
+
+
+def _checkin_item(entry: dict, checkins: CommentedSeq) -> CommentedMap:
+    """The new check-in, flow style when the key result's latest check-in is written so."""
+    item = CommentedMap((k, entry[k]) for k in ("date", "value", "confidence", *TEXT_FIELDS) if entry.get(k) is not None)
+    last = checkins[-1] if len(checkins) else None
+    if isinstance(last, CommentedMap) and last.fa.flow_style():
+        item.fa.set_flow_style()
+    else:
+        item.fa.set_block_style()
+    return item
+
+
+# --- rollover -----------------------------------------------------------------------------------
+
+
+def plan_rollover(build, source: str, target: str, units: list[str], *, today: dt.date, force: bool,
+                  goals_dir: Path) -> Rollover:
+    """New files for `target` with the objectives of `source` that did not succeed, one per unit."""
+    portal, scores = build.portal, build.scores
+    period = portal.periods[source]
+    stretch = portal.settings.stretch_success
+    plan = Rollover()
+    carried: dict[str, set[str]] = {u: {o.id for o in up.objectives} for u, up in
+                                    (portal.periods[target].files.items() if target in portal.periods else [])}
+    todo = []
+    for unit_id in units:
+        up = period.files[unit_id]
+        keep = []
+        for node in up.objectives:
+            facts = scores.objectives[node.ref]
+            if success(node.obj.kind, facts.score, stretch):
+                plan.skipped.append(f"{node.ref}: succeeded ({_pct(facts.score)})")
+            else:
+                keep.append(node)
+        out = goals_dir / target / f"{unit_id}.yaml"
+        if not keep:
+            plan.skipped.append(f"{display_path(out)}: no objective of {unit_id} to roll over")
+        elif out.exists() and not force:
+            plan.skipped.append(f"{display_path(out)}: exists (pass --force to overwrite)")
+        else:
+            todo.append((up, keep, out))
+            carried.setdefault(unit_id, set()).update(n.id for n in keep)
+    for up, keep, out in todo:
+        text = _rolled_file(up, keep, scores, source, target, carried, today)
+        plan.edits.append(Edit(out, text, existed=out.exists()))
+        for node in keep:
+            plan.wrote.append(f"{target}:{node.unit.id}/{node.id} from {node.ref}"
+                              f"{' (private)' if node.private else ''}")
+    return plan
+
+
+def _pct(value: float | None) -> str:
+    return "no score" if value is None else f"score {round(value * 100)} %"
+
+
+def _rolled_file(up, keep, scores, source: str, target: str, carried: dict, today: dt.date) -> str:
+    text = Path(up.path).read_text(encoding="utf-8")
+    data, yaml = load_rt(text)
+    if "period" in data:
+        data["period"] = target
+    data.pop("retrospective", None)
+    by_id = {n.id: n for n in keep}
+    objectives = data.get("objectives") or CommentedSeq()
+    for i in reversed(range(len(objectives))):
+        node = by_id.get(objectives[i].get("id"))
+        if node is None:
+            del objectives[i]
+        else:
+            _roll_objective(objectives[i], node, scores, source, carried)
+    header = (f"# Rolled over from {source} to {target} by goalsite on {today.isoformat()}: the objectives of\n"
+              f"# {source} that did not succeed, baselines set to their last values, check-ins emptied.\n")
+    return header + dump_rt(yaml, data)
+
+
+def _roll_objective(obj: CommentedMap, node, scores, source: str, carried: dict) -> None:
+    ref = f"{source}:{node.unit.id}/{node.id}"
+    obj.pop("score", None)  # a manual grade belongs to the period it graded
+    if "rolled_over_from" in obj:
+        obj["rolled_over_from"] = ref
+    else:
+        at = list(obj).index("key_results") if "key_results" in obj else len(obj)
+        obj.insert(at, "rolled_over_from", ref)
+    if "aligns_to" in obj:
+        obj["aligns_to"] = _requalify(obj["aligns_to"], source, carried)
+    for kr_map, kr in zip(obj.get("key_results") or [], node.key_results):
+        _roll_key_result(kr_map, scores.key_results[kr.ref])
+
+
+def _requalify(value, source: str, carried: dict):
+    """Same-period references whose objective is not in the new period point back at `source`."""
+    def fix(ref):
+        m = REF_RE.match(str(ref))
+        if m is None or m.group(1) or m.group(3) in carried.get(m.group(2), set()):
+            return ref
+        return f"{source}:{ref}"
+
+    if isinstance(value, list):
+        for i, ref in enumerate(value):
+            value[i] = fix(ref)
+        return value
+    return fix(value)
+
+
+def _roll_key_result(kr: CommentedMap, facts) -> None:
+    kr.pop("checkins", None)
+    kr.pop("due", None)  # a date inside the old period; set a new one by hand
+    metric = kr.get("metric")
+    last = facts.latest.value if facts.latest is not None else None
+    if isinstance(metric, dict) and "from" in metric and "to" in metric and last is not None:
+        if facts.progress is not None and facts.progress < 1 and last != metric["to"]:
+            metric["from"] = _plain(last)
+
+
+def _plain(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def rollover_units(period, unit: str | None) -> list[str]:
+    """The units of `period` to roll over: one, or every unit with a file in it."""
+    if unit is None:
+        return sorted(period.files)
+    if unit not in period.files:
+        raise Usage(f"Expected a unit with a file in {period.id} ({', '.join(sorted(period.files)) or 'none'}), "
+                    f"got {unit!r}")
+    return [unit]
+
+
+def find_checkin_file(build, unit_id: str, objective_id: str, period_id: str | None) -> Path:
+    """The period file of `unit_id` that holds `objective_id`: in `period_id`, else in the one running period."""
+    portal = build.portal
+    if unit_id not in portal.units:
+        org = build.goals.root / "org.yaml"
+        raise Refused([error(Location(display_path(org), 1), "writeback.unknown-unit",
+                             f"Expected a unit of org.yaml, got {unit_id!r}")])
+    if period_id is not None:
+        period = portal.periods.get(period_id)
+        if period is None or unit_id not in period.files:
+            having = sorted(p for p, per in portal.periods.items() if unit_id in per.files)
+            raise Usage(f"Expected a period with a file for {unit_id} ({', '.join(having) or 'none'}), got {period_id!r}")
+        return Path(period.files[unit_id].path)
+    running = [p for p in portal.periods_in_order() if p.state(build.today) == "running" and unit_id in p.files]
+    holding = [p for p in running if any(o.id == objective_id for o in p.files[unit_id].objectives)]
+    if len(holding) == 1:
+        return Path(holding[0].files[unit_id].path)
+    if len(holding) > 1:
+        raise Usage(f"{unit_id}/{objective_id} is in {len(holding)} running periods "
+                    f"({', '.join(p.id for p in holding)}); pass --period")
+    if len(running) == 1:
+        return Path(running[0].files[unit_id].path)  # reports the unknown objective at its file
+    raise Usage(f"Expected one running period with a file for {unit_id} on {build.today}, got "
+                f"{', '.join(p.id for p in running) or 'none'}; pass --period")
