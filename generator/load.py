@@ -140,6 +140,7 @@ _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fal
 _MAYBE_TYPED = set("0123456789+-.~tTfFnN")
 
 _TAG = "tag:yaml.org,2002:"
+_MAX_INT_DIGITS = 4000  # below sys.get_int_max_str_digits() (4300)
 
 
 def resolve_plain(text: str) -> Any:
@@ -157,7 +158,12 @@ def resolve_plain(text: str) -> Any:
     if text in _BOOLS:
         return _BOOLS[text]
     if _INT_RE.match(text):
-        return int(text.replace("_", ""))
+        digits = text.replace("_", "")
+        if len(digits) > _MAX_INT_DIGITS:
+            # int() refuses thousands of digits (ValueError since Python 3.11): keep the text, so a
+            # title stays as written and a value is reported as not a number.
+            return text
+        return int(digits)
     if _FLOAT_RE.match(text) and any(c in text for c in ".eE"):
         return float(text.replace("_", ""))
     lowered = text.lower()
@@ -194,9 +200,16 @@ def _scalar(event: ev.ScalarEvent, mark: Mark) -> Any:
     value = resolve_plain(event.value)
     wanted = {"int": int, "float": (int, float), "bool": bool, "null": type(None), "timestamp": dt.date}
     if kind in wanted and isinstance(value, wanted[kind]) and not (kind != "bool" and isinstance(value, bool)):
-        return float(value) if kind == "float" else value
+        return _to_float(value) if kind == "float" else value
     raise _YamlTooBig(mark, "load.yaml-tag", f"Expected a value of type !!{kind}, got {event.value!r}",
                       "Remove the tag or fix the value.")
+
+
+def _to_float(value: int | float) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # an integer beyond the float range: infinite, which the model rejects
+        return math.inf if value > 0 else -math.inf
 
 
 def _mark(m: Any) -> Mark:
@@ -306,11 +319,19 @@ def _yaml_problem(path: str, exc: yaml.YAMLError, text: str) -> Problem:
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     message = f"{context}, {problem}" if context else problem
+    context_mark = getattr(exc, "context_mark", None)
+    if context_mark is not None and mark is not None and context_mark.line != mark.line:
+        # An unclosed quote or bracket fails far below where it opened: say where that was.
+        message += f" (it opened at line {context_mark.line + 1}, column {context_mark.column + 1})"
+    if isinstance(exc, yaml.reader.ReaderError):
+        # str() of a ReaderError spans two lines and names "<unicode string>" and an offset: say it plainly.
+        character = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
+        message = f"unacceptable character #x{character:04x}: {exc.reason}"
     hint = None
     # libyaml says only "found character that cannot start any token" for a tab; look at the text.
     lines = text.split("\n")
     at_tab = mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][:mark.column + 1]
-    if "tab" in message or "\\t" in message or at_tab:
+    if re.search(r"\btabs?\b", message) or "\\t" in message or at_tab:
         hint = "Indent with spaces: YAML does not allow tabs for indentation."
     elif isinstance(exc, yaml.reader.ReaderError):
         hint = "Remove the control character; goal files are plain UTF-8 text."

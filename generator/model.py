@@ -71,9 +71,13 @@ def _slug(value: Any) -> str:
 def _number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _fail("number", "Expected a number, got {got}", got=_got(value))
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond the range of floats (10**400): as good as infinite
+        raise _fail("finite", "Expected a finite number, got {got}", got="a number too large to use") from None
+    if not math.isfinite(number):
         raise _fail("finite", "Expected a finite number, got {got}", got=value)
-    return float(value)
+    return number
 
 
 def _day(value: Any) -> dt.date:
