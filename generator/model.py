@@ -68,6 +68,11 @@ def _slug(value: Any) -> str:
     return value
 
 
+MAX_MAGNITUDE = 1e15
+"""Numbers beyond this are refused: no goal needs them, and sums of weights or
+differences of bounds near the float limit overflow into silently wrong scores."""
+
+
 def _number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _fail("number", "Expected a number, got {got}", got=_got(value))
@@ -77,6 +82,8 @@ def _number(value: Any) -> float:
         raise _fail("finite", "Expected a finite number, got {got}", got="a number too large to use") from None
     if not math.isfinite(number):
         raise _fail("finite", "Expected a finite number, got {got}", got=value)
+    if abs(number) > MAX_MAGNITUDE:
+        raise _fail("magnitude", "Expected a number between -10^15 and 10^15, got {got}", got=f"{number:g}")
     return number
 
 
@@ -479,13 +486,14 @@ def _problem(source: Source, cls: type[_Model], err: dict) -> Problem:
 
 _CODES = {
     "missing": "missing-field", "extra_forbidden": "unknown-field", "goalsite_id": "bad-id",
-    "goalsite_finite": "not-finite", "goalsite_date": "bad-date", "goalsite_ref": "bad-reference",
+    "goalsite_finite": "not-finite", "goalsite_magnitude": "out-of-range", "goalsite_date": "bad-date", "goalsite_ref": "bad-reference",
     "goalsite_period": "bad-period", "literal_error": "bad-choice", "greater_than_equal": "out-of-range",
     "less_than_equal": "out-of-range", "greater_than": "out-of-range", "less_than": "out-of-range",
 }
 _HINTS = {
     "goalsite_id": "Ids are lowercase letters, digits and dashes, e.g. sales-emea.",
     "goalsite_finite": "Write a real number; .inf and .nan are not values a goal can reach.",
+    "goalsite_magnitude": "Use a larger unit instead: 2.5 with unit \"M EUR\" rather than 2500000000000000.",
     "goalsite_date": "Write dates as YYYY-MM-DD, e.g. 2026-10-05.",
     "goalsite_text": "Quote it: title: \"...\"",
     "goalsite_number": "Write a plain number without quotes or units, e.g. 25 or 2.4.",

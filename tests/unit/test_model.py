@@ -306,3 +306,33 @@ def test_an_objective_with_a_cross_field_error_is_left_out_so_later_stages_do_no
     assert [p.code for p in build.errors] == ["model.metric-form"]
     assert build.portal is not None and build.portal.objectives == {}
     assert not build.ok
+
+
+@pytest.mark.parametrize("yaml_value", ["1e308", "-2e15", "1000000000000001"])
+def test_absurdly_large_numbers_are_refused_before_they_overflow_a_score(tree, yaml_value):
+    team = f"""\
+        objectives:
+          - id: o
+            title: Grow
+            owner: dana
+            key_results:
+              - id: k
+                title: Raise it from 1 to 5
+                weight: {yaml_value}
+                metric: {{unit: x, from: 1, to: 5}}
+        """
+    assert tree.problems({"2026-Q4/acme.yaml": team}) == [("2026-Q4/acme.yaml", 8, 17, "model.out-of-range")]
+
+
+def test_large_but_sane_numbers_are_fine(tree):
+    team = """\
+        objectives:
+          - id: o
+            title: Grow revenue
+            owner: dana
+            key_results:
+              - id: k
+                title: Raise revenue from 1e12 to 1.2e12 EUR
+                metric: {unit: EUR, from: 1.0e+12, to: 1.2e+12}
+        """
+    assert tree.problems({"2026-Q4/acme.yaml": team}) == []
