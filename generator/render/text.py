@@ -185,6 +185,13 @@ def _markdown() -> markdown.Markdown:
     return markdown.Markdown(extensions=["fenced_code", "sane_lists"], output_format="html")
 
 
+# Text with no character Markdown or HTML gives a meaning to, starting with a letter, digit or
+# currency sign but not as `12. ` (so it cannot open a list, heading, quote or code block),
+# on one line. tests/unit/test_text.py checks that the fast path gives exactly what the
+# full conversion gives.
+_PLAIN_RE = re.compile(r"(?!\d+\.(?:\s|$))(?:[^\W_]|[€£$])(?:[^\W_]|[ ,;:?!'\"%/@=€£$.()-])*")
+
+
 class MarkdownRenderer:
     """Goal Markdown -> sanitized HTML. One Python-Markdown instance, reset per field."""
 
@@ -195,6 +202,10 @@ class MarkdownRenderer:
         """Sanitized HTML of a Markdown field ('' for None or blank)."""
         if not source or not source.strip():
             return Markup("")
+        if _PLAIN_RE.fullmatch(source) and "  " not in source and not source.endswith(" "):
+            # Most check-in notes are one plain sentence: Python-Markdown would only wrap it in <p>.
+            # A full conversion and sanitizing pass per note was most of the render time.
+            return Markup(f"<p>{source}</p>")
         self._md.reset()
         return sanitize_html(self._md.convert(source))
 

@@ -6,7 +6,9 @@ import html
 
 import markdown
 import pytest
+from hypothesis import given, settings, strategies as st
 
+from generator.render import text as text_module
 from generator.render.text import (escape_meta, escape_text, format_number, format_percent, render_markdown,
                                    safe_href, sanitize_html, with_unit)
 
@@ -150,3 +152,30 @@ def test_format_percent(value, expected):
 ])
 def test_with_unit(value, unit, expected):
     assert with_unit(value, unit) == expected
+
+
+# --- the plain-text fast path gives exactly what the full conversion gives ------------------------
+
+_PLAINISH = st.text(alphabet=st.sampled_from(list("abcXYZ éß019 ,;:?!'\"%/@=€£$.()-_*#>`[]&<\n")), min_size=1, max_size=40)
+
+
+def _slow(source: str) -> str:
+    renderer = text_module.MarkdownRenderer()
+    renderer._md.reset()
+    return str(text_module.sanitize_html(renderer._md.convert(source)))
+
+
+@settings(max_examples=600, deadline=None)
+@given(_PLAINISH)
+def test_plain_fast_path_equals_the_full_conversion(source):
+    fast = str(text_module.MarkdownRenderer()(source))
+    if source.strip():
+        assert fast == _slow(source)
+
+
+@pytest.mark.parametrize("source", ["Two pilots converted", "It's 50% \"done\" (nearly) - ok; x/y @ 3.5 = €4",
+                                    "Wait...", "Ärger mit dem Lieferanten",
+                                    "€40.8M after Q3", "1,720 repairs; 38% bought more", "2026 was good"])
+def test_plain_notes_take_the_fast_path(source, monkeypatch):
+    monkeypatch.setattr(text_module, "sanitize_html", lambda html: pytest.fail("took the slow path"))
+    assert str(text_module.MarkdownRenderer()(source)) == f"<p>{source}</p>"
