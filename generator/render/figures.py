@@ -89,7 +89,7 @@ def objectives_chart(site: Site, page: str, nodes: list[ObjectiveNode]) -> Marku
         Markup(f"<tr><td>{escape_text(n.obj.title)}</td>"
                f"<td>{escape_text(format_percent(f.score))}</td><td>{status_badge(f.status)}</td></tr>")
         for n, f in zip(nodes, facts))
-    table = Markup('<details class="portal-chart-data"><summary>Scores as a table</summary>'
+    table = Markup('<details class="portal-chart-data" data-search-exclude><summary>Scores as a table</summary>'
                    '<table class="portal-table"><thead><tr><th>Objective</th><th>Score</th><th>Status</th></tr>'
                    f"</thead><tbody>{rows}</tbody></table></details>")
     return _slot(charts.objectives_figure(nodes, site.scores), summary, page) + Markup("\n") + table

@@ -173,3 +173,19 @@ def test_generate_writes_only_changes_and_removes_stale_pages(goalsite, tmp_path
     assert third.returncode == 0, third.stdout + third.stderr
     assert not unit_page.exists()
     assert (out / "index.md").is_file()
+
+
+def test_search_index_leaves_out_check_in_history_but_keeps_the_latest(built_site):
+    import datetime as dt
+    import html as html_lib
+
+    from generator import build_portal
+
+    build = build_portal(ROOT / "goals", dt.date(2026, 11, 22))
+    docs = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    indexed = html_lib.unescape(" ".join(d["text"] for d in docs))
+    pairs = [(kr, [c.note for c in kr.checkins if c.note]) for kr in build.portal.key_results.values()
+             if not kr.private and kr.objective.period.id == "2026-Q4"]
+    kr, notes = next((kr, n) for kr, n in pairs if len(n) >= 2 and n[0] not in n[-1] and kr.checkins[-1].note)
+    assert kr.checkins[-1].note in indexed
+    assert notes[0] not in indexed, "the check-in history is searchable again; it made the index ~4x larger"
