@@ -266,7 +266,7 @@ def test_charts_are_raw_html_blocks_that_markdown_leaves_alone(pages):
             if 'class="portal-chart"' in line:
                 assert line.startswith("<div") and lines[i - 1] == "", path
                 assert lines[i + 1].startswith('<p class="portal-chart-alt">'), path
-                assert lines[i + 2] == "" or lines[i + 2].startswith('<details class="portal-chart-data">'), path
+                assert lines[i + 2] == "" or lines[i + 2].startswith('<details class="portal-chart-data" data-search-exclude>'), path
         out = to_html(page)
         assert [m.group(0) for m in CHART_RE.finditer(out)] == [m.group(0) for m in CHART_RE.finditer(page)], path
 
