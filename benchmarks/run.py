@@ -1,0 +1,302 @@
+"""The scale benchmark of issue 8: `python benchmarks/run.py [--teams 100,300] [--big]`.
+
+For each N it generates a synthetic company (synth.py; cached under the system
+temp folder, keyed by N and synth.py's hash), then measures, each in a fresh
+subprocess:
+
+1. bare libyaml parse of the same files, and our generator core (in-process, cold,
+   then a second run after one team file changed);
+2. the real `goalsite build` (wall time, peak RSS of that process);
+3. the baseline: plain MkDocs + Material building the same number of Markdown
+   pages of the same average size, with a 5-entry nav;
+
+and prints one table (a column per N) and the ratios of the issue. Progress goes
+to stderr. See benchmarks/README.md for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PY = sys.executable
+BIN = Path(PY).parent
+TODAY = "2026-11-22"
+CACHE = Path(tempfile.gettempdir()) / "goalsite-bench"
+T0 = time.perf_counter()
+
+
+def progress(msg: str) -> None:
+    print(f"[{time.perf_counter() - T0:7.1f}s] {msg}", file=sys.stderr, flush=True)
+
+
+# --- the in-process worker (run in a fresh interpreter: `run.py --_core DIR`) --------------------
+
+def core_worker(goals: str) -> None:
+    import datetime as dt
+    import gc
+
+    t = time.perf_counter()
+    import yaml
+
+    from generator.export import export_json
+    from generator.pipeline import build_portal
+    from generator.render import render_pages
+    imports = time.perf_counter() - t
+
+    files = sorted(Path(goals).rglob("*.yaml"))
+    for f in files:  # same page-cache state for both measurements
+        f.read_bytes()
+
+    t = time.perf_counter()
+    size = 0
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        size += len(text.encode("utf-8"))
+        yaml.load(text, Loader=yaml.CSafeLoader)
+    parse = time.perf_counter() - t
+    gc.collect()
+
+    today = dt.date.fromisoformat(TODAY)
+
+    def core():
+        t0 = time.perf_counter()
+        build = build_portal(goals, today)
+        t1 = time.perf_counter()
+        if not build.ok:
+            raise SystemExit(f"the synthetic company has errors: {build.errors[:3]}")
+        pages = render_pages(build)
+        t2 = time.perf_counter()
+        export = export_json(build)
+        t3 = time.perf_counter()
+        return pages, export, (t1 - t0, t2 - t1, t3 - t2, t3 - t0)
+
+    pages, _, cold = core()
+    md_pages = len(pages)
+    md_bytes = sum(len(v.encode("utf-8")) for v in pages.values())
+    del pages
+    gc.collect()
+
+    # Warm rebuild: one team file changes, the core runs again in the same process.
+    team = sorted(Path(goals, "2026-Q4").glob("team-*.yaml"))[0]
+    original = team.read_bytes()
+    try:
+        team.write_bytes(original + b"# touched by benchmarks/run.py\n")
+        _, _, warm = core()
+    finally:
+        team.write_bytes(original)
+
+    print(json.dumps(dict(imports=imports, files=len(files), yaml_bytes=size, parse=parse,
+                          core=cold[3], build_portal=cold[0], render=cold[1], export=cold[2],
+                          warm=warm[3], warm_build_portal=warm[0], md_pages=md_pages, md_bytes=md_bytes)))
+
+
+# --- measuring subprocesses -----------------------------------------------------------------------
+
+def run_measured(cmd: list[str], *, cwd: Path = ROOT, log: Path | None = None) -> tuple[float, float, str]:
+    """Run `cmd`; return (wall seconds, peak RSS MB of that process tree's largest process, stdout).
+
+    os.wait4 gives the rusage of exactly this child (what RUSAGE_CHILDREN would report for it alone).
+    """
+    out = tempfile.TemporaryFile()
+    err = open(log, "wb") if log else subprocess.DEVNULL
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, env={**os.environ, "PYTHONHASHSEED": "0"})
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    out.seek(0)
+    text = out.read().decode("utf-8", "replace")
+    if log:
+        err.close()
+    if proc.returncode != 0:
+        tail = Path(log).read_text(errors="replace")[-3000:] if log else ""
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}\n{text[-2000:]}\n{tail}")
+    return wall, usage.ru_maxrss / 1024, text
+
+
+def company(n: int) -> Path:
+    key = hashlib.sha256((HERE / "synth.py").read_bytes()).hexdigest()[:12]
+    folder = CACHE / f"goals-{n}-{key}"
+    if (folder / ".complete").exists():
+        progress(f"N={n}: synthetic company cached at {folder}")
+        return folder
+    progress(f"N={n}: generating the synthetic company into {folder}")
+    t = time.perf_counter()
+    subprocess.run([PY, str(HERE / "synth.py"), "--teams", str(n), "--out", str(folder)], check=True,
+                   stderr=subprocess.DEVNULL)
+    (folder / ".complete").write_text("")
+    progress(f"N={n}: generated in {time.perf_counter() - t:.1f} s")
+    return folder
+
+
+def tree_stats(site: Path) -> dict:
+    html = list(site.rglob("*.html"))
+    units = [p.stat().st_size for p in (site / "units").rglob("*.html")] if (site / "units").exists() else [0]
+    index = site / "search" / "search_index.json"
+    return dict(pages=len(html), site_bytes=sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
+                largest_unit=max(units), search_bytes=index.stat().st_size if index.exists() else 0)
+
+
+WORDS = ("the team key result objective progress checkout customer delivery quarter metric "
+         "confidence owner alignment department company growth reliability platform launch "
+         "review weekly target baseline retention revenue support partner").split()
+
+
+def baseline(n_pages: int, avg_bytes: int, work: Path) -> tuple[float, float, dict]:
+    """Plain MkDocs + Material: n_pages Markdown pages of about avg_bytes each, a 5-entry nav."""
+    docs = work / "docs"
+    if work.exists():
+        shutil.rmtree(work)
+    docs.mkdir(parents=True)
+    sections = ["periods", "units", "people", "kpis"]
+
+    def page(i: int) -> str:
+        parts, size, k = [f"# Page {i}\n\n"], 0, i
+        while size < avg_bytes:
+            k += 1
+            words = " ".join(WORDS[(k * 7 + j) % len(WORDS)] for j in range(40))
+            block = (f"## Section {k}\n\n{words.capitalize()}.\n\n- **{WORDS[k % len(WORDS)]}**: {words[:60]}\n"
+                     f"- [link](#section-{k}) {words[60:120]}\n\n| a | b | c |\n|---|---|---|\n"
+                     f"| {k} | {words[:30]} | {k * 3} |\n\n")
+            parts.append(block)
+            size += len(block)
+        return "".join(parts)
+
+    (docs / "index.md").write_text(page(0))
+    for s in sections:
+        (docs / s).mkdir()
+        (docs / s / "index.md").write_text(page(1))
+    for i in range(max(0, n_pages - 5)):
+        folder = docs / sections[i % 4] / f"g{i // 400:03d}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"page-{i:06d}.md").write_text(page(i + 2))
+    (work / "mkdocs.yml").write_text(
+        "site_name: Baseline\nsite_url: http://localhost:8000/\ntheme:\n  name: material\n  font: false\n"
+        "plugins:\n  - search\nnav:\n  - Home: index.md\n"
+        + "".join(f"  - {s.capitalize()}: {s}/index.md\n" for s in sections)
+        + "validation:\n  nav:\n    omitted_files: ignore\n")
+    wall, rss, _ = run_measured([str(BIN / "mkdocs"), "build", "-q", "-d", str(work / "site")], cwd=work,
+                                log=work / "mkdocs.log")
+    stats = tree_stats(work / "site")
+    shutil.rmtree(work)
+    return wall, rss, stats
+
+
+def measure(n: int, core_only: bool = False) -> dict:
+    goals = company(n)
+    progress(f"N={n}: bare parse + generator core, cold, then warm after one team file changes (subprocess)")
+    _, core_rss, out = run_measured([PY, str(Path(__file__).resolve()), "--_core", str(goals)])
+    m = json.loads(out.strip().splitlines()[-1])
+    m["core_rss"] = core_rss
+    progress(f"N={n}: parse {m['parse']:.1f} s, core {m['core']:.1f} s (build_portal {m['build_portal']:.1f}, "
+             f"render {m['render']:.1f}, export {m['export']:.1f}), warm core {m['warm']:.1f} s")
+    if core_only:
+        progress(f"N={n}: --core-only: no goalsite build, no baseline")
+        return m
+
+    site = CACHE / f"site-{n}"
+    if site.exists():
+        shutil.rmtree(site)
+    progress(f"N={n}: goalsite build (subprocess)")
+    m["build"], m["build_rss"], _ = run_measured(
+        [str(BIN / "goalsite"), "build", "--goals", str(goals), "--today", TODAY, "--site-dir", str(site),
+         "--site-url", "http://localhost:8000/"], log=CACHE / f"build-{n}.log")
+    m.update(tree_stats(site))
+    shutil.rmtree(site)
+    progress(f"N={n}: built {m['pages']} pages in {m['build']:.1f} s, peak {m['build_rss']:.0f} MB")
+
+    avg = m["md_bytes"] // max(1, m["md_pages"])
+    progress(f"N={n}: baseline: plain MkDocs + Material, {m['pages'] - 1} pages of {avg / 1024:.1f} KB")
+    m["baseline"], m["baseline_rss"], bstats = baseline(m["pages"] - 1, avg, CACHE / f"baseline-{n}")
+    m["baseline_pages"] = bstats["pages"]
+    m["avg_md"] = avg
+    progress(f"N={n}: baseline built {bstats['pages']} pages in {m['baseline']:.1f} s")
+    return m
+
+
+def table(results: dict[int, dict], notes: list[str]) -> str:
+    MB, KB = 1e6, 1024
+    rows = [
+        ("files (YAML)", lambda m: f"{m['files']:,}"),
+        ("YAML size MB", lambda m: f"{m['yaml_bytes'] / MB:.1f}"),
+        ("bare parse s (read + CSafeLoader)", lambda m: f"{m['parse']:.2f}"),
+        ("core s (build_portal+render+export)", lambda m: f"{m['core']:.2f}"),
+        ("  build_portal s", lambda m: f"{m['build_portal']:.2f}"),
+        ("  render_pages s", lambda m: f"{m['render']:.2f}"),
+        ("  export_json s", lambda m: f"{m['export']:.2f}"),
+        ("core peak RSS MB", lambda m: f"{m['core_rss']:.0f}"),
+        ("goalsite build s (wall)", lambda m: f"{m['build']:.1f}"),
+        ("  engine s (build - core)", lambda m: f"{m['build'] - m['core']:.1f}"),
+        ("total s (= goalsite build)", lambda m: f"{m['build']:.1f}"),
+        ("build peak RSS MB", lambda m: f"{m['build_rss']:.0f}"),
+        ("pages (html)", lambda m: f"{m['pages']:,}"),
+        ("avg generated page KB (Markdown)", lambda m: f"{m['avg_md'] / KB:.1f}"),
+        ("site size MB", lambda m: f"{m['site_bytes'] / MB:.1f}"),
+        ("largest unit page KB (html)", lambda m: f"{m['largest_unit'] / KB:.0f}"),
+        ("search index KB", lambda m: f"{m['search_bytes'] / KB:,.0f}"),
+        ("search index KB / page", lambda m: f"{m['search_bytes'] / KB / max(1, m['pages']):.1f}"),
+        ("warm core s, 1 team file changed (*)", lambda m: f"{m['warm']:.2f}"),
+        ("baseline s (MkDocs+Material, same pages)", lambda m: f"{m['baseline']:.1f}"),
+        ("baseline peak RSS MB", lambda m: f"{m['baseline_rss']:.0f}"),
+        ("RATIO core / bare parse (<= 1.5)", lambda m: f"{m['core'] / m['parse']:.2f}"),
+        ("RATIO build / (parse + baseline) (<= 1.2)", lambda m: f"{m['build'] / (m['parse'] + m['baseline']):.2f}"),
+        ("TARGET unit page <= 150 KB", lambda m: "ok" if m["largest_unit"] <= 150 * KB else "MISS"),
+        ("TARGET search <= 4 KB/page", lambda m: "ok" if m["search_bytes"] / KB / max(1, m["pages"]) <= 4 else "MISS"),
+        ("TARGET warm core <= 1 s", lambda m: "ok" if m["warm"] <= 1 else "MISS"),
+    ]
+    ns = sorted(results)
+    head = ["metric"] + [f"N={n:,}" for n in ns]
+    def cell(fn, m):
+        try:
+            return fn(m)
+        except KeyError:  # --core-only: not measured
+            return "-"
+
+    body = [[label] + [cell(fn, results[n]) for n in ns] for label, fn in rows]
+    widths = [max(len(r[i]) for r in [head] + body) for i in range(len(head))]
+    fmt = lambda r: "  ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r))
+    lines = [fmt(head), "  ".join("-" * w for w in widths)] + [fmt(r) for r in body]
+    return "\n".join(lines + [""] + notes)
+
+
+def main(argv=None) -> int:
+    if argv is None and len(sys.argv) == 3 and sys.argv[1] == "--_core":
+        sys.path.insert(0, str(ROOT))
+        core_worker(sys.argv[2])
+        return 0
+    ap = argparse.ArgumentParser(description="goalsite scale benchmark (issue 8)")
+    ap.add_argument("--teams", default="100,300", help="comma-separated team counts (default 100,300)")
+    ap.add_argument("--big", action="store_true", help="add N=5000")
+    ap.add_argument("--core-only", default="", metavar="N,...",
+                    help="also measure these team counts, but only the parse and the generator core "
+                         "(no goalsite build, no baseline): e.g. --core-only 1000 on a slow machine")
+    args = ap.parse_args(argv)
+    full = {int(x) for x in args.teams.split(",") if x.strip()} | ({5000} if args.big else set())
+    core_only = {int(x) for x in args.core_only.split(",") if x.strip()} - full
+    ns = sorted(full | core_only)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    progress(f"goalsite benchmark, N = {', '.join(map(str, ns))}; cache {CACHE}; {os.cpu_count()} CPUs")
+    results = {n: measure(n, n in core_only) for n in ns}
+    notes = ["(*) warm: a second build_portal+render+export in the same process after one team file changed. "
+             "There is no cache yet, so it is a full run."]
+    if 1000 in results and 5000 in results and "build" in results[1000] and "build" in results[5000]:
+        a, b = results[1000], results[5000]
+        notes.append(f"RATIO time(5,000)/time(1,000) (<= 5.5): build {b['build'] / a['build']:.2f}, "
+                     f"core {b['core'] / a['core']:.2f}, engine {(b['build'] - b['core']) / (a['build'] - a['core']):.2f}")
+    print(table(results, notes))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
