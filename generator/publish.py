@@ -4,11 +4,14 @@
 when the build succeeded, so a failed or killed build leaves the last good site
 exactly as it was. `write_tree()` is what `goalsite generate` uses: it rewrites
 only changed files and removes the files it wrote before that are gone now.
+`write_atomic()` replaces one file so that a crash leaves the old one or the new
+one whole; `write_tree()` and the commands that write goal files use it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import shutil
@@ -24,6 +27,9 @@ except ImportError:  # pragma: no cover - not POSIX: builds are not serialized
 #: The record of what `write_tree()` wrote into a folder (a dotfile: MkDocs ignores it).
 MANIFEST = ".goalsite-generated.json"
 _NEW, _OLD = "goalsite-new-", "goalsite-old-"
+CHUNK = 64 * 1024
+TEMP_SUFFIX = ".goalsite-tmp"
+"""The suffix of a file being written by `write_atomic()`."""
 
 
 def publish(build_fn: Callable[[Path], None], site_dir: Path | str) -> None:
@@ -115,7 +121,8 @@ def write_tree(outputs: Mapping[str, str | bytes | Path], out_dir: Path | str) -
         target = out / uri
         if target.is_file() and target.read_bytes() == data:
             continue
-        _write_atomically(target, data)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, data)
         written.append(uri)
     removed = sorted(previous - set(outputs))
     for uri in removed:
@@ -123,7 +130,7 @@ def write_tree(outputs: Mapping[str, str | bytes | Path], out_dir: Path | str) -
         _remove_empty_parents(out / uri, out)
     record = json.dumps({"files": sorted(outputs)}, indent=1).encode() + b"\n"
     if not manifest.is_file() or manifest.read_bytes() != record:
-        _write_atomically(manifest, record)
+        write_atomic(manifest, record)
     return written, removed
 
 
@@ -133,15 +140,106 @@ def _bytes(content: str | bytes | Path) -> bytes:
     return content.encode("utf-8") if isinstance(content, str) else content
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.goalsite-tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
-
-
 def _remove_empty_parents(path: Path, root: Path) -> None:
     folder = path.parent
     while folder != root and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
+
+
+# --- atomic writes ------------------------------------------------------------------------------
+
+
+def _write_chunk(fd: int, chunk: bytes) -> None:
+    """Write one chunk whole (a seam the kill-mid-write test patches)."""
+    view = memoryview(chunk)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Replace (or create) `path` with `text` so that a crash leaves the old file or the new one whole.
+
+    The data is first written to an unnamed file (O_TMPFILE) in the same folder, which a killed
+    process leaves nowhere; only once it is written and fsynced does it get a temporary name, and
+    `os.replace` swaps it in. Where unnamed files cannot be linked (some file systems, no /proc),
+    a named temporary file is written instead, removed on any failure, and leftovers of a crash
+    are removed by the next write of the same file.
+    """
+    path = Path(path)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+    _remove_leftovers(path)
+    name = _write_unnamed(path, data, mode)
+    if name is None:
+        name = _write_named(path, data, mode)
+    try:
+        os.replace(name, path)
+    except BaseException:
+        os.unlink(name)
+        raise
+    _fsync_folder(path.parent)
+
+
+def _write_all(fd: int, data: bytes, mode: int) -> None:
+    for start in range(0, len(data), CHUNK):
+        _write_chunk(fd, data[start:start + CHUNK])
+    os.fchmod(fd, mode)
+    os.fsync(fd)
+
+
+def _temp_name(path: Path) -> str:
+    return str(path.parent / f".{path.name}.{os.urandom(6).hex()}{TEMP_SUFFIX}")
+
+
+def _write_unnamed(path: Path, data: bytes, mode: int) -> str | None:
+    """The temporary name of a fully written unnamed file; None when the system cannot do it."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not Path("/proc/self/fd").is_dir():
+        return None
+    try:
+        fd = os.open(path.parent, flag | os.O_WRONLY, 0o600)
+    except OSError:
+        return None
+    try:
+        _write_all(fd, data, mode)
+        name = _temp_name(path)
+        os.link(f"/proc/self/fd/{fd}", name, follow_symlinks=True)
+        return name
+    except OSError:
+        return None  # e.g. EXDEV on overlay file systems: write a named file instead
+    finally:
+        os.close(fd)
+
+
+def _write_named(path: Path, data: bytes, mode: int) -> str:
+    name = _temp_name(path)
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        _write_all(fd, data, mode)
+    except BaseException:
+        os.close(fd)
+        os.unlink(name)
+        raise
+    os.close(fd)
+    return name
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Temporary files an earlier, killed write of `path` left behind."""
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*{TEMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the rename is still atomic
+    finally:
+        os.close(fd)

@@ -17,10 +17,8 @@ writes goal files. Every write follows the same four rules:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
-import glob
 import io
 import os
 import shutil
@@ -34,10 +32,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from .load import display_path
 from .model import REF_RE
 from .problems import Location, Problem, error
+from .publish import TEMP_SUFFIX, write_atomic  # noqa: F401 (TEMP_SUFFIX: part of this module's surface)
 from .score import success
 
-CHUNK = 64 * 1024
-TEMP_SUFFIX = ".goalsite-tmp"
 TEXT_FIELDS = ("note", "blockers", "next")
 
 
@@ -166,104 +163,6 @@ def validate_edits(goals_dir: Path, edits: list[Edit], today: dt.date) -> list[P
 
 def _swap(path: str, prefix: str, real: str) -> str:
     return real + path[len(prefix):] if path.startswith(prefix) else path
-
-
-# --- atomic writes ------------------------------------------------------------------------------
-
-
-def _write_chunk(fd: int, chunk: bytes) -> None:
-    """Write one chunk whole (a seam the kill-mid-write test patches)."""
-    view = memoryview(chunk)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Replace (or create) `path` with `text` so that a crash leaves the old file or the new one whole.
-
-    The data is first written to an unnamed file (O_TMPFILE) in the same folder, which a killed
-    process leaves nowhere; only once it is written and fsynced does it get a temporary name, and
-    `os.replace` swaps it in. Where unnamed files cannot be linked (some file systems, no /proc),
-    a named temporary file is written instead, removed on any failure, and leftovers of a crash
-    are removed by the next write of the same file.
-    """
-    path = Path(path)
-    data = text.encode("utf-8")
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
-    _remove_leftovers(path)
-    name = _write_unnamed(path, data, mode)
-    if name is None:
-        name = _write_named(path, data, mode)
-    try:
-        os.replace(name, path)
-    except BaseException:
-        os.unlink(name)
-        raise
-    _fsync_folder(path.parent)
-
-
-def _write_all(fd: int, data: bytes, mode: int) -> None:
-    for start in range(0, len(data), CHUNK):
-        _write_chunk(fd, data[start:start + CHUNK])
-    os.fchmod(fd, mode)
-    os.fsync(fd)
-
-
-def _temp_name(path: Path) -> str:
-    return str(path.parent / f".{path.name}.{os.urandom(6).hex()}{TEMP_SUFFIX}")
-
-
-def _write_unnamed(path: Path, data: bytes, mode: int) -> str | None:
-    """The temporary name of a fully written unnamed file; None when the system cannot do it."""
-    flag = getattr(os, "O_TMPFILE", 0)
-    if not flag or not Path("/proc/self/fd").is_dir():
-        return None
-    try:
-        fd = os.open(path.parent, flag | os.O_WRONLY, 0o600)
-    except OSError:
-        return None
-    try:
-        _write_all(fd, data, mode)
-        name = _temp_name(path)
-        os.link(f"/proc/self/fd/{fd}", name, follow_symlinks=True)
-        return name
-    except OSError:
-        return None  # e.g. EXDEV on overlay file systems: write a named file instead
-    finally:
-        os.close(fd)
-
-
-def _write_named(path: Path, data: bytes, mode: int) -> str:
-    name = _temp_name(path)
-    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        _write_all(fd, data, mode)
-    except BaseException:
-        os.close(fd)
-        os.unlink(name)
-        raise
-    os.close(fd)
-    return name
-
-
-def _remove_leftovers(path: Path) -> None:
-    """Temporary files an earlier, killed write of `path` left behind."""
-    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*{TEMP_SUFFIX}"):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems cannot sync a folder; the rename is still atomic
-    finally:
-        os.close(fd)
 
 
 # --- checkin ------------------------------------------------------------------------------------

@@ -166,13 +166,13 @@ def test_checkin_through_the_installed_command(goals):
 
 KILLER = textwrap.dedent("""
     import os, signal, sys
-    import generator.writeback as wb
+    import generator.publish as publish
 
     def half_then_die(fd, chunk):
         os.write(fd, chunk[: len(chunk) // 2])
         os.kill(os.getpid(), signal.SIGKILL)
 
-    wb._write_chunk = half_then_die
+    publish._write_chunk = half_then_die
     from generator.cli import cli
     cli(sys.argv[1:])
 """)
