@@ -52,6 +52,9 @@ URLs are site-relative (`units/sales-emea/2026-Q4/#obj-win-dach`).
 
 from __future__ import annotations
 
+import csv
+import io
+
 from typing import TYPE_CHECKING
 
 from .render.links import (key_result_anchor, kpi_path, objective_anchor, people_path, period_path, person_anchor,
@@ -204,3 +207,42 @@ def _kpi(site: Site, node: KpiNode) -> dict:
         "moved_by": sorted(kr.ref for kr in node.moved_by if site.visible(kr)),
         "values": [{"date": _iso(v.date), "value": v.value} for v in node.values if v.date <= site.today],
     }
+
+
+CSV_COLUMNS = ("type", "ref", "period", "unit", "title", "owner", "score", "progress", "status",
+               "confidence", "stale", "url")
+"""The columns of `goalsite export --format csv`: one row per objective and per key result."""
+
+
+def export_csv(data: dict) -> str:
+    """The objectives and key results of an `export_json()` document as CSV, in its order.
+
+    A key result's period and unit are its objective's; empty cells mean "none yet".
+    Goal text is written as is: a spreadsheet that evaluates cells starting with =, +, - or @
+    would run them, so such cells get a leading apostrophe (OWASP's advice for CSV injection).
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    objectives = {o["ref"]: o for o in data["objectives"]}
+    for obj in data["objectives"]:
+        writer.writerow(_csv_row("objective", obj, obj))
+        for kr in obj["key_results"]:
+            writer.writerow(_csv_row("key-result", kr, objectives[kr["objective"]]))
+    return out.getvalue()
+
+
+def _csv_row(kind: str, item: dict, objective: dict) -> list:
+    values = {**item, "type": kind, "period": objective["period"], "unit": objective["unit"]}
+    return [_csv_cell(values.get(column)) for column in CSV_COLUMNS]
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)  # numbers stay numbers, negative progress too
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import csv as csv_module
 import datetime as dt
+import io
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from generator import __version__, build_portal
+from generator.cli import cli
 from generator.export import export_json
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "portal_minimal" / "goals"
@@ -149,3 +153,60 @@ def test_export_is_deterministic_and_json_ready(data):
     again = export()
     assert json.dumps(again, sort_keys=True) == json.dumps(data, sort_keys=True)
     assert json.loads(json.dumps(data, sort_keys=True, allow_nan=False)) == data
+
+
+# --- goalsite export ----------------------------------------------------------------------------
+
+
+def _run_export(*args: str):
+    return CliRunner().invoke(cli, ["export", "--goals", str(FIXTURE), "--today", "2026-11-22", *args])
+
+
+def test_export_json_is_the_sites_document(data):
+    result = _run_export()
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == json.loads(json.dumps(data))
+    assert "Nightjar" not in result.output
+
+
+def test_export_csv_has_a_row_per_objective_and_key_result(data):
+    result = _run_export("--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv_module.DictReader(io.StringIO(result.output)))
+    assert [r["ref"] for r in rows if r["type"] == "objective"] == [o["ref"] for o in data["objectives"]]
+    assert len([r for r in rows if r["type"] == "key-result"]) == len(data["key_results"])
+    logos = next(r for r in rows if r["ref"] == "2026-Q4:sales-emea/win-dach/new-logos")
+    assert (logos["period"], logos["unit"], logos["owner"]) == ("2026-Q4", "sales-emea", "eli")
+    assert "Nightjar" not in result.output
+
+
+def test_export_csv_defuses_spreadsheet_formulas(tmp_path):
+    goals = tmp_path / "goals"
+    shutil.copytree(FIXTURE, goals)
+    team = goals / "2026-Q4" / "sales-emea.yaml"
+    team.write_text(team.read_text().replace("title: Sign 25 new mid-market logos",
+                                             "title: \"=HYPERLINK(\\\"http://x\\\",\\\"25\\\")\""))
+    result = CliRunner().invoke(cli, ["export", "--goals", str(goals), "--today", "2026-11-22", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    row = next(r for r in csv_module.DictReader(io.StringIO(result.output)) if r["ref"].endswith("/new-logos"))
+    assert row["title"] == "'=HYPERLINK(\"http://x\",\"25\")"
+
+
+def test_export_of_broken_goals_prints_the_problems_and_exits_1(tmp_path):
+    goals = tmp_path / "goals"
+    shutil.copytree(FIXTURE, goals)
+    (goals / "2026-Q4" / "cs.yaml").write_text("- a list\n")
+    result = CliRunner().invoke(cli, ["export", "--goals", str(goals), "--today", "2026-11-22"])
+    assert result.exit_code == 1 and "[load.not-a-mapping]" in result.output and "Traceback" not in result.output
+
+
+def test_export_csv_keeps_negative_progress_a_number(tmp_path):
+    goals = tmp_path / "goals"
+    shutil.copytree(FIXTURE, goals)
+    team = goals / "2026-Q4" / "sales-emea.yaml"
+    team.write_text(team.read_text().replace("{date: 2026-11-16, value: 12, confidence: 6}",
+                                             "{date: 2026-11-16, value: -5, confidence: 6}"))
+    result = CliRunner().invoke(cli, ["export", "--goals", str(goals), "--today", "2026-11-22", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    row = next(r for r in csv_module.DictReader(io.StringIO(result.output)) if r["ref"].endswith("/new-logos"))
+    assert row["progress"] == "-0.2" and row["score"] == "0.0"
