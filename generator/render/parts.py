@@ -101,3 +101,11 @@ class Links:
         if not self.site.visible_kpi(kpi):
             return Markup("")
         return self.to(kpi.kpi.name, *self.site.kpi_target(kpi))
+
+
+def objective_row(site: Site, links: Links, node: ObjectiveNode) -> dict:
+    """One objective as a row of a period's or a retrospective's unit table."""
+    facts = site.scores.objectives[node.ref]
+    return {"ref": node.ref, "link": links.objective(node), "owner": links.person(node.owner), "kind": node.obj.kind,
+            "score": format_percent(facts.score), "bar": bar(facts.score, inline=True),
+            "status": status_badge(facts.status)}

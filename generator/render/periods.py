@@ -6,7 +6,7 @@ from ..resolve import Period
 from .figures import alignment_chart, departments_chart, distribution_chart, period_objectives
 from .links import period_path, unit_index_path, unit_period_path
 from .page import Pages
-from .parts import bar, status_badge
+from .parts import bar, objective_row, status_badge
 from .retro import ARCHIVE_PATH, distribution_rows, has_retrospective, retro_path
 from ..score import STATUSES as STATUS_ORDER
 from .text import format_percent
@@ -57,12 +57,7 @@ def _unit_sections(pages: Pages, period: Period, links) -> list[dict]:
         nodes = site.objectives(period.id, unit.id)
         if not nodes:
             continue
-        rows = []
-        for node in nodes:
-            facts = site.scores.objectives[node.ref]
-            rows.append({"link": links.objective(node), "owner": links.person(node.owner), "kind": node.obj.kind,
-                         "score": format_percent(facts.score), "bar": bar(facts.score, inline=True),
-                         "status": status_badge(facts.status)})
+        rows = [objective_row(site, links, node) for node in nodes]
         sections.append({"link": links.to(unit.name, unit_period_path(unit.id, period.id)),
                          "about": links.to("about", unit_index_path(unit.id)),
                          "score": format_percent(summary.unit_scores.get(unit.id)), "rows": rows})

@@ -24,7 +24,7 @@ from .figures import departments_chart, distribution_chart, period_objectives
 from .kpis import health_badge
 from .links import unit_period_path
 from .page import Pages
-from .parts import Links, bar, status_badge
+from .parts import Links, bar, objective_row, status_badge
 from .text import format_number, format_percent, with_unit
 
 ARCHIVE_PATH = "retrospectives/index.md"
@@ -156,13 +156,7 @@ def _units(site, links: Links, period: Period, s: PeriodSummary) -> list[dict]:
         nodes = site.objectives(period.id, unit.id)
         if not nodes:
             continue
-        rows = []
-        for node in nodes:
-            facts = site.scores.objectives[node.ref]
-            rows.append({"ref": node.ref, "link": links.objective(node), "owner": links.person(node.owner),
-                         "kind": node.obj.kind, "score": format_percent(facts.score),
-                         "bar": bar(facts.score, inline=True), "status": status_badge(facts.status),
-                         "next": _rolled_to(site, links, node)})
+        rows = [{**objective_row(site, links, node), "next": _rolled_to(site, links, node)} for node in nodes]
         score = s.unit_scores.get(unit.id)
         out.append({"id": unit.id, "link": links.to(unit.name, unit_period_path(unit.id, period.id)),
                     "score": format_percent(score), "rows": rows})
