@@ -25,34 +25,97 @@ no other page references plotly.js).
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..pipeline import Build
+    from .site import Site
+
+#: Below this many published objectives a second process costs more than it saves.
+PARALLEL_MIN_OBJECTIVES = 400
 
 
-def render_pages(build: "Build") -> dict[str, str]:
+def render_pages(build: "Build", *, jobs: int | None = None) -> dict[str, str]:
     """docs-relative path (posix, e.g. "units/sales-emea/2026-Q4.md") -> Markdown text.
 
     Deterministic and sorted by path; only published (public unless
     `build.include_private`) content. Call only when `build.ok`.
+
+    `jobs` processes share the pages (forked, so they read this process's portal without copying
+    it); by default a large portal uses up to two CPUs (`GOALSITE_JOBS` overrides), a small one one.
+    The pages are the same whatever the number of processes.
     """
+    from .site import Site
+
+    if not build.ok:
+        raise ValueError("render_pages() needs a build without errors (check build.ok first)")
+    site = Site(build)
+    jobs = default_jobs(site) if jobs is None else max(1, jobs)
+    if jobs == 1:
+        out = _render_shard(site, (0, 1))
+    else:
+        out = _render_in_processes(site, jobs)
+    return dict(sorted(out.items()))
+
+
+def default_jobs(site: "Site") -> int:
+    """How many processes render: `GOALSITE_JOBS`, else 2 for a large portal when two CPUs are free, else 1.
+
+    Never more than one while other threads run (`mkdocs serve`): forking a threaded process is unsafe.
+    """
+    if threading.active_count() > 1 or not hasattr(os, "fork"):
+        return 1
+    wanted = os.environ.get("GOALSITE_JOBS", "").strip()
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    if sum(len(nodes) for nodes in site.files.values()) < PARALLEL_MIN_OBJECTIVES:
+        return 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(2, cpus)
+
+
+def _render_shard(site: "Site", shard: tuple[int, int]) -> dict[str, str]:
     from .home import render_home
     from .kpis import render_kpi_pages
     from .page import Pages
     from .people import render_people_pages
     from .periods import render_period_pages
     from .retro import render_retro_pages
-    from .site import Site
     from .units import render_unit_pages
 
-    if not build.ok:
-        raise ValueError("render_pages() needs a build without errors (check build.ok first)")
-    pages = Pages(Site(build))
+    pages = Pages(site, shard)
     for render in (render_home, render_period_pages, render_unit_pages, render_people_pages, render_kpi_pages,
                    render_retro_pages):
         render(pages)
-    return dict(sorted(pages.out.items()))
+    return pages.out
 
 
-__all__ = ["render_pages"]
+_forked_site: "Site | None" = None  # what the forked workers render from
+
+
+def _render_forked(shard: tuple[int, int]) -> dict[str, str]:
+    assert _forked_site is not None, "only called in a worker forked by _render_in_processes"
+    return _render_shard(_forked_site, shard)
+
+
+def _render_in_processes(site: "Site", jobs: int) -> dict[str, str]:
+    """Shard 0 here, shards 1..jobs-1 in forked workers that inherit `site` (nothing is pickled but pages)."""
+    global _forked_site
+    _forked_site = site
+    try:
+        # With "fork" the executor starts its workers at the first submit, while _forked_site is set.
+        with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_render_forked, (k, jobs)) for k in range(1, jobs)]
+            out = _render_shard(site, (0, jobs))
+            for future in futures:
+                out.update(future.result())
+    finally:
+        _forked_site = None
+    return out
+
+
+__all__ = ["render_pages", "default_jobs"]

@@ -81,6 +81,8 @@ def _movers(pages: Pages, links: Links, kpi: KpiNode) -> list[dict]:
 def _render_kpi(pages: Pages, kpi: KpiNode) -> None:
     site = pages.site
     path = kpi_path(kpi.id)
+    if not pages.owns(path):
+        return
     links = pages.links(path)
     health = site.scores.kpis[kpi.id]
     k = kpi.kpi

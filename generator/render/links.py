@@ -8,7 +8,7 @@ Ids are slugs (no `_`), so `kr-<objective>__<kr>` cannot collide.
 
 from __future__ import annotations
 
-import posixpath
+import functools
 
 from markupsafe import Markup
 
@@ -49,11 +49,24 @@ def person_anchor(person_id: str) -> str:
 
 def relative_link(from_page: str, to_page: str, anchor: str | None = None) -> str:
     """The link from one .md page to another (or to an anchor of itself)."""
-    if to_page == from_page:
-        target = ""
-    else:
-        target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    target = "" if to_page == from_page else _relpath(from_page, to_page)
     return f"{target}#{anchor}" if anchor else target
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relpath(from_page: str, to_page: str) -> str:
+    """posixpath.relpath(to_page, dirname(from_page)) for our docs-relative paths (no "." or ".." parts).
+
+    A large portal asks for tens of thousands of links, and posixpath.relpath normalises both paths
+    through the current directory every time.
+    """
+    here, there = from_page.split("/")[:-1], to_page.split("/")
+    common = 0
+    for a, b in zip(here, there[:-1]):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])
 
 
 def site_url(page: str, anchor: str | None = None) -> str:

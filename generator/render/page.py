@@ -16,6 +16,7 @@ then the template's body.
 from __future__ import annotations
 
 import re
+import zlib
 from pathlib import Path
 
 import jinja2
@@ -67,12 +68,23 @@ def make_env() -> jinja2.Environment:
 
 
 class Pages:
-    """Renders pages into a dict of docs-relative path -> Markdown."""
+    """Renders pages into a dict of docs-relative path -> Markdown.
 
-    def __init__(self, site: Site):
+    With `shard=(k, n)` it renders only the pages whose path hashes to k of n (see `owns`), so that
+    n processes can share the work; each page-rendering function returns early for pages it does
+    not own, before building anything for them.
+    """
+
+    def __init__(self, site: Site, shard: tuple[int, int] = (0, 1)):
         self.site = site
         self.env = make_env()
         self.out: dict[str, str] = {}
+        self.shard = shard
+
+    def owns(self, path: str) -> bool:
+        """Whether this shard renders `path`: a pure function of the path, the same in every process."""
+        k, n = self.shard
+        return n == 1 or zlib.crc32(path.encode()) % n == k
 
     def links(self, path: str) -> Links:
         return Links(self.site, path)
@@ -80,6 +92,8 @@ class Pages:
     def add(self, path: str, template: str, title: str, tags: list[str] | tuple = (), *, boost: bool = False,
             **context: object) -> None:
         """Render one page with its front matter, banner and title."""
+        if not self.owns(path):
+            return
         body = self.env.get_template(template).render(**context)
         meta: dict[str, object] = {"title": escape_meta(title)}
         if tags:

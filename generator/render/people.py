@@ -71,6 +71,8 @@ def _person_view(pages: Pages, links: Links, person: Person, leads: dict[str, li
 
 def _render_unit_people(pages: Pages, unit: OrgUnit, leads: dict[str, list[OrgUnit]]) -> None:
     path = people_path(unit.id)
+    if not pages.owns(path):
+        return
     links = pages.links(path)
     people = sorted(unit.people, key=lambda p: (p.name.casefold(), p.id))
     pages.add(path, "people_unit.md.j2", f"People of {unit.name}", [unit.name],

@@ -67,6 +67,8 @@ def _unit_sections(pages: Pages, period: Period, links) -> list[dict]:
 def _render_period(pages: Pages, period: Period) -> None:
     site = pages.site
     path = period_path(period.id)
+    if not pages.owns(path):
+        return
     links = pages.links(path)
     switcher = [{"id": p.id, "here": p is period, "link": links.period(p.id)} for p in reversed(site.periods_newest)]
     nodes = period_objectives(site, period)

@@ -74,6 +74,8 @@ def _committed(s: PeriodSummary) -> str:
 def _render_retro(pages: Pages, period: Period, periods: list[Period]) -> None:
     site = pages.site
     path = retro_path(period.id)
+    if not pages.owns(path):
+        return
     links = pages.links(path)
     s = site.scores.periods[period.id]
     nodes = period_objectives(site, period)

@@ -78,6 +78,8 @@ def _summary_rows(pages: Pages, links: Links, unit: OrgUnit, period: Period | No
 def _render_overview(pages: Pages, unit: OrgUnit) -> None:
     site = pages.site
     path = unit_index_path(unit.id)
+    if not pages.owns(path):
+        return
     links = pages.links(path)
     current = site.current.get(unit.id)
     pages.add(
@@ -117,6 +119,8 @@ def render_unit_period(pages: Pages, unit: OrgUnit, period: Period) -> None:
     """units/<unit>/<period>.md: every published objective of the file in full."""
     site = pages.site
     path = unit_period_path(unit.id, period.id)
+    if not pages.owns(path):
+        return
     links = pages.links(path)
     objectives = [objective_view(site, links, node) for node in site.objectives(period.id, unit.id)]
     statuses = {site.scores.objectives[n.ref].status for n in site.objectives(period.id, unit.id)}

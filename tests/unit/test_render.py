@@ -20,6 +20,7 @@ from generator.render import render_pages
 from generator.render.links import site_root, url_link
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "portal_minimal" / "goals"
+EXAMPLE = Path(__file__).resolve().parents[2] / "goals"
 TODAY = dt.date(2026, 11, 22)
 BANNER = "Restricted build: includes private goals"
 PAGE_EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list", "md_in_html", "admonition",
@@ -450,3 +451,32 @@ def test_a_big_unit_page_stays_small(tmp_path):
     page = render(goals, today=dt.date(2026, 12, 31))["units/sales-emea/2026-Q4.md"]
     assert page.count('<div class="portal-chart"') == 1 + 16
     assert len(to_html(page).encode()) + THEME_FRAME < 150_000
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_pages_are_the_same_whatever_the_number_of_render_processes(jobs):
+    build = build_portal(EXAMPLE, dt.date(2026, 11, 22))
+    serial = render_pages(build, jobs=1)
+    assert render_pages(build, jobs=jobs) == serial
+    assert len(serial) > 50
+
+
+def test_sharded_pages_split_the_site_without_overlap():
+    from generator.render import _render_shard
+    from generator.render.site import Site
+
+    site = Site(build_portal(EXAMPLE, dt.date(2026, 11, 22)))
+    shards = [_render_shard(site, (k, 3)) for k in range(3)]
+    assert all(shards), "each of the three shards got pages"
+    assert sum(len(s) for s in shards) == len(_render_shard(site, (0, 1)))
+    assert not set(shards[0]) & set(shards[1]) and not set(shards[1]) & set(shards[2])
+
+
+def test_relative_links_agree_with_posixpath():
+    from generator.render.links import _relpath
+
+    pages = ["index.md", "people/index.md", "people/sales.md", "units/sales/index.md", "units/sales/2026-Q4.md",
+             "units/sales-emea/2026.md", "units/sale/x.md", "kpis/nps.md", "a/b/c/d.md"]
+    for here in pages:
+        for there in pages:
+            assert _relpath(here, there) == posixpath.relpath(there, posixpath.dirname(here) or "."), (here, there)
