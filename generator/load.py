@@ -9,16 +9,25 @@ values are built here with an explicit stack rather than PyYAML's composer:
 libyaml's composer recurses in C and crashes the interpreter on deeply nested
 input, and building from events lets us bound depth and alias expansion.
 Scalars follow YAML 1.2's core schema, so `owner: no` is the string "no".
+
+Parsing is memoised by content: a file whose path, kind and bytes are the
+same as in the previous `load_goals()` of this process gives back the very
+same Source (and model.py reuses its validation), so a rebuild in
+`goalsite serve` re-reads only what changed. The key is a hash of the bytes,
+never a modification time, so an edit cannot be missed; Sources are never
+changed after they are made, so sharing them between builds is safe.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import math
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,6 +87,8 @@ class Source:
     data: Any = None
     period: str | None = None
     unit: str | None = None
+    validated: Any = field(default=None, repr=False, compare=False)
+    """model.py's validation of this source, kept with it so that a memoised Source is validated once."""
 
     def at(self, *keys: Any, key: bool = False) -> Location:
         """The location of the value at `keys` (of the key itself with `key=True`).
@@ -340,8 +351,29 @@ def _yaml_problem(path: str, exc: yaml.YAMLError, text: str) -> Problem:
     return error(Location(path, line, column), "load.yaml-syntax", f"Expected valid YAML: {message}", hint)
 
 
+class _Memo:
+    """Sources of the previous and the running `load_goals()`, by (display path, kind, context, hash of the bytes)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.previous: dict[tuple, tuple[Source, list[Problem]]] = {}
+        self.current: dict[tuple, tuple[Source, list[Problem]]] = {}
+
+    def start(self) -> None:
+        """A new load: what the last one read stays available; anything older is let go."""
+        self.previous = self.current or self.previous
+        self.current = {}
+
+
+_MEMO = _Memo()
+
+
 def read_yaml(path: Path, display: str, kind: str, **context: Any) -> tuple[Source, list[Problem]]:
     """Parse one YAML file into a Source; problems instead of exceptions."""
+    return _read(path, display, kind, context, memo=None)
+
+
+def _read(path: Path, display: str, kind: str, context: dict, memo: _Memo | None) -> tuple[Source, list[Problem]]:
     source = Source(display, kind, **context)
     try:
         size = path.stat().st_size
@@ -352,6 +384,23 @@ def read_yaml(path: Path, display: str, kind: str, **context: Any) -> tuple[Sour
         raw = path.read_bytes()
     except OSError as exc:
         return source, [error(Location(display), "load.unreadable", f"Expected a readable file, got: {exc.strerror}")]
+    if memo is None:
+        return _parse(source, raw)
+    key = (display, kind, tuple(sorted(context.items())), hashlib.blake2b(raw, digest_size=20).digest())
+    found = memo.current.get(key) or memo.previous.get(key)
+    if found is None:
+        found = _parse(source, raw)
+    memo.current[key] = found
+    return found
+
+
+def _read_goal_file(path: Path, display: str, kind: str, **context: Any) -> tuple[Source, list[Problem]]:
+    """read_yaml() through the memo of load_goals() (whose lock the caller holds)."""
+    return _read(path, display, kind, context, memo=_MEMO)
+
+
+def _parse(source: Source, raw: bytes) -> tuple[Source, list[Problem]]:
+    display, kind = source.path, source.kind
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -407,7 +456,12 @@ def display_path(path: Path) -> str:
 
 def load_goals(root: Path | str) -> Goals:
     """Read every goal file under `root`. Never raises for bad input."""
-    root = Path(root)
+    with _MEMO.lock:
+        _MEMO.start()
+        return _load_goals(Path(root))
+
+
+def _load_goals(root: Path) -> Goals:
     goals = Goals(root=root)
     if not root.is_dir():
         goals.problems.append(error(Location(display_path(root)), "load.no-goals",
@@ -416,7 +470,7 @@ def load_goals(root: Path | str) -> Goals:
         return goals
     org_path = root / "org.yaml"
     if org_path.is_file():
-        goals.org, problems = read_yaml(org_path, display_path(org_path), "org")
+        goals.org, problems = _read_goal_file(org_path, display_path(org_path), "org")
         goals.problems += problems
     else:
         goals.problems.append(error(Location(display_path(org_path)), "load.no-org",
@@ -436,7 +490,7 @@ def _load_entry(goals: Goals, entry: Path) -> None:
     if entry.is_dir():
         if name == "kpis":
             for f in _yaml_files(goals, entry):
-                source, problems = read_yaml(f, display_path(f), "kpis")
+                source, problems = _read_goal_file(f, display_path(f), "kpis")
                 goals.kpis.append(source)
                 goals.problems += problems
         elif name == "data":
@@ -450,7 +504,7 @@ def _load_entry(goals: Goals, entry: Path) -> None:
                                                 f"Expected the file name to be a unit id (lowercase letters, digits, dashes), got {unit!r}",
                                                 "Name each period file after its unit: goals/2026-Q4/sales-emea.yaml."))
                     continue
-                source, problems = read_yaml(f, display_path(f), "period", period=name, unit=unit)
+                source, problems = _read_goal_file(f, display_path(f), "period", period=name, unit=unit)
                 goals.periods[name][unit] = source
                 goals.problems += problems
         else:
@@ -460,7 +514,7 @@ def _load_entry(goals: Goals, entry: Path) -> None:
             goals.problems.append(error(Location(display), "load.unknown-folder",
                                         f"Expected a period folder (YYYY, YYYY-HN, YYYY-QN), kpis/ or data/, got {name}/", hint))
     elif name == "kpis.yaml":
-        source, problems = read_yaml(entry, display, "kpis")
+        source, problems = _read_goal_file(entry, display, "kpis")
         goals.kpis.insert(0, source)
         goals.problems += problems
     elif name in ("org.yml", "kpis.yml"):

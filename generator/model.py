@@ -385,12 +385,9 @@ def validate_goals(goals: Goals) -> tuple[Model, list[Problem]]:
         if source.data is None:
             model.broken.add(_broken_key(source))
             continue
-        parsed, found = validate_source(source)
-        index = None
-        if parsed is None and source.kind == "period":
-            parsed, index = _validate_objectives_apart(source)
-        if parsed is not None:
-            found += _check_source(parsed, source, index)
+        if source.validated is None:
+            source.validated = _validate_one(source)
+        parsed, found, index = source.validated
         problems += found
         if parsed is None or any(p.is_error for p in found):
             model.broken.add(_broken_key(source))
@@ -405,8 +402,6 @@ def validate_goals(goals: Goals) -> tuple[Model, list[Problem]]:
                 model.kpi_values.setdefault(kpi.id, values)
                 problems += found
         else:
-            index = index if index is not None else list(range(len(parsed.objectives)))
-            parsed, index = _sound_objectives(parsed, source, index)
             model.periods.setdefault(source.period, {})[source.unit] = (parsed, source, index)
     for pid, files in goals.periods.items():
         model.periods.setdefault(pid, {})
@@ -414,6 +409,23 @@ def validate_goals(goals: Goals) -> tuple[Model, list[Problem]]:
             if source.data is None:
                 model.broken.add(("period", f"{pid}:{unit}"))
     return model, problems
+
+
+def _validate_one(source: Source) -> tuple[_Model | None, list[Problem], list[int] | None]:
+    """One file on its own: its model (None when unusable), its problems, and which objectives were kept.
+
+    Depends on nothing but the source, so load.py's memoised Sources keep the result.
+    """
+    parsed, found = validate_source(source)
+    index = None
+    if parsed is None and source.kind == "period":
+        parsed, index = _validate_objectives_apart(source)
+    if parsed is not None:
+        found += _check_source(parsed, source, index)
+    if parsed is not None and not isinstance(parsed, (Org, KpiFile)):
+        index = index if index is not None else list(range(len(parsed.objectives)))
+        parsed, index = _sound_objectives(parsed, source, index)
+    return parsed, found, index
 
 
 def _validate_objectives_apart(source: Source) -> tuple[PeriodFile | None, list[int] | None]:

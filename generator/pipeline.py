@@ -6,9 +6,12 @@ core. It raises nothing for bad input: problems come back as data.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from .lint import lint_portal
 from .load import Goals, load_goals
@@ -61,6 +64,28 @@ def build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool
 
     With `history=True` each key result's target history is read from git (see history.py).
     """
+    with gc_paused():
+        return _build_portal(goals_dir, today, include_private=include_private, lint=lint, history=history)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Run without Python's cycle collector, then restore it.
+
+    The pipeline builds millions of small, acyclic objects that reference counting frees. The cycle
+    collector still walks the whole growing heap again and again while they are made: at 1,000 teams
+    that was a quarter of the time of `build_portal`.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool, lint: bool, history: bool) -> Build:
     goals = load_goals(goals_dir)
     model, problems = validate_goals(goals)
     problems = goals.problems + problems

@@ -393,3 +393,63 @@ def test_csv_values_are_checked_at_their_line(tree):
 def test_csv_that_is_not_utf8(tree):
     assert tree.problems({"kpis.yaml": kpi_data("data/churn.csv"), "data/churn.csv": b"date,value\n2026-09-30,\xff\n"}) == [
         ("data/churn.csv", 1, 1, "load.encoding")]
+
+
+# --- the parse memo of load_goals -----------------------------------------------------------------
+
+def _tree(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    goals = tmp_path / "goals"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures" / "portal_minimal" / "goals", goals)
+    return goals
+
+
+def test_a_second_load_reuses_the_sources_of_unchanged_files_and_their_validation(tmp_path):
+    from generator.model import validate_goals
+
+    goals = _tree(tmp_path)
+    first = load_goals(goals)
+    validate_goals(first)
+    second = load_goals(goals)
+    assert second.org is first.org and second.org.validated is not None
+    assert second.periods["2026-Q4"]["sales-emea"] is first.periods["2026-Q4"]["sales-emea"]
+
+
+def test_an_edit_is_seen_even_when_size_and_modification_time_stay_the_same(tmp_path):
+    from generator.pipeline import build_portal
+
+    goals = _tree(tmp_path)
+    path = goals / "2026-Q4" / "sales-emea.yaml"
+    before = build_portal(goals, dt.date(2026, 11, 22))
+    stat = path.stat()
+    text = path.read_text()
+    title = next(n.obj.title for n in before.portal.objectives.values() if n.unit.id == "sales-emea")
+    edited = text.replace(title, title[::-1], 1)
+    assert len(edited.encode()) == len(text.encode()) and edited != text
+    path.write_text(edited)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    after = build_portal(goals, dt.date(2026, 11, 22))
+    titles = {n.obj.title for n in after.portal.objectives.values() if n.unit.id == "sales-emea"}
+    assert title[::-1] in titles and title not in titles
+
+
+def test_a_file_that_broke_and_was_fixed_is_read_again_each_time(tmp_path):
+    from generator.pipeline import build_portal
+
+    goals = _tree(tmp_path)
+    path = goals / "2026-Q4" / "sales-emea.yaml"
+    good = path.read_text()
+    assert build_portal(goals, dt.date(2026, 11, 22)).ok
+    path.write_text(good + "  - [\n")
+    broken = build_portal(goals, dt.date(2026, 11, 22))
+    assert not broken.ok and {p.code for p in broken.errors} == {"load.yaml-syntax"}
+    path.write_text(good)
+    assert build_portal(goals, dt.date(2026, 11, 22)).ok
+
+
+def test_read_yaml_outside_load_goals_keeps_nothing(tmp_path):
+    first, _ = read(tmp_path, OBJECTIVE)
+    second, _ = read(tmp_path, OBJECTIVE)
+    assert first is not second and first.data == second.data
