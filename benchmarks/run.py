@@ -276,13 +276,15 @@ def main(argv=None) -> int:
         core_worker(sys.argv[2])
         return 0
     ap = argparse.ArgumentParser(description="goalsite scale benchmark (issue 8)")
-    ap.add_argument("--teams", default="100,300", help="comma-separated team counts (default 100,300)")
+    ap.add_argument("--teams", default=None,
+                    help="comma-separated team counts (default 100,300, or none when --core-only is given)")
     ap.add_argument("--big", action="store_true", help="add N=5000")
     ap.add_argument("--core-only", default="", metavar="N,...",
                     help="also measure these team counts, but only the parse and the generator core "
                          "(no goalsite build, no baseline): e.g. --core-only 1000 on a slow machine")
     args = ap.parse_args(argv)
-    full = {int(x) for x in args.teams.split(",") if x.strip()} | ({5000} if args.big else set())
+    teams = args.teams if args.teams is not None else ("" if args.core_only else "100,300")
+    full = {int(x) for x in teams.split(",") if x.strip()} | ({5000} if args.big else set())
     core_only = {int(x) for x in args.core_only.split(",") if x.strip()} - full
     ns = sorted(full | core_only)
     CACHE.mkdir(parents=True, exist_ok=True)

@@ -119,16 +119,21 @@ def build(goals_dir, today, site_dir, include_private, config_file, site_url, st
     """
     from .pipeline import build_portal
     from .problems import escalate, format_text, summarize
+    from .progress import Progress
 
     today = today or default_today()
+    progress = Progress()
+    progress.phase("Reading goals")
     result = build_portal(goals_dir, today, include_private=include_private, history=True)
+    progress.close()
     problems = escalate(result.problems) if strict else result.problems
     if not result.ok or any(p.is_error for p in problems):
         click.echo(format_text(problems))
         sys.exit(1)
     options = dict(goals_dir=os.path.abspath(goals_dir), today=today.isoformat(), include_private=include_private)
     with _mkdocs_session(verbose) as counter, _source_date(today):
-        config = _publish_site(config_file, site_dir, result, options, strict=strict, site_url=site_url)
+        config = _publish_site(config_file, site_dir, result, options, strict=strict, site_url=site_url,
+                               progress=progress)
     pages = sum(1 for _ in Path(site_dir).rglob("*.html"))
     lint = f"; goals: {summarize(problems)}, run goalsite check to list them" if problems else ""
     click.echo(f"Built {pages} pages into {site_dir} ({counter.count} MkDocs warnings{lint})")
@@ -485,7 +490,8 @@ def _source_date(today: dt.date):
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def _publish_site(config_file: str, site_dir: str, result, options: dict, *, strict: bool, site_url: str | None):
+def _publish_site(config_file: str, site_dir: str, result, options: dict, *, strict: bool, site_url: str | None,
+                  progress=None):
     """Build the site with MkDocs into a folder next to `site_dir`, then swap it in (see publish.py).
 
     Returns the MkDocs config the site was built with.
@@ -508,6 +514,8 @@ def _publish_site(config_file: str, site_dir: str, result, options: dict, *, str
         config.site_dir = str(tmp)
         with plugin.preset(result, **options):
             mkdocs_build(config)
+
+    plugin.progress = progress or Progress(enabled=False)
 
     try:
         _run_mkdocs(publish, build_into, site_dir)

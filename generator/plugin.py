@@ -22,7 +22,9 @@ from mkdocs.structure.files import File, Files
 from .config import PortalConfig
 from .pipeline import Build, build_portal, day_of_epoch
 from .problems import format_problem
+from .progress import Progress
 from .publish import MANIFEST
+from .render.page import unindex
 
 log = get_plugin_logger(__name__)
 
@@ -41,6 +43,8 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.build: Build | None = None
         self.goals_dir: Path | None = None
         self.today: dt.date | None = None
+        self.progress = Progress(enabled=False)
+        """Set by `goalsite build`: counts the pages MkDocs reads and writes (a terminal only)."""
 
     @contextlib.contextmanager
     def preset(self, build: Build | None = None, **options) -> Iterator[None]:
@@ -76,11 +80,37 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         if not self.config.enabled:
             return files
         _drop_generated_copies(files, config.docs_dir)
+        self.progress.phase("Rendering pages")
         for uri, content in sorted(portal_outputs(self.build).items()):
             _put(files, File.generated(config, uri, content=content))
         for uri, path in portal_assets().items():
             _put(files, File.generated(config, uri, abs_src_path=str(path)))
         return files
+
+    def on_nav(self, nav, *, config, files):
+        self.progress.phase("Reading pages", len(files.documentation_pages()))
+        return nav
+
+    def on_page_content(self, html, *, page, config, files):
+        """Mark the blocks the templates keep out of search (render.page.NOINDEX) before search reads the page."""
+        self.progress.step()
+        if not self.config.enabled:
+            return html
+        return unindex(html)
+
+    def on_env(self, env, *, config, files):
+        self.progress.phase("Writing pages", len(files.documentation_pages()))
+        return env
+
+    def on_post_page(self, output, *, page, config):
+        self.progress.step()
+        return output
+
+    def on_post_build(self, *, config):
+        self.progress.close()
+
+    def on_build_error(self, *, error):
+        self.progress.close()
 
     def on_serve(self, server, *, config, builder):
         """Watch the goals folder even when `--goals` points outside the `watch:` list of mkdocs.yml."""

@@ -30,6 +30,20 @@ from .text import escape_meta, escape_text
 _BLANK_LINES_RE = re.compile(r"\n{3,}")  # safe: our HTML blocks hold no blank lines
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pages"
 
+#: Put first in a heading, paragraph or list item to keep that block (a heading: its whole section) out
+#: of the search index: the plugin's `unindex()` turns it into Material's `data-search-exclude`. Goal
+#: text can never produce it (its `<` is escaped), and without the plugin it is an empty span.
+NOINDEX = Markup('<span class="portal-noindex"></span>')
+_NOINDEX_RE = re.compile(r'<(h[1-6]|p|li)((?: [^<>]*)?)><span class="portal-noindex"></span>')
+
+
+def unindex(html: str) -> str:
+    """Rendered page HTML -> the same with each NOINDEX-marked block carrying `data-search-exclude`."""
+    if NOINDEX not in html:
+        return html
+    return _NOINDEX_RE.sub(r"<\1\2 data-search-exclude>", html)
+
+
 RESTRICTED_BANNER = Markup(
     '<div class="admonition warning portal-restricted">'
     '<p class="admonition-title">Restricted build: includes private goals</p>'
@@ -64,6 +78,7 @@ def make_env() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["join"] = _join
+    env.globals["noindex"] = NOINDEX
     return env
 
 

@@ -189,3 +189,22 @@ def test_search_index_leaves_out_check_in_history_but_keeps_the_latest(built_sit
     kr, notes = next((kr, n) for kr, n in pairs if len(n) >= 2 and n[0] not in n[-1] and kr.checkins[-1].note)
     assert kr.checkins[-1].note in indexed
     assert notes[0] not in indexed, "the check-in history is searchable again; it made the index ~4x larger"
+
+
+def test_search_index_keeps_each_goal_once_where_it_lives(built_site):
+    """Lists that repeat goals found elsewhere (a person's goals, a period's tables by unit, "Supported by")
+    are out of the index; the goals themselves, people and units are still found."""
+    docs = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    by_page: dict[str, list[dict]] = {}
+    for doc in docs:
+        by_page.setdefault(doc["location"].split("#")[0], []).append(doc)
+    people = [d for page, ds in by_page.items() if page.startswith("people/") and page != "people/" for d in ds]
+    assert people and not any(d["title"] in ("Owns", "Collaborates on") for d in people)
+    assert not any("Supported by" in d["text"] for d in docs)
+    period = by_page["periods/2026-Q4/"]
+    assert "Alignment" in {d["title"] for d in period}, "the alignment list stays searchable (DESIGN.md)"
+    assert not any(d["title"].startswith("Objectives by unit") for d in period)
+    html = (built_site / "periods/2026-Q4/index.html").read_text(encoding="utf-8")
+    assert "portal-noindex" not in html, "the markers become attributes"
+    assert "Hannah Lindqvist" in {d["title"] for d in people}, "each person is a section of their unit's page"
+    assert "Audit the remaining 16 tier-1 suppliers" in json.dumps(by_page["units/sourcing/2026-Q4/"])

@@ -480,3 +480,15 @@ def test_relative_links_agree_with_posixpath():
     for here in pages:
         for there in pages:
             assert _relpath(here, there) == posixpath.relpath(there, posixpath.dirname(here) or "."), (here, there)
+
+
+def test_noindex_marks_only_the_block_it_starts():
+    from generator.render.page import NOINDEX, unindex
+
+    html = (f'<h2 id="a">{NOINDEX}Objectives by unit</h2><p>kept</p><ul><li>{NOINDEX}Supported by: x</li>'
+            f'<li>Aligns to: y</li></ul><p class="c">{NOINDEX}z</p>')
+    assert unindex(html) == ('<h2 id="a" data-search-exclude>Objectives by unit</h2><p>kept</p><ul>'
+                             '<li data-search-exclude>Supported by: x</li><li>Aligns to: y</li></ul>'
+                             '<p class="c" data-search-exclude>z</p>')
+    text = "&#60;span class=&#34;portal-noindex&#34;&#62;&#60;/span&#62;"  # goal text can only ever be this
+    assert unindex(f"<p>{text}</p>") == f"<p>{text}</p>"
