@@ -336,7 +336,8 @@ def embed(figure: dict, summary: str, root: str) -> str:
 
     `root` is the relative path from the page to the site root ("../../"). `summary`
     (plain text, e.g. "12 of 25 logos on 2026-11-16; target 25 by 2026-12-31") becomes the
-    slot's `aria-label` and a visually hidden paragraph that search indexes. Two lines of
+    slot's `aria-label` and a visually hidden paragraph (indexed by search, except on key results, whose
+    sections are out of the index: see _goal.md.j2). Two lines of
     raw HTML without indentation: the caller puts a blank line before and after.
     """
     text = escape_text(summary)

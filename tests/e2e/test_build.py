@@ -208,3 +208,27 @@ def test_search_index_keeps_each_goal_once_where_it_lives(built_site):
     assert "portal-noindex" not in html, "the markers become attributes"
     assert "Hannah Lindqvist" in {d["title"] for d in people}, "each person is a section of their unit's page"
     assert "Audit the remaining 16 tier-1 suppliers" in json.dumps(by_page["units/sourcing/2026-Q4/"])
+
+
+def test_key_results_are_found_in_their_objectives_section(built_site):
+    """One search entry an objective (titles, latest notes and blockers of its key results), none a key result."""
+    import datetime as dt
+    import html as html_lib
+
+    from generator import build_portal
+
+    docs = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    units = [d for d in docs if d["location"].startswith("units/")]
+    assert units and not any(re.search(r"#kr-|__", d["location"]) for d in units)
+    build = build_portal(ROOT / "goals", dt.date(2026, 11, 22))
+    kr = next(k for k in build.portal.key_results.values()
+              if not k.private and not k.objective.private and k.objective.period.id == "2026-Q4")
+    section = next(d for d in units if d["location"].startswith(f"units/{kr.objective.unit.id}/2026-Q4/#")
+                   and html_lib.unescape(d["title"]) == kr.objective.obj.title)
+    assert kr.kr.title in html_lib.unescape(section["text"])
+
+
+def test_search_index_stays_under_4_kb_a_page(built_site):
+    pages = sum(1 for _ in built_site.rglob("*.html"))
+    size = (built_site / "search/search_index.json").stat().st_size
+    assert size / pages <= 4 * 1024, f"{size / pages / 1024:.1f} KB a page (issue 8: at most 4)"
