@@ -185,15 +185,16 @@ def serve(goals_dir, config_file, dev_addr):
     """Serve the portal locally and rebuild it once whenever a goal file changes.
 
     Scores are computed as of today (or SOURCE_DATE_EPOCH). Nothing is written into
-    the docs folder, so a rebuild never triggers another one.
+    the docs folder, so a rebuild never triggers another one. A goal edit rebuilds
+    only the pages it changed (the log says how many); a change to mkdocs.yml, the
+    docs folder or the theme rebuilds everything.
     """
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    from .serve import serve as serve_site
 
     with _mkdocs_session(True):
         config = _load_config(config_file)
-        options = {"dev_addr": dev_addr} if dev_addr else {}
         with _plugin(config).preset(goals_dir=os.path.abspath(goals_dir)):
-            _run_mkdocs(mkdocs_serve, config_file=config_file, **options)
+            _run_mkdocs(serve_site, config_file, dev_addr=dev_addr, prepare=_plugin)
 
 
 @cli.command()

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Iterator
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from .config import PortalConfig
+from .incremental import GeneratedPage, Incremental
 from .pipeline import Build, build_portal, day_of_epoch
 from .problems import format_problem
 from .progress import Progress
@@ -45,6 +46,8 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.today: dt.date | None = None
         self.progress = Progress(enabled=False)
         """Set by `goalsite build`: counts the pages MkDocs reads and writes (a terminal only)."""
+        self.incremental: Incremental | None = None
+        """Set by `goalsite serve`: lets a rebuild skip the pages a goal edit did not change."""
 
     @contextlib.contextmanager
     def preset(self, build: Build | None = None, **options) -> Iterator[None]:
@@ -81,10 +84,14 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
             return files
         _drop_generated_copies(files, config.docs_dir)
         self.progress.phase("Rendering pages")
-        for uri, content in sorted(portal_outputs(self.build).items()):
-            _put(files, File.generated(config, uri, content=content))
+        outputs = portal_outputs(self.build)
+        for uri, content in sorted(outputs.items()):
+            file_class = GeneratedPage if uri.endswith(".md") else File
+            _put(files, file_class.generated(config, uri, content=content))
         for uri, path in portal_assets().items():
             _put(files, File.generated(config, uri, abs_src_path=str(path)))
+        if self.incremental is not None:
+            self.incremental.prepare(files, config, {u: c for u, c in outputs.items() if u.endswith(".md")})
         return files
 
     def on_nav(self, nav, *, config, files):
@@ -104,10 +111,15 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
 
     def on_post_page(self, output, *, page, config):
         self.progress.step()
+        if self.incremental is not None:
+            self.incremental.page_built(page.url)
         return output
 
+    @event_priority(-100)  # after the search plugin has written its index, whatever the order in mkdocs.yml
     def on_post_build(self, *, config):
         self.progress.close()
+        if self.incremental is not None:
+            self.incremental.finish(config)
 
     def on_build_error(self, *, error):
         self.progress.close()

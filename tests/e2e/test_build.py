@@ -200,7 +200,7 @@ def test_search_index_keeps_each_goal_once_where_it_lives(built_site):
         by_page.setdefault(doc["location"].split("#")[0], []).append(doc)
     people = [d for page, ds in by_page.items() if page.startswith("people/") and page != "people/" for d in ds]
     assert people and not any(d["title"] in ("Owns", "Collaborates on") for d in people)
-    assert not any("Supported by" in d["text"] for d in docs)
+    assert not any("Supported by" in d["text"] for d in docs if not d["location"].startswith("guide/"))
     period = by_page["periods/2026-Q4/"]
     assert "Alignment" in {d["title"] for d in period}, "the alignment list stays searchable (DESIGN.md)"
     assert not any(d["title"].startswith("Objectives by unit") for d in period)

@@ -1,0 +1,126 @@
+"""Incremental rebuilds for `goalsite serve`: after a goal edit, MkDocs rebuilds only the pages that changed.
+
+A large company's portal has thousands of pages and one goal edit changes a
+handful of them. `goalsite serve` (serve.py) runs MkDocs' "dirty" builds,
+which skip every page whose file says it is not modified; this module decides
+that for the generated pages and keeps what a dirty build would get wrong:
+
+* **Which pages changed**: a generated page is modified when its Markdown
+  differs from what the last successful build of this process published
+  (a hash of the content, never a time), or when the site's name changed
+  (it is in every page's header: then the hand-written pages' HTML is
+  removed too, so MkDocs rebuilds them).
+* **Pages that disappeared** (a unit removed): their HTML is deleted.
+* **The search index**: Material's search plugin indexes only the pages a
+  build renders. The entries of every page are kept here, by page, and the
+  index file is rewritten whole after each build, with the rebuilt pages'
+  entries replaced.
+
+Hand-written pages, the theme and mkdocs.yml are serve.py's business: a
+change to any of them makes the next build a full one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from .publish import write_atomic
+
+SEARCH_INDEX = "search/search_index.json"
+log = get_plugin_logger("goalsite")
+
+
+class GeneratedPage(File):
+    """A generated page that knows whether it changed since the last build (always, outside serve)."""
+
+    changed = True
+
+    def is_modified(self) -> bool:
+        return self.changed
+
+
+class Incremental:
+    """What the previous successful build of this process published."""
+
+    def __init__(self) -> None:
+        self.dirty = False
+        """Set by the serve loop before each build: True when MkDocs skips unmodified pages."""
+        self.digests: dict[str, bytes] = {}  # generated page src_uri -> digest of the Markdown it was built from
+        self.dests: dict[str, str] = {}  # generated page src_uri -> its HTML file
+        self.site_name: str | None = None
+        self.search: dict[str, list[dict]] = {}  # page URL -> its search index entries
+        self.rebuilt: set[str] = set()  # page URLs rendered by the running build
+        self._pending: dict[str, bytes] = {}
+        self._files: Files | None = None
+
+    @property
+    def rebuilt_pages(self) -> set[str]:
+        """URLs of the pages the last build rendered (for tests and the benchmark)."""
+        return set(self.rebuilt)
+
+    def prepare(self, files: Files, config, pages: dict[str, str]) -> None:
+        """Before MkDocs reads the pages: mark which generated pages changed, drop what disappeared."""
+        self.rebuilt = set()
+        self._files = files
+        self._pending = {uri: _digest(text) for uri, text in pages.items()}
+        renamed = self.site_name is not None and self.site_name != config.site_name
+        for uri, digest in self._pending.items():
+            file = files.get_file_from_path(uri)
+            if isinstance(file, GeneratedPage):
+                file.changed = not self.dirty or renamed or self.digests.get(uri) != digest
+        if not self.dirty:
+            return
+        for uri in self.digests.keys() - self._pending.keys():
+            _remove(self.dests.get(uri))
+        if renamed:  # every page's header shows the name: make MkDocs rebuild the hand-written ones too
+            for file in files.documentation_pages():
+                if not isinstance(file, GeneratedPage):
+                    _remove(file.abs_dest_path)
+
+    def page_built(self, url: str) -> None:
+        self.rebuilt.add(url)
+
+    def finish(self, config) -> None:
+        """After a successful build: rewrite the search index whole, and remember what was published."""
+        files = self._files
+        if files is None:
+            return
+        index = Path(config.site_dir, SEARCH_INDEX)
+        if index.is_file():
+            data = json.loads(index.read_text(encoding="utf-8"))
+            fresh: dict[str, list[dict]] = {}
+            for doc in data.get("docs", []):
+                fresh.setdefault(doc["location"].split("#")[0], []).append(doc)
+            if not self.dirty:
+                self.search = {}
+            for url in self.rebuilt | fresh.keys():
+                self.search[url] = fresh.get(url, [])
+            order = [f.page.url for f in files.documentation_pages() if f.page is not None]
+            self.search = {url: self.search[url] for url in order if url in self.search}
+            data["docs"] = [doc for docs in self.search.values() for doc in docs]
+            write_atomic(index, json.dumps(data, separators=(",", ":"), default=str))
+        if self.dirty:
+            log.info(f"Rebuilt {len(self.rebuilt)} of {len(files.documentation_pages())} pages")
+        self.digests, self._pending = self._pending, {}
+        self.dests = {uri: files.get_file_from_path(uri).abs_dest_path for uri in self.digests
+                      if files.get_file_from_path(uri) is not None}
+        self.site_name = config.site_name
+        self._files = None
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=20).digest()
+
+
+def _remove(path: str | None) -> None:
+    if path:
+        try:
+            os.remove(path)
+        except FileNotFoundError:
+            pass

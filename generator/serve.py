@@ -1,0 +1,127 @@
+"""`goalsite serve`: MkDocs' live-reloading server, with rebuilds that redo only what a goal edit changed.
+
+This is MkDocs' own `serve` (mkdocs.commands.serve) with one difference: after
+the first build, a build triggered by a goal file is a "dirty" MkDocs build in
+which the goalsite plugin marks only the generated pages whose Markdown
+changed as modified (incremental.py keeps the search index whole and removes
+pages that disappeared). A change to mkdocs.yml, the docs folder or the
+theme's custom_dir makes the next build a full one, exactly as in MkDocs.
+
+The search plugin is told the builds are not dirty (`on_startup(dirty=False)`),
+so that it indexes what each build renders and leaves the merging to the
+goalsite plugin, which knows which pages were rebuilt.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.livereload import LiveReloadServer, _serve_url
+
+from .incremental import Incremental
+
+log = logging.getLogger("mkdocs.commands.serve")
+
+
+class _QuietDirty(logging.Filter):
+    """Drops MkDocs' warning that a dirty build may leave navigation inaccurate: ours rebuild what changed."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build is being performed" not in record.getMessage()
+
+
+def serve(config_file: str, *, dev_addr: str | None = None, prepare: Callable | None = None,
+          open_in_browser: bool = False) -> None:
+    """Build into a temporary folder, serve it and rebuild on every change until interrupted.
+
+    `prepare(config)` is called with each freshly loaded config (the CLI uses it to check the plugin).
+    """
+    site_dir = tempfile.mkdtemp(prefix="goalsite_")
+    options = {"dev_addr": dev_addr} if dev_addr else {}
+    incremental = Incremental()
+    sources = _Sources()
+    quiet = _QuietDirty()
+    build_log = logging.getLogger("mkdocs.commands.build")
+    build_log.addFilter(quiet)
+
+    def get_config():
+        config = load_config(config_file=config_file, site_dir=site_dir, **options)
+        if prepare is not None:
+            prepare(config)
+        config.plugins["goalsite"].incremental = incremental
+        return config
+
+    config = get_config()
+    config.plugins.on_startup(command="serve", dirty=False)
+    host, port = config.dev_addr
+    mount_path = urlsplit(config.site_url or "/").path
+    config.site_url = serve_url = _serve_url(host, port, mount_path)
+
+    def builder(config=None) -> None:
+        log.info("Building documentation...")
+        if config is None:
+            config = get_config()
+            config.site_url = serve_url
+        fingerprint = sources.fingerprint(config)
+        incremental.dirty = fingerprint == sources.built
+        build(config, serve_url=serve_url, dirty=incremental.dirty)
+        sources.built = fingerprint
+
+    server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir, mount_path=mount_path)
+
+    def error_handler(code) -> bytes | None:
+        if code in (404, 500):
+            page = Path(site_dir, f"{code}.html")
+            if page.is_file():
+                return page.read_bytes()
+        return None
+
+    server.error_handler = error_handler
+    try:
+        builder(config)
+        server.watch(config.docs_dir)
+        if config.config_file_path:
+            server.watch(config.config_file_path)
+        server = config.plugins.on_serve(server, config=config, builder=builder)
+        for item in config.watch:
+            server.watch(item)
+        try:
+            server.serve(open_in_browser=open_in_browser)
+        except KeyboardInterrupt:
+            log.info("Shutting down...")
+        finally:
+            server.shutdown()
+    finally:
+        config.plugins.on_shutdown()
+        build_log.removeFilter(quiet)
+        shutil.rmtree(site_dir, ignore_errors=True)
+
+
+class _Sources:
+    """The files whose change means a full build: mkdocs.yml, the docs folder and the theme's custom_dir."""
+
+    def __init__(self) -> None:
+        self.built: tuple | None = None
+
+    @staticmethod
+    def fingerprint(config) -> tuple:
+        roots = [config.config_file_path, config.docs_dir, config.theme.custom_dir]
+        seen = []
+        for root in filter(None, roots):
+            paths = [root] if os.path.isfile(root) else sorted(
+                os.path.join(d, f) for d, _, names in os.walk(root) for f in names)
+            for path in paths:
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                seen.append((path, st.st_mtime_ns, st.st_size))
+        return tuple(seen)
