@@ -89,6 +89,8 @@ class Source:
     unit: str | None = None
     validated: Any = field(default=None, repr=False, compare=False)
     """model.py's validation of this source, kept with it so that a memoised Source is validated once."""
+    digest: bytes | None = field(default=None, repr=False, compare=False)
+    """A hash of the file's bytes when read by load_goals() (render/cache.py keys pages with it)."""
 
     def at(self, *keys: Any, key: bool = False) -> Location:
         """The location of the value at `keys` (of the key itself with `key=True`).
@@ -386,9 +388,11 @@ def _read(path: Path, display: str, kind: str, context: dict, memo: _Memo | None
         return source, [error(Location(display), "load.unreadable", f"Expected a readable file, got: {exc.strerror}")]
     if memo is None:
         return _parse(source, raw)
-    key = (display, kind, tuple(sorted(context.items())), hashlib.blake2b(raw, digest_size=20).digest())
+    digest = hashlib.blake2b(raw, digest_size=20).digest()
+    key = (display, kind, tuple(sorted(context.items())), digest)
     found = memo.current.get(key) or memo.previous.get(key)
     if found is None:
+        source.digest = digest
         found = _parse(source, raw)
     memo.current[key] = found
     return found

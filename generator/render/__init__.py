@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 PARALLEL_MIN_OBJECTIVES = 400
 
 
-def render_pages(build: "Build", *, jobs: int | None = None) -> dict[str, str]:
+def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True) -> dict[str, str]:
     """docs-relative path (posix, e.g. "units/sales-emea/2026-Q4.md") -> Markdown text.
 
     Deterministic and sorted by path; only published (public unless
@@ -48,18 +48,46 @@ def render_pages(build: "Build", *, jobs: int | None = None) -> dict[str, str]:
     `jobs` processes share the pages (forked, so they read this process's portal without copying
     it); by default a large portal uses up to two CPUs (`GOALSITE_JOBS` overrides), a small one one.
     The pages are the same whatever the number of processes.
+
+    With `reuse` (the default) a page whose goal files did not change since the previous render in
+    this process is taken from that render (see cache.py); the pages are the same either way.
     """
+    from .cache import page_keys
     from .site import Site
 
     if not build.ok:
         raise ValueError("render_pages() needs a build without errors (check build.ok first)")
     site = Site(build)
-    jobs = default_jobs(site) if jobs is None else max(1, jobs)
-    if jobs == 1:
-        out = _render_shard(site, (0, 1))
-    else:
-        out = _render_in_processes(site, jobs)
+    with _cache_lock:
+        cache = _render_cache()
+        keys = page_keys(site) if reuse else {}
+        site.reused = cache.reusable(keys)
+        jobs = default_jobs(site) if jobs is None else max(1, jobs)
+        if jobs == 1:
+            out = _render_shard(site, (0, 1))
+        else:
+            out = _render_in_processes(site, jobs)
+        out.update(site.reused)
+        if reuse:
+            cache.keep(keys, out)
+        global last_reused
+        last_reused = len(site.reused)
     return dict(sorted(out.items()))
+
+
+last_reused = 0
+"""How many pages the last render_pages() of this process took from the one before (for logs and tests)."""
+_cache_lock = threading.Lock()
+_cache = None  # the RenderCache of this process (cache.py), made on first use
+
+
+def _render_cache():
+    global _cache
+    if _cache is None:
+        from .cache import RenderCache
+
+        _cache = RenderCache()
+    return _cache
 
 
 def default_jobs(site: "Site") -> int:
@@ -72,7 +100,7 @@ def default_jobs(site: "Site") -> int:
     wanted = os.environ.get("GOALSITE_JOBS", "").strip()
     if wanted.isdigit() and int(wanted) > 0:
         return int(wanted)
-    if sum(len(nodes) for nodes in site.files.values()) < PARALLEL_MIN_OBJECTIVES:
+    if sum(len(nodes) for nodes in site.files.values()) - len(site.reused) * 4 < PARALLEL_MIN_OBJECTIVES:
         return 1
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return min(2, cpus)

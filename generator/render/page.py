@@ -97,7 +97,10 @@ class Pages:
         self.shard = shard
 
     def owns(self, path: str) -> bool:
-        """Whether this shard renders `path`: a pure function of the path, the same in every process."""
+        """Whether this shard renders `path`: not when the page is reused from the last render
+        (`site.reused`), else a pure function of the path, the same in every process."""
+        if path in self.site.reused:
+            return False
         k, n = self.shard
         return n == 1 or zlib.crc32(path.encode()) % n == k
 

@@ -56,6 +56,8 @@ class Site:
                 self.kpis_by_unit.setdefault(kpi.unit.id, []).append(kpi)
         self.holdings: dict[str, Holdings] = {pid: Holdings() for pid in self.portal.people}
         self._index_people()
+        self.reused: dict[str, str] = {}
+        """Pages taken as they were from the previous render (render_pages fills it; cache.py)."""
 
     # --- what is published -------------------------------------------------------------
 

@@ -1,0 +1,141 @@
+"""Pages of the previous render, reused when nothing they are made from has changed.
+
+A rebuild after one goal edit (`goalsite serve`) would otherwise render every
+page of the company again. Each page gets a key: a hash of the goal files it
+is made from, with their content hashes (load.py), and of everything every
+page may show (`_common`: org.yaml, the KPI files and their CSV data, the
+build date, whether private goals are published, the target history, which
+unit files exist). A page whose key is the one it was last rendered with is
+taken as it was.
+
+The files a page is made from are found in the portal as it is now, so a goal
+that starts or stops linking to a page changes the page's set of files, and
+with it its key:
+
+* a unit's page of a period: that file, and the files of every goal its
+  objectives and key results link to (what they align to, what aligns to
+  them, where they were rolled over from and to);
+* a unit's overview: all of the unit's files and what they link to;
+* a unit's people page: the files of every goal its people own or work on;
+* a period's page and its retrospective: every file of the period and what
+  they link to;
+* every other page (home, the indexes, KPI pages): all files.
+
+A page whose key cannot be made (no content hash: files not read by
+load_goals()) is always rendered. `tests/unit/test_render_cache.py` edits
+goal files in every way that crosses files and checks that the cached render
+equals a fresh one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING, Iterable
+
+from ..resolve import KeyResultNode, ObjectiveNode
+from .links import kpi_path, people_path, period_path, unit_index_path, unit_period_path
+from .retro import retro_path
+
+if TYPE_CHECKING:
+    from .site import Site
+
+FileKey = tuple  # (period id, unit id)
+
+
+class RenderCache:
+    """{page path: (key, Markdown)} of the last render of this process."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, tuple[bytes, str]] = {}
+
+    def reusable(self, keys: dict[str, bytes]) -> dict[str, str]:
+        """The cached pages whose key is unchanged."""
+        out = {}
+        for path, key in keys.items():
+            cached = self.pages.get(path)
+            if cached is not None and cached[0] == key:
+                out[path] = cached[1]
+        return out
+
+    def keep(self, keys: dict[str, bytes], pages: dict[str, str]) -> None:
+        """Remember this render (and forget pages that are gone)."""
+        self.pages = {path: (key, pages[path]) for path, key in keys.items() if path in pages}
+
+
+def page_keys(site: "Site") -> dict[str, bytes]:
+    """The key of every page that can be cached; {} when a goal file has no content hash."""
+    goals = site.build.goals
+    digests: dict[FileKey, bytes] = {}
+    for pid, files in goals.periods.items():
+        for unit, source in files.items():
+            if source.digest is None:
+                return {}
+            digests[(pid, unit)] = source.digest
+    common = _common(site)
+    if common is None:
+        return {}
+    everything = _hash(common, sorted(digests.items()))
+
+    def key(files: Iterable[FileKey]) -> bytes:
+        return _hash(common, sorted((f, digests.get(f)) for f in set(files)))
+
+    portal = site.portal
+    keys: dict[str, bytes] = {}
+    for period in portal.periods.values():
+        nodes = [o for up in period.files.values() for o in up.objectives]
+        mine = key([(period.id, u) for u in period.files] + linked_files(nodes))
+        keys[period_path(period.id)] = mine
+        keys[retro_path(period.id)] = mine
+    by_unit: dict[str, list] = {}
+    for period in portal.periods.values():
+        for unit_id, up in period.files.items():
+            keys[unit_period_path(unit_id, period.id)] = key([(period.id, unit_id)] + linked_files(up.objectives))
+            by_unit.setdefault(unit_id, []).append(up)
+    for unit in site.units_in_order:
+        files = by_unit.get(unit.id, [])
+        keys[unit_index_path(unit.id)] = key([(up.period.id, unit.id) for up in files]
+                                             + linked_files([o for up in files for o in up.objectives]))
+        held = [site.holdings.get(p.id) for p in unit.people]
+        keys[people_path(unit.id)] = key(_file_of(n) for h in held if h is not None
+                                         for n in (*h.objectives, *h.key_results, *h.collaborations))
+    for path in ("index.md", "periods/index.md", "units/index.md", "people/index.md", "kpis/index.md",
+                 "retrospectives/index.md", *(kpi_path(k.id) for k in site.kpis)):
+        keys[path] = everything
+    return keys
+
+
+def linked_files(nodes: Iterable[ObjectiveNode]) -> list[FileKey]:
+    """The files of every goal these objectives and their key results link to, or are linked from."""
+    out: list[FileKey] = []
+    for node in nodes:
+        linked = [*node.parents, *node.children, *node.rolled_over_to]
+        if node.rolled_over_from is not None:
+            linked.append(node.rolled_over_from)
+        for kr in node.key_results:
+            linked += kr.children
+        out += (_file_of(n) for n in linked)
+    return out
+
+
+def _file_of(node: ObjectiveNode | KeyResultNode) -> FileKey:
+    objective = node.objective if isinstance(node, KeyResultNode) else node
+    return (objective.period.id, objective.unit.id)
+
+
+def _common(site: "Site") -> list | None:
+    """What any page may show besides its own files; None when it cannot be hashed."""
+    build, goals = site.build, site.build.goals
+    sources = [goals.org, *goals.kpis]
+    if any(s is None or s.digest is None for s in sources):
+        return None
+    return [
+        [s.digest for s in sources],
+        sorted((name, repr(series.rows)) for name, series in goals.csv.items()),
+        build.today.isoformat(), build.include_private, build.history_read,
+        repr(sorted(build.history.items())) if build.history is not None else None,
+        sorted(site.files), sorted((p, sorted(files)) for p, files in goals.periods.items()),
+    ]
+
+
+def _hash(*parts: object) -> bytes:
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=20).digest()

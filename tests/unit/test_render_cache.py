@@ -1,0 +1,161 @@
+"""render/cache.py: a page reused from the last render is always the page a fresh render makes.
+
+Each test edits a copy of the example company in a way that crosses files (a title shown on the
+pages that link to it, a person's name, an owner moving between units, a removed file, a KPI
+value, the build date, a goal made private) and compares the render that may reuse pages with
+one that may not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import render
+from generator.pipeline import build_portal
+from generator.render import render_pages
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "goals"
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture
+def goals(tmp_path) -> Path:
+    root = tmp_path / "goals"
+    shutil.copytree(EXAMPLE, root)
+    return root
+
+
+def assert_fresh(goals: Path, today: dt.date = TODAY, *, reused_some: bool = True):
+    """Render with the cache, then without; the same pages. Returns the build."""
+    build = build_portal(goals, today)
+    assert build.ok, [str(p) for p in build.errors]
+    cached = render_pages(build)
+    reused = render.last_reused
+    assert_same(cached, render_pages(build, reuse=False))
+    if reused_some:
+        assert 0 < reused < len(cached), "the edit left some pages alone, and changed some"
+    return build
+
+
+def assert_same(cached: dict[str, str], fresh: dict[str, str]) -> None:
+    """Equal page sets, named by path when not (a diff of whole pages would be unreadable)."""
+    assert cached.keys() == fresh.keys()
+    assert [path for path in fresh if cached[path] != fresh[path]] == [], "stale pages"
+
+
+def nodes(build):
+    return [n for n in build.portal.objectives.values() if not n.private]
+
+
+def source_of(goals: Path, node) -> Path:
+    return goals / node.period.id / f"{node.unit.id}.yaml"
+
+
+def retitle(goals: Path, node, title: str, new: str) -> None:
+    """Replace the title on the first `title:` line at or after the goal's own line in its file."""
+    path = source_of(goals, node.objective if hasattr(node, "objective") else node)
+    lines = path.read_text().splitlines(keepends=True)
+    start = node.location.line - 1
+    i = next(i for i in range(start, len(lines)) if re.match(r"\s*(- )?title:", lines[i]))
+    assert title in lines[i], (lines[i], title)
+    lines[i] = lines[i].replace(title, new, 1)
+    path.write_text("".join(lines))
+
+
+def test_a_first_render_then_an_unchanged_one_reuses_every_page(goals):
+    build = build_portal(goals, TODAY)
+    first = render_pages(build)
+    again = render_pages(build_portal(goals, TODAY))
+    assert_same(again, first)
+    assert render.last_reused == len(first)
+
+
+def test_a_title_shows_anew_wherever_it_is_linked(goals):
+    build = assert_fresh(goals, reused_some=False)
+    parent = next(n for n in nodes(build) if any(c.file is not n.file for c in n.children))
+    retitle(goals, parent, parent.obj.title, "Zeta parent objective")
+    build = assert_fresh(goals)
+    child = next(c for c in parent.children if c.file is not parent.file)
+    page = render_pages(build)[f"units/{child.unit.id}/{child.period.id}.md"]
+    assert "Zeta parent objective" in page
+
+
+def test_a_key_result_title_and_a_rolled_over_title_show_anew(goals):
+    build = assert_fresh(goals, reused_some=False)
+    kr = next(k for k in build.portal.key_results.values() if not k.private and k.children)
+    retitle(goals, kr, kr.kr.title, "Zeta key result")
+    build = assert_fresh(goals)
+    rolled = next(n for n in nodes(build) if n.rolled_over_to)
+    retitle(goals, rolled, rolled.obj.title, "Zeta rolled objective")
+    assert_fresh(goals)
+
+
+def test_a_renamed_person_and_a_moved_owner_show_everywhere(goals):
+    build = assert_fresh(goals, reused_some=False)
+    node = nodes(build)[0]
+    org = goals / "org.yaml"
+    org.write_text(org.read_text().replace(node.owner.name, "Zeta Person", 1))
+    assert_fresh(goals, reused_some=False)  # org.yaml is on every page
+    build = build_portal(goals, TODAY)
+    node = next(n for n in nodes(build) if n.unit.kind == "team")
+    other = next(p for p in build.portal.people.values() if p.unit is not node.unit and p.unit.kind == "team")
+    path = source_of(goals, node)
+    lines = path.read_text().splitlines(keepends=True)
+    i = next(i for i in range(node.location.line - 1, len(lines)) if re.match(r"\s*owner:", lines[i]))
+    lines[i] = re.sub(r"owner:\s*\S+", f"owner: {other.id}", lines[i])
+    path.write_text("".join(lines))
+    assert_fresh(goals)
+
+
+def test_a_removed_file_a_private_goal_and_a_kpi_value(goals):
+    build = assert_fresh(goals, reused_some=False)
+    child = next(n for n in nodes(build) if n.parents and n.unit.kind == "team" and n.period.id == "2026-Q4")
+    source_of(goals, child).unlink()
+    build = assert_fresh(goals, reused_some=False)  # which files exist is on every page (links, switchers)
+    node = next(n for n in nodes(build) if n.children and n.period.id == "2026-Q4")
+    path = source_of(goals, node)
+    lines = path.read_text().splitlines(keepends=True)
+    indent = re.match(r"\s*", lines[node.location.line - 1]).group(0)
+    lines.insert(node.location.line, f"{indent}  visibility: private\n")
+    path.write_text("".join(lines))
+    assert_fresh(goals)
+    kpis = goals / "kpis.yaml"
+    kpis.write_text(re.sub(r"value: 27\.0\}", "value: 12.0}", kpis.read_text(), count=1))
+    assert_fresh(goals, reused_some=False)
+
+
+def test_another_day_renders_every_page_again(goals):
+    assert_fresh(goals, reused_some=False)
+    build = build_portal(goals, TODAY + dt.timedelta(days=1))
+    assert_same(render_pages(build), render_pages(build, reuse=False))
+    assert render.last_reused == 0
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_title_edit_anywhere(goals, data):
+    build = build_portal(goals, TODAY)
+    render_pages(build)
+    candidates = nodes(build) + [k for k in build.portal.key_results.values() if not k.private]
+    node = data.draw(st.sampled_from(sorted(candidates, key=lambda n: n.ref)))
+    title = node.kr.title if hasattr(node, "kr") else node.obj.title
+    retitle(goals, node, title, f"{title} Zq")
+    build = build_portal(goals, TODAY)
+    assert_same(render_pages(build), render_pages(build, reuse=False))
+
+
+def test_a_goal_aligned_to_a_key_result_shows_anew_under_it(goals):
+    build = assert_fresh(goals, reused_some=False)
+    kr = next(k for k in build.portal.key_results.values() if not k.private and k.children)
+    child = next(c for c in kr.children if not c.private and c.file is not kr.objective.file)
+    retitle(goals, child, child.obj.title, "Zeta supporting objective")
+    build = assert_fresh(goals)
+    page = render_pages(build)[f"units/{kr.objective.unit.id}/{kr.objective.period.id}.md"]
+    assert "Zeta supporting objective" in page
