@@ -1,6 +1,7 @@
 """The machine-readable export of everything published: `export_json(build) -> dict`.
 
-The shell writes it to `site/api/goals.json` with `json.dumps(sort_keys=True)`.
+The shell writes it to `site/api/goals.json` with `json.dumps(sort_keys=True)`, compact
+(`goalsite export` prints the same document indented).
 Only published content is in it: public objectives and KPIs, plus private ones
 when `build.include_private` (then `"restricted": true` and each object's
 `"private"` says which). Deterministic: every list is sorted, no wall clock;
