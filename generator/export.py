@@ -79,10 +79,17 @@ def _id(thing) -> str | None:
 
 def export_json(build: "Build") -> dict:
     """Everything published, as plain JSON-ready data (see the module docstring for the schema)."""
-    from . import __version__
+    from .pipeline import gc_paused
 
     if not build.ok:
         raise ValueError("export_json() needs a build without errors (check build.ok first)")
+    with gc_paused():
+        return _export(build)
+
+
+def _export(build: "Build") -> dict:
+    from . import __version__
+
     site = Site(build)
     objectives = [_objective(site, node) for (_, _), nodes in sorted(site.files.items()) for node in nodes]
     objectives.sort(key=lambda o: o["ref"])

@@ -444,8 +444,10 @@ def _key_result(r: _Resolver, portal: Portal, obj: ObjectiveNode, kr: KeyResult,
     if kr.due is not None and not period.start <= kr.due <= period.end:
         r.problems.append(error(src.at(*path, "due"), "resolve.date-outside-period",
                                 f"due: Expected a date inside {period.id} ({period.start} to {period.end}), got {kr.due}"))
+    last_day = min(period.end, r.today)
     for c, checkin in enumerate(kr.checkins):
-        _check_date(r, src.at(*path, "checkins", c, "date"), checkin.date, period, "checkins.date")
+        if not period.start <= checkin.date <= last_day:  # look the location up only for a problem
+            _check_date(r, src.at(*path, "checkins", c, "date"), checkin.date, period, "checkins.date")
     latest: dict[dt.date, CheckIn] = {}
     for checkin in kr.checkins:
         latest[checkin.date] = checkin

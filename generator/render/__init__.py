@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from ..pipeline import Build
     from .site import Site
 
-#: Below this many published objectives a second process costs more than it saves.
+#: Below this many published objectives to render a second process costs more than it saves.
 PARALLEL_MIN_OBJECTIVES = 400
 
 
@@ -52,13 +52,15 @@ def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True)
     With `reuse` (the default) a page whose goal files did not change since the previous render in
     this process is taken from that render (see cache.py); the pages are the same either way.
     """
+    global last_reused
+    from ..pipeline import gc_paused
     from .cache import page_keys
     from .site import Site
 
     if not build.ok:
         raise ValueError("render_pages() needs a build without errors (check build.ok first)")
     site = Site(build)
-    with _cache_lock:
+    with _cache_lock, gc_paused():
         cache = _render_cache()
         keys = page_keys(site) if reuse else {}
         site.reused = cache.reusable(keys)
@@ -70,7 +72,6 @@ def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True)
         out.update(site.reused)
         if reuse:
             cache.keep(keys, out)
-        global last_reused
         last_reused = len(site.reused)
     return dict(sorted(out.items()))
 
@@ -100,7 +101,11 @@ def default_jobs(site: "Site") -> int:
     wanted = os.environ.get("GOALSITE_JOBS", "").strip()
     if wanted.isdigit() and int(wanted) > 0:
         return int(wanted)
-    if sum(len(nodes) for nodes in site.files.values()) - len(site.reused) * 4 < PARALLEL_MIN_OBJECTIVES:
+    from .links import unit_period_path
+
+    to_render = sum(len(nodes) for (pid, uid), nodes in site.files.items()
+                    if unit_period_path(uid, pid) not in site.reused)
+    if to_render < PARALLEL_MIN_OBJECTIVES:
         return 1
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return min(2, cpus)

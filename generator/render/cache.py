@@ -74,6 +74,7 @@ def page_keys(site: "Site") -> dict[str, bytes]:
     common = _common(site)
     if common is None:
         return {}
+    common = _hash(common)
     everything = _hash(common, sorted(digests.items()))
 
     def key(files: Iterable[FileKey]) -> bytes:
