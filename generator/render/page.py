@@ -15,6 +15,7 @@ then the template's body.
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from pathlib import Path
@@ -66,8 +67,12 @@ def _join(items, separator: str = ", ") -> Markup:
         item if hasattr(item, "__html__") else escape_text(item) for item in items)
 
 
+@functools.lru_cache(maxsize=1)
 def make_env() -> jinja2.Environment:
-    """The page environment: fixed templates, every printed value escaped unless Markup."""
+    """The page environment: fixed templates, every printed value escaped unless Markup.
+
+    One per process, so that each template is compiled once, not on every render.
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         undefined=jinja2.StrictUndefined,
