@@ -327,8 +327,27 @@ _JSON_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 def figure_json(figure: dict) -> str:
     """Compact, deterministic JSON of a figure, safe inside a single-quoted HTML attribute."""
+    if _c_make_encoder is not None:
+        # The C encoder with a string encoder of ours: each string escaped as it is written. The
+        # same text as the fallback below, about twice as fast (a large portal has millions of strings).
+        encoder = _c_make_encoder(None, None, _encode_string, None, ":", ",", True, False, False)
+        return "".join(encoder(figure, 0))
+    return _figure_json_slow(figure)
+
+
+def _figure_json_slow(figure: dict) -> str:
     payload = json.dumps(figure, sort_keys=True, separators=(",", ":"), allow_nan=False)
     return _JSON_STRING_RE.sub(lambda m: m.group(0).translate(_JSON_UNSAFE), payload)
+
+
+def _encode_string(text: str) -> str:
+    return _encode_ascii(text).translate(_JSON_UNSAFE)
+
+
+try:  # CPython's accelerated encoder; any Python without it takes the slow path
+    from json.encoder import c_make_encoder as _c_make_encoder, encode_basestring_ascii as _encode_ascii
+except ImportError:  # pragma: no cover
+    _c_make_encoder = None
 
 
 def embed(figure: dict, summary: str, root: str) -> str:

@@ -9,9 +9,12 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator import build_portal
 from generator import charts
+from generator.charts import figure_json
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "portal_minimal" / "goals"
 TODAY = dt.date(2026, 11, 22)
@@ -163,3 +166,17 @@ def test_figures_are_compact(build):
     node, fact = _kr(build, "2026-Q4:sales-emea/win-dach/new-logos")
     payload = json.dumps(charts.key_result_figure(node, fact), separators=(",", ":"))
     assert '"template"' not in payload and len(payload) < 3000
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20)
+
+
+@given(st.dictionaries(st.text(max_size=8), _JSON_VALUES, max_size=5))
+def test_the_fast_figure_encoder_writes_the_same_text_as_the_plain_one(figure):
+    from generator.charts import _figure_json_slow
+
+    assert figure_json(figure) == _figure_json_slow(figure)
+    assert json.loads(figure_json(figure)) == json.loads(json.dumps(figure))
