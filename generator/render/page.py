@@ -53,7 +53,8 @@ RESTRICTED_BANNER = Markup(
 )
 
 
-def _finalize(value: object) -> object:
+def finalize(value: object) -> object:
+    """How a template prints a value: None as nothing, Markup as is, anything else through escape_text()."""
     if value is None:
         return ""
     if hasattr(value, "__html__"):
@@ -77,7 +78,7 @@ def make_env() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         undefined=jinja2.StrictUndefined,
         autoescape=True,  # macro output is Markup; plain values still go through finalize
-        finalize=_finalize,
+        finalize=finalize,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
