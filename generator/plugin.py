@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 from .config import PortalConfig
 from .incremental import GeneratedPage, Incremental
 from .pipeline import Build, build_portal, day_of_epoch
-from .problems import format_problem
+from .problems import format_problem, summarize
 from .progress import Progress
 from .publish import MANIFEST
 from .render.page import unindex
@@ -31,6 +31,9 @@ log = get_plugin_logger(__name__)
 
 #: Where the portal's own CSS/JS and plotly.min.js live in the site (charts.PLOTLY_PATH agrees).
 ASSETS_URI = "assets"
+#: More lint warnings than this are logged as one count (`goalsite serve` of a large company would
+#: otherwise repeat thousands of lines on every rebuild); errors are always logged one by one.
+MAX_LOGGED_WARNINGS = 50
 #: The JSON export, relative to the site root (DESIGN.md).
 EXPORT_URI = "api/goals.json"
 
@@ -134,8 +137,11 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         build, self.prebuilt = self.prebuilt, None
         if build is None or build.include_private != self.config.include_private or build.today != self.today:
             build = build_portal(self.goals_dir, self.today, include_private=self.config.include_private, history=True)
-        for problem in build.problems:
+        warnings = [p for p in build.problems if not p.is_error]
+        for problem in build.errors + (warnings if len(warnings) <= MAX_LOGGED_WARNINGS else []):
             (log.error if problem.is_error else log.info)(format_problem(problem))
+        if len(warnings) > MAX_LOGGED_WARNINGS:
+            log.info(f"goals: {summarize(warnings)}; run goalsite check to list them")
         if not build.ok:
             files = len({p.location.path for p in build.errors})
             raise PluginError(f"{files} goal file{'s have' if files != 1 else ' has'} errors (see above)")

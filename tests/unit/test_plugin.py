@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -93,3 +94,18 @@ def test_generated_files_replace_same_path_files(tmp_path):
     new.content_string = "# New"  # what File.generated() makes, outside of a plugin event
     _put(files, new)
     assert [f.content_string for f in files] == ["# New"]
+
+
+def test_many_lint_warnings_are_logged_as_one_count(tmp_path, caplog, monkeypatch):
+
+    from generator import plugin as plugin_module
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795305600")  # 2026-11-22
+    monkeypatch.setattr(plugin_module, "MAX_LOGGED_WARNINGS", 1)
+    caplog.set_level(logging.INFO, logger="mkdocs")
+    config, plugin = load(tmp_path / "site")
+    with plugin.preset(goals_dir=str(MINIMAL_GOALS)):
+        mkdocs_build(config)
+    info = logs(caplog, logging.INFO)
+    assert "[lint." not in info
+    assert re.search(r"goals: \d+ warnings in \d+ files?; run goalsite check to list them", info), info
