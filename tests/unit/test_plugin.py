@@ -97,7 +97,6 @@ def test_generated_files_replace_same_path_files(tmp_path):
 
 
 def test_many_lint_warnings_are_logged_as_one_count(tmp_path, caplog, monkeypatch):
-
     from generator import plugin as plugin_module
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795305600")  # 2026-11-22
