@@ -8,8 +8,10 @@ that for the generated pages and keeps what a dirty build would get wrong:
 * **Which pages changed**: a generated page is modified when its Markdown
   differs from what the last successful build of this process published
   (a hash of the content, never a time), or when the site's name changed
-  (it is in every page's header: then the hand-written pages' HTML is
-  removed too, so MkDocs rebuilds them).
+  (it is in every page's header: then the hand-written pages are rebuilt
+  too). Whether a hand-written page is rebuilt is decided once per build,
+  so that an edit made while a build runs cannot slip between MkDocs
+  reading the page and writing it.
 * **Pages that disappeared** (a unit removed): their HTML is deleted.
 * **The search index**: Material's search plugin indexes only the pages a
   build renders. The entries of every page are kept here, by page, and the
@@ -78,10 +80,12 @@ class Incremental:
             return
         for uri in self.digests.keys() - self._pending.keys():
             _remove(self.dests.get(uri))
-        if renamed:  # every page's header shows the name: make MkDocs rebuild the hand-written ones too
-            for file in files.documentation_pages():
-                if not isinstance(file, GeneratedPage):
-                    _remove(file.abs_dest_path)
+        for file in files.documentation_pages():
+            if not isinstance(file, GeneratedPage):
+                # Decided once: MkDocs asks again before writing the page, and a page edited in between
+                # would be written without having been read. A renamed site rebuilds them all (the
+                # name is in every header). The next build sees the edit.
+                _decide(file, renamed or file.is_modified())
 
     def page_built(self, url: str) -> None:
         self.rebuilt.add(url)
@@ -112,6 +116,10 @@ class Incremental:
                       if files.get_file_from_path(uri) is not None}
         self.site_name = config.site_name
         self._files = None
+
+
+def _decide(file: File, modified: bool) -> None:
+    file.is_modified = lambda: modified  # type: ignore[method-assign]
 
 
 def _digest(text: str) -> bytes:
