@@ -244,7 +244,7 @@ def measure(n: int, core_only: bool = False) -> dict:
 
     progress(f"N={n}: goalsite serve: first build, then one objective retitled until the page shows it")
     m.update(measure_serve(goals, n))
-    progress(f"N={n}: served the edit in {m['serve_edit']:.2f} s ({m['serve_rebuilt']})")
+    progress(f"N={n}: served the edit in {m['serve_edit']:.2f} s (rebuilt {m['serve_rebuilt']} pages)")
     return m
 
 
@@ -281,8 +281,8 @@ def measure_serve(goals: Path, n: int) -> dict:
         team.write_bytes(original)
         server.terminate()
         server.wait(60)
-    rebuilt = re.findall(r"Rebuilt \d+ of \d+ pages", log.read_text())
-    return dict(serve_first=first, serve_edit=edit, serve_rebuilt=rebuilt[-1] if rebuilt else "?")
+    rebuilt = re.findall(r"Rebuilt (\d+ of \d+) pages", log.read_text())
+    return dict(serve_first=first, serve_edit=edit, serve_rebuilt=rebuilt[-1] if rebuilt else "all (a full build)")
 
 
 def _fetch(url: str) -> str | None:
@@ -321,7 +321,7 @@ def table(results: dict[int, dict], notes: list[str]) -> str:
         ("  pages reused", lambda m: f"{m['warm_reused']:,} of {m['md_pages']:,}"),
         ("serve: first build s", lambda m: f"{m['serve_first']:.1f}"),
         ("serve: edit to served page s", lambda m: f"{m['serve_edit']:.2f}"),
-        ("serve: pages MkDocs rebuilt", lambda m: m["serve_rebuilt"].split(" ", 1)[1].replace(" pages", "")),
+        ("serve: pages MkDocs rebuilt", lambda m: m["serve_rebuilt"]),
         ("baseline s (MkDocs+Material, same pages)", lambda m: f"{m['baseline']:.1f}"),
         ("baseline peak RSS MB", lambda m: f"{m['baseline_rss']:.0f}"),
         ("RATIO core / bare parse (<= 1.5)", lambda m: f"{m['core'] / m['parse']:.2f}"),
@@ -336,7 +336,7 @@ def table(results: dict[int, dict], notes: list[str]) -> str:
     def cell(fn, m):
         try:
             return fn(m)
-        except KeyError:  # --core-only: not measured
+        except (KeyError, TypeError, ValueError, ZeroDivisionError):  # --core-only, or not measured
             return "-"
 
     body = [[label] + [cell(fn, results[n]) for n in ns] for label, fn in rows]
@@ -365,7 +365,11 @@ def main(argv=None) -> int:
     ns = sorted(full | core_only)
     CACHE.mkdir(parents=True, exist_ok=True)
     progress(f"goalsite benchmark, N = {', '.join(map(str, ns))}; cache {CACHE}; {os.cpu_count()} CPUs")
-    results = {n: measure(n, n in core_only) for n in ns}
+    results = {}
+    for n in ns:
+        results[n] = measure(n, n in core_only)
+        # Kept as measured, so that nothing is lost if a later N fails.
+        (CACHE / f"results-{n}.json").write_text(json.dumps(results[n], indent=1, default=str))
     notes = ["(*) warm: a second build_portal+render+export in the same process after one objective title of one "
              "team file changed: unchanged files are not parsed again and unchanged pages are reused "
              "(load.py, render/cache.py)."]
