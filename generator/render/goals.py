@@ -14,6 +14,7 @@ from ..model import CheckIn, Metric
 from ..resolve import KeyResultNode, ObjectiveNode
 from ..score import KeyResultScore, inside
 from .figures import key_result_chart
+from .links import period_path
 from .page import finalize
 from .parts import PRIVATE, STALE, Links, badge, bar, status_badge
 from .site import Site
@@ -79,6 +80,21 @@ def checkin_table(history: list[dict]) -> Markup:
     return _CHECKIN_HEAD + Markup(rows + "</tbody></table>\n")
 
 
+#: "Supported by" lists at most this many goals; the period's alignment tree has them all. A company
+#: objective of a large company is supported by hundreds, which made its page the largest of the site.
+SUPPORTED_BY_LIMIT = 12
+
+
+def supported_by(site: Site, links: Links, node: ObjectiveNode | KeyResultNode, items: list[Markup]) -> list[Markup]:
+    """The first SUPPORTED_BY_LIMIT links, then how many more and where to find them."""
+    if len(items) <= SUPPORTED_BY_LIMIT:
+        return items
+    period = (node.objective if isinstance(node, KeyResultNode) else node).period
+    more = len(items) - SUPPORTED_BY_LIMIT
+    return items[:SUPPORTED_BY_LIMIT] + [
+        Markup(f"and {more} more in {links.to(f'the alignment tree of {period.id}', period_path(period.id), 'alignment')}")]
+
+
 def key_result_view(site: Site, links: Links, kr: KeyResultNode) -> dict:
     facts = site.scores.key_results[kr.ref]
     unit = None if kr.kr.metric is None else (kr.kr.metric.unit or "")
@@ -102,7 +118,7 @@ def key_result_view(site: Site, links: Links, kr: KeyResultNode) -> dict:
         "latest": history[0] if history and not kr.from_kpi else None,
         "history": history,
         "history_table": checkin_table(history),
-        "children": [links.objective(c) for c in site.children(kr)],
+        "children": supported_by(site, links, kr, [links.objective(c) for c in site.children(kr)]),
         "chart": key_result_chart(site, links.page, kr),
         **target_history_view(site, kr),
     }
@@ -182,7 +198,7 @@ def objective_view(site: Site, links: Links, node: ObjectiveNode) -> dict:
         "bar": bar(facts.score),
         "status": status_badge(facts.status),
         "parents": parent_links(site, links, node),
-        "children": [links.goal(c) for c in site.children(node)],
+        "children": supported_by(site, links, node, [links.goal(c) for c in site.children(node)]),
         "rolled_from": links.goal(rolled) if rolled else "",
         "rolled_to": [links.goal(n) for n in node.rolled_over_to if site.visible(n)],
         "initiatives": [initiative_view(links, site, i) for i in obj.initiatives],

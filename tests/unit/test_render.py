@@ -492,3 +492,23 @@ def test_noindex_marks_only_the_block_it_starts():
                              '<p class="c" data-search-exclude>z</p>')
     text = "&#60;span class=&#34;portal-noindex&#34;&#62;&#60;/span&#62;"  # goal text can only ever be this
     assert unindex(f"<p>{text}</p>") == f"<p>{text}</p>"
+
+
+def test_a_long_supported_by_list_stops_at_the_limit_and_points_at_the_alignment_tree(monkeypatch):
+    from generator.render import goals as goal_views
+
+    monkeypatch.setattr(goal_views, "SUPPORTED_BY_LIMIT", 1)
+    build = build_portal(EXAMPLE, TODAY)
+    pages = render_pages(build, reuse=False)
+    node = max((n for n in build.portal.objectives.values() if not n.private),
+               key=lambda n: sum(not c.private for c in n.children))
+    shown = sum(not c.private for c in node.children)
+    assert shown >= 3
+    path = f"units/{node.unit.id}/{node.period.id}.md"
+    line = next(line for line in split(pages[path])[1].splitlines() if "Supported by:" in line and
+                f"and {shown - 1} more in" in line)
+    target = re.search(r"\[the alignment tree of ([\w-]+)\]\(([^)#]+)#alignment\)", line)
+    assert target and target.group(1) == node.period.id
+    period_page = posixpath.normpath(posixpath.join(posixpath.dirname(path), target.group(2)))
+    assert period_page == f"periods/{node.period.id}.md"
+    assert 'id="alignment"' in to_html(pages[period_page])
