@@ -61,11 +61,6 @@ class Incremental:
         self._pending: dict[str, bytes] = {}
         self._files: Files | None = None
 
-    @property
-    def rebuilt_pages(self) -> set[str]:
-        """URLs of the pages the last build rendered (for tests and the benchmark)."""
-        return set(self.rebuilt)
-
     def prepare(self, files: Files, config, pages: dict[str, str]) -> None:
         """Before MkDocs reads the pages: mark which generated pages changed, drop what disappeared."""
         self.rebuilt = set()
