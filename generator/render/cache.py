@@ -17,9 +17,9 @@ with it its key:
   them, where they were rolled over from and to);
 * a unit's overview: all of the unit's files and what they link to;
 * a unit's people page: the files of every goal its people own or work on;
-* a period's page and its retrospective: every file of the period and what
-  they link to;
-* every other page (home, the indexes, KPI pages): all files.
+* a period's page: every file of the period and what they link to;
+* every other page (home, the indexes, KPI pages, retrospectives, which
+  compare their period with earlier ones): all files.
 
 A page whose key cannot be made (no content hash: files not read by
 load_goals()) is always rendered. `tests/unit/test_render_cache.py` edits
@@ -84,9 +84,9 @@ def page_keys(site: "Site") -> dict[str, bytes]:
     keys: dict[str, bytes] = {}
     for period in portal.periods.values():
         nodes = [o for up in period.files.values() for o in up.objectives]
-        mine = key([(period.id, u) for u in period.files] + linked_files(nodes))
-        keys[period_path(period.id)] = mine
-        keys[retro_path(period.id)] = mine
+        keys[period_path(period.id)] = key([(period.id, u) for u in period.files] + linked_files(nodes))
+        # A retrospective compares its period with earlier ones of the same kind: all files.
+        keys[retro_path(period.id)] = everything
     by_unit: dict[str, list] = {}
     for period in portal.periods.values():
         for unit_id, up in period.files.items():

@@ -159,3 +159,22 @@ def test_a_goal_aligned_to_a_key_result_shows_anew_under_it(goals):
     build = assert_fresh(goals)
     page = render_pages(build)[f"units/{kr.objective.unit.id}/{kr.objective.period.id}.md"]
     assert "Zeta supporting objective" in page
+
+
+def test_a_retrospective_compares_with_earlier_periods_anew(goals):
+    """The retrospective of 2026-Q4 shows 2026-Q3's mean score: a Q3 check-in changes it."""
+    build = assert_fresh(goals, reused_some=False)
+    kr = next(k for k in build.portal.key_results.values() if not k.private and not k.objective.private
+              and k.objective.period.id == "2026-Q3" and k.checkins and k.kr.metric is not None and not k.from_kpi)
+    path = source_of(goals, kr.objective)
+    lines = path.read_text().splitlines(keepends=True)
+    last = kr.checkins[-1]
+    i = next(i for i in range(kr.location.line - 1, len(lines))
+             if last.date.isoformat() in lines[i] and "value" in lines[i] + lines[min(i + 1, len(lines) - 1)])
+    j = i if "value" in lines[i] else i + 1
+    lines[j] = re.sub(r"value:\s*[-\d.]+", f"value: {kr.kr.metric.to if kr.kr.metric.to is not None else 0}",
+                      lines[j], count=1)
+    path.write_text("".join(lines))
+    before = render_pages(build)["retrospectives/2026-Q4.md"]
+    build = assert_fresh(goals)
+    assert render_pages(build)["retrospectives/2026-Q4.md"] != before
