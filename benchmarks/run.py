@@ -161,10 +161,13 @@ def company(n: int) -> Path:
 
 def tree_stats(site: Path) -> dict:
     html = list(site.rglob("*.html"))
-    units = [p.stat().st_size for p in (site / "units").rglob("*.html")] if (site / "units").exists() else [0]
+    # Unit pages are units/<unit>/...; units/index.html is the org tree, an index like periods/.
+    units = [p.stat().st_size for p in (site / "units").glob("*/**/*.html")] if (site / "units").exists() else [0]
+    tree = site / "units" / "index.html"
     index = site / "search" / "search_index.json"
     return dict(pages=len(html), site_bytes=sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
-                largest_unit=max(units), search_bytes=index.stat().st_size if index.exists() else 0)
+                largest_unit=max(units or [0]), org_tree=tree.stat().st_size if tree.exists() else 0,
+                search_bytes=index.stat().st_size if index.exists() else 0)
 
 
 WORDS = ("the team key result objective progress checkout customer delivery quarter metric "
@@ -312,6 +315,7 @@ def table(results: dict[int, dict], notes: list[str]) -> str:
         ("avg generated page KB (Markdown)", lambda m: f"{m['avg_md'] / KB:.1f}"),
         ("site size MB", lambda m: f"{m['site_bytes'] / MB:.1f}"),
         ("largest unit page KB (html)", lambda m: f"{m['largest_unit'] / KB:.0f}"),
+        ("org tree page KB (units/index.html)", lambda m: f"{m['org_tree'] / KB:.0f}"),
         ("search index KB", lambda m: f"{m['search_bytes'] / KB:,.0f}"),
         ("search index KB / page", lambda m: f"{m['search_bytes'] / KB / max(1, m['pages']):.1f}"),
         ("warm core s, 1 objective retitled (*)", lambda m: f"{m['warm']:.2f}"),
