@@ -444,10 +444,8 @@ def _key_result(r: _Resolver, portal: Portal, obj: ObjectiveNode, kr: KeyResult,
     if kr.due is not None and not period.start <= kr.due <= period.end:
         r.problems.append(error(src.at(*path, "due"), "resolve.date-outside-period",
                                 f"due: Expected a date inside {period.id} ({period.start} to {period.end}), got {kr.due}"))
-    last_day = min(period.end, r.today)
     for c, checkin in enumerate(kr.checkins):
-        if not period.start <= checkin.date <= last_day:  # look the location up only for a problem
-            _check_date(r, src.at(*path, "checkins", c, "date"), checkin.date, period, "checkins.date")
+        _check_date(r, src, (*path, "checkins", c, "date"), checkin.date, period, "checkins.date")
     latest: dict[dt.date, CheckIn] = {}
     for checkin in kr.checkins:
         latest[checkin.date] = checkin
@@ -463,13 +461,17 @@ def _key_result(r: _Resolver, portal: Portal, obj: ObjectiveNode, kr: KeyResult,
     return node
 
 
-def _check_date(r: _Resolver, where: Location, day: dt.date, period: Period, name: str) -> None:
+def _check_date(r: _Resolver, src: Source, keys: tuple, day: dt.date, period: Period, name: str) -> None:
+    """A date of the file at `keys` must lie in its period and not after today.
+
+    The location is looked up only for a problem: a large company has hundreds of thousands of dates.
+    """
     if not period.start <= day <= period.end:
-        r.problems.append(error(where, "resolve.date-outside-period",
+        r.problems.append(error(src.at(*keys), "resolve.date-outside-period",
                                 f"{name}: Expected a date inside {period.id} ({period.start} to {period.end}), got {day}",
                                 "Check-ins belong to the period of their file; record this one in the right period."))
     elif day > r.today:
-        r.problems.append(error(where, "resolve.future-date",
+        r.problems.append(error(src.at(*keys), "resolve.future-date",
                                 f"{name}: Expected a date on or before today ({r.today}), got {day}",
                                 "Check-ins record what happened; date them when they are made (or pass --today)."))
 
