@@ -77,20 +77,22 @@ def _id(thing) -> str | None:
     return thing.id if thing is not None else None
 
 
-def export_json(build: "Build") -> dict:
-    """Everything published, as plain JSON-ready data (see the module docstring for the schema)."""
+def export_json(build: "Build", site: Site | None = None) -> dict:
+    """Everything published, as plain JSON-ready data (see the module docstring for the schema).
+
+    `site` is the build's Site when the caller has one already (the plugin shares the renderer's).
+    """
     from .pipeline import gc_paused
 
     if not build.ok:
         raise ValueError("export_json() needs a build without errors (check build.ok first)")
     with gc_paused():
-        return _export(build)
+        return _export(build, site or Site(build))
 
 
-def _export(build: "Build") -> dict:
+def _export(build: "Build", site: Site) -> dict:
     from . import __version__
 
-    site = Site(build)
     objectives = [_objective(site, node) for (_, _), nodes in sorted(site.files.items()) for node in nodes]
     objectives.sort(key=lambda o: o["ref"])
     key_results = sorted((kr for o in objectives for kr in o["key_results"]), key=lambda kr: kr["ref"])

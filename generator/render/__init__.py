@@ -39,7 +39,8 @@ if TYPE_CHECKING:
 PARALLEL_MIN_OBJECTIVES = 400
 
 
-def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True) -> dict[str, str]:
+def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True,
+                 site: "Site | None" = None) -> dict[str, str]:
     """docs-relative path (posix, e.g. "units/sales-emea/2026-Q4.md") -> Markdown text.
 
     Deterministic and sorted by path; only published (public unless
@@ -51,6 +52,8 @@ def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True)
 
     With `reuse` (the default) a page whose goal files did not change since the previous render in
     this process is taken from that render (see cache.py); the pages are the same either way.
+
+    `site` is the build's Site when the caller has one already (the plugin shares it with the export).
     """
     global last_reused
     from ..pipeline import gc_paused
@@ -59,7 +62,7 @@ def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True)
 
     if not build.ok:
         raise ValueError("render_pages() needs a build without errors (check build.ok first)")
-    site = Site(build)
+    site = site or Site(build)
     with _cache_lock, gc_paused():
         cache = _render_cache()
         keys = page_keys(site) if reuse else {}
