@@ -61,16 +61,18 @@ class Incremental:
         self._pending: dict[str, bytes] = {}
         self._files: Files | None = None
 
-    def prepare(self, files: Files, config, pages: dict[str, str]) -> None:
-        """Before MkDocs reads the pages: mark which generated pages changed, drop what disappeared."""
+    def prepare(self, files: Files, config, outputs: dict[str, str]) -> None:
+        """Before MkDocs reads the pages: mark which generated pages changed, drop what disappeared.
+
+        `outputs` are the generated files by path; only pages (GeneratedPage) are compared.
+        """
         self.rebuilt = set()
         self._files = files
-        self._pending = {uri: _digest(text) for uri, text in pages.items()}
+        pages = {uri: file for uri in outputs if isinstance(file := files.get_file_from_path(uri), GeneratedPage)}
+        self._pending = {uri: _digest(outputs[uri]) for uri in pages}
         renamed = self.site_name is not None and self.site_name != config.site_name
-        for uri, digest in self._pending.items():
-            file = files.get_file_from_path(uri)
-            if isinstance(file, GeneratedPage):
-                file.changed = not self.dirty or renamed or self.digests.get(uri) != digest
+        for uri, file in pages.items():
+            file.changed = not self.dirty or renamed or self.digests.get(uri) != self._pending[uri]
         if not self.dirty:
             return
         for uri in self.digests.keys() - self._pending.keys():

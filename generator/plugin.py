@@ -94,7 +94,7 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         for uri, path in portal_assets().items():
             _put(files, File.generated(config, uri, abs_src_path=str(path)))
         if self.incremental is not None:
-            self.incremental.prepare(files, config, {u: c for u, c in outputs.items() if u.endswith(".md")})
+            self.incremental.prepare(files, config, outputs)
         return files
 
     def on_nav(self, nav, *, config, files):
