@@ -25,3 +25,7 @@ class PortalConfig(Config):
     """Publish private objectives and KPIs too, with a "Restricted build" banner on every page.
 
     Only for a site that stays behind access control: a private goal must never reach the public portal."""
+
+    html_fast_path = opt.Type(bool, default=True)
+    """Hand the raw HTML blocks of generated pages around Python-Markdown, which gives them back unchanged
+    anyway (rawblocks.py): the same pages, built several times faster. Off only to compare the two."""

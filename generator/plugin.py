@@ -25,6 +25,7 @@ from .pipeline import Build, build_portal, day_of_epoch
 from .problems import format_problem, summarize
 from .progress import Progress
 from .publish import MANIFEST
+from .rawblocks import RawBlocks, Unsearched
 from .render.page import unindex
 
 log = get_plugin_logger(__name__)
@@ -51,6 +52,8 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         """Set by `goalsite build`: counts the pages MkDocs reads and writes (a terminal only)."""
         self.incremental: Incremental | None = None
         """Set by `goalsite serve`: lets a rebuild skip the pages a goal edit did not change."""
+        self.raw_blocks = RawBlocks()
+        self.unsearched = Unsearched()
 
     @contextlib.contextmanager
     def preset(self, build: Build | None = None, **options) -> Iterator[None]:
@@ -86,6 +89,8 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         if not self.config.enabled:
             return files
         _drop_generated_copies(files, config.docs_dir)
+        self.raw_blocks.pages.clear()  # what a failed build left
+        self.unsearched.pages.clear()
         self.progress.phase("Rendering pages")
         outputs = portal_outputs(self.build)
         for uri, content in sorted(outputs.items()):
@@ -101,19 +106,33 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.progress.phase("Reading pages", len(files.documentation_pages()))
         return nav
 
+    @event_priority(-100)  # last, so that Python-Markdown is all that runs between stash and unstash
+    def on_page_markdown(self, markdown, *, page, config, files):
+        """Take the raw HTML blocks out of a generated page, for on_page_content to put back (rawblocks.py)."""
+        if not self.config.enabled or not self.config.html_fast_path or not isinstance(page.file, GeneratedPage):
+            return markdown
+        return self.raw_blocks.stash(page.file.src_uri, markdown)
+
+    @event_priority(100)  # first, so that every other plugin reads the page whole
     def on_page_content(self, html, *, page, config, files):
-        """Mark the blocks the templates keep out of search (render.page.NOINDEX) before search reads the page."""
+        """Put the raw HTML blocks back, mark the blocks the templates keep out of search
+        (render.page.NOINDEX), and set aside what search would skip, before search reads the page."""
         self.progress.step()
         if not self.config.enabled:
             return html
-        return unindex(html)
+        html = unindex(self.raw_blocks.unstash(page.file.src_uri, html))
+        if self.config.html_fast_path and isinstance(page.file, GeneratedPage):
+            html = self.unsearched.hide(page.file.src_uri, html)
+        return html
 
     def on_env(self, env, *, config, files):
         self.progress.phase("Writing pages", len(files.documentation_pages()))
         return env
 
+    @event_priority(100)  # first: the page whole again before any other plugin reads it
     def on_post_page(self, output, *, page, config):
         self.progress.step()
+        output = self.unsearched.show(page.file.src_uri, output)
         if self.incremental is not None:
             self.incremental.page_built(page.url)
         return output

@@ -218,19 +218,21 @@ class MarkdownRenderer:
             # A full conversion and sanitizing pass per note was most of the render time.
             return Markup(f"<p>{source}</p>")
         self._md.reset()
-        return sanitize_html(self._md.convert(source))
+        return Markup(_no_blank_lines(str(sanitize_html(self._md.convert(source)))))
 
     def block(self, source: str | None, css: str = "portal-md") -> Markup:
         """The field as a raw HTML block for a Markdown page (blank lines around it are the caller's)."""
         body = self(source)
         if not body:
             return Markup("")
-        return Markup(f'<div class="{css}">{_no_blank_lines(str(body))}</div>')
+        return Markup(f'<div class="{css}">{body}</div>')
 
 
 def _no_blank_lines(body: str) -> str:
-    # Python-Markdown 3 keeps a raw HTML block whole across blank lines, but other Markdown
-    # engines (Zensical) may end it early. A blank line (only inside <pre>) becomes &#10;.
+    # The HTML of a field goes into raw HTML blocks of the page (a field's own block, a check-in, the
+    # search summary). Python-Markdown 3 keeps a raw HTML block whole across blank lines, but other
+    # Markdown engines (Zensical) end it early, and so does rawblocks.py. A blank line (inside <pre>,
+    # or text left between dropped tags) becomes &#10;.
     while True:
         compact = _BLANK_LINE_RE.sub(r"\n\1&#10;", body)
         if compact == body:
