@@ -331,6 +331,11 @@ def _yaml_problem(path: str, exc: yaml.YAMLError, text: str) -> Problem:
         column = position - (text.rfind("\n", 0, position) + 1) + 1
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
+    if "maximum nesting depth" in problem:
+        # libyaml 0.2.6 (PyYAML 6.0.3 and later) stops at 1,000 levels while scanning ahead, before our
+        # MAX_DEPTH is reached: the same mistake, said as the builder says it.
+        return error(Location(path, line, column), "load.too-deep",
+                     f"Expected at most {MAX_DEPTH} levels of nesting, got more")
     message = f"{context}, {problem}" if context else problem
     context_mark = getattr(exc, "context_mark", None)
     if context_mark is not None and mark is not None and context_mark.line != mark.line:
