@@ -13,7 +13,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ..resolve import KeyResultNode, KpiNode, ObjectiveNode, OrgUnit, Person
-from .links import md_link, people_path, period_path, person_anchor, unit_index_path, unit_period_path
+from .links import md_link, url_link, people_path, period_path, person_anchor, unit_index_path, unit_period_path
 from .site import Site
 from .text import escape_meta, escape_text, format_percent
 
@@ -101,6 +101,41 @@ class Links:
         if not self.site.visible_kpi(kpi):
             return Markup("")
         return self.to(kpi.kpi.name, *self.site.kpi_target(kpi))
+
+
+class HtmlLinks(Links):
+    """The same links as HTML, with the URLs MkDocs would have made of the Markdown ones.
+
+    For the raw HTML blocks of the largest pages (rawblocks.py), which no Markdown engine reads:
+    MkDocs neither rewrites nor validates them, so each href is the served page's relative URL.
+    """
+
+    def to(self, label: object, target: str, anchor: str | None = None) -> Markup:
+        href = f"#{anchor}" if target == self.page and anchor else url_link(self.page, target, anchor)
+        return Markup(f'<a href="{escape_meta(href)}">{escape_text(label)}</a>')
+
+
+def html_table(head: list[str], rows: list[list[object]]) -> Markup:
+    """A table as Python-Markdown writes a Markdown table, as one raw HTML block (no blank line).
+
+    Cells are Markup or plain text (escaped here); Markdown inside them is not read, so links in them
+    come from HtmlLinks.
+    """
+    out = ["<table>\n<thead>\n<tr>\n", *(f"<th>{escape_text(h)}</th>\n" for h in head), "</tr>\n</thead>\n<tbody>\n"]
+    for row in rows:
+        out.append("<tr>\n")
+        out += (f"<td>{cell if hasattr(cell, '__html__') else escape_text(cell)}</td>\n" for cell in row)
+        out.append("</tr>\n")
+    out.append("</tbody>\n</table>")
+    return Markup("".join(out))
+
+
+def objective_cells(row: dict) -> list[object]:
+    """An objective_row() as the cells Objective, Owner, Kind, Score, Status."""
+    return [row["link"], row["owner"], row["kind"], Markup(f"{row['bar']} {escape_text(row['score'])}"), row["status"]]
+
+
+OBJECTIVE_COLUMNS = ["Objective", "Owner", "Kind", "Score", "Status"]
 
 
 def objective_row(site: Site, links: Links, node: ObjectiveNode) -> dict:

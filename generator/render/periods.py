@@ -6,11 +6,11 @@ from ..resolve import Period
 from .figures import alignment_chart, departments_chart, distribution_chart, period_objectives
 from .links import period_path, unit_index_path, unit_period_path
 from .page import Pages
-from .parts import bar, objective_row, status_badge
+from .parts import OBJECTIVE_COLUMNS, HtmlLinks, bar, html_table, objective_cells, objective_row, status_badge
 from .retro import ARCHIVE_PATH, distribution_rows, has_retrospective, retro_path
 from ..score import STATUSES as STATUS_ORDER
 from .text import format_percent
-from .tree import alignment_lines
+from .tree import alignment_html
 
 
 def render_period_pages(pages: Pages) -> None:
@@ -52,15 +52,16 @@ def _summary(pages: Pages, period: Period, links) -> dict:
 def _unit_sections(pages: Pages, period: Period, links) -> list[dict]:
     site = pages.site
     summary = site.scores.periods[period.id]
+    html = HtmlLinks(site, links.page)  # the tables are raw HTML: thousands of rows in a large company
     sections = []
     for unit in site.units_in_order:
         nodes = site.objectives(period.id, unit.id)
         if not nodes:
             continue
-        rows = [objective_row(site, links, node) for node in nodes]
+        rows = [objective_cells(objective_row(site, html, node)) for node in nodes]
         sections.append({"link": links.to(unit.name, unit_period_path(unit.id, period.id)),
-                         "about": links.to("about", unit_index_path(unit.id)),
-                         "score": format_percent(summary.unit_scores.get(unit.id)), "rows": rows})
+                         "score": format_percent(summary.unit_scores.get(unit.id)),
+                         "table": html_table(OBJECTIVE_COLUMNS, rows)})
     return sections
 
 
@@ -81,7 +82,7 @@ def _render_period(pages: Pages, period: Period) -> None:
         archive=links.to("All retrospectives", ARCHIVE_PATH),
         summary=_summary(pages, period, links),
         sections=_unit_sections(pages, period, links),
-        tree=alignment_lines(site, links, period),
+        tree=alignment_html(site, HtmlLinks(site, path), period),
         distribution=distribution_rows(site.scores.periods[period.id].scored),
         distribution_chart=distribution_chart(site, path, period, nodes),
         departments_chart=departments_chart(site, path, period),

@@ -18,13 +18,15 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 
+from markupsafe import Markup
+
 from ..resolve import KpiNode, ObjectiveNode, Period
 from ..score import PeriodSummary, inside
 from .figures import departments_chart, distribution_chart, period_objectives
 from .kpis import health_badge
 from .links import unit_period_path
 from .page import Pages
-from .parts import Links, bar, objective_row, status_badge
+from .parts import OBJECTIVE_COLUMNS, HtmlLinks, Links, bar, html_table, objective_cells, objective_row, status_badge
 from .text import format_number, format_percent, with_unit
 
 ARCHIVE_PATH = "retrospectives/index.md"
@@ -152,16 +154,22 @@ def _departments(site, links: Links, period: Period, s: PeriodSummary) -> list[d
             for d in site.portal.company.children if (score := s.department_scores.get(d.id)) is not None]
 
 
+#: The columns of a unit's table of final scores: objective_cells() with "Result" for "Status", and where it went.
+_UNIT_COLUMNS = [*OBJECTIVE_COLUMNS[:4], "Result", "Rolled over to"]
+
+
 def _units(site, links: Links, period: Period, s: PeriodSummary) -> list[dict]:
+    html = HtmlLinks(site, links.page)  # the tables are raw HTML: thousands of rows in a large company
     out = []
     for unit in site.units_in_order:
         nodes = site.objectives(period.id, unit.id)
         if not nodes:
             continue
-        rows = [{**objective_row(site, links, node), "next": _rolled_to(site, links, node)} for node in nodes]
+        rows = [objective_cells(objective_row(site, html, node)) + [Markup("; ").join(_rolled_to(site, html, node))]
+                for node in nodes]
         score = s.unit_scores.get(unit.id)
         out.append({"id": unit.id, "link": links.to(unit.name, unit_period_path(unit.id, period.id)),
-                    "score": format_percent(score), "rows": rows})
+                    "score": format_percent(score), "table": html_table(_UNIT_COLUMNS, rows)})
     return out
 
 

@@ -1,4 +1,4 @@
-"""The alignment tree of one period as a nested Markdown list.
+"""The alignment tree of one period as a nested list.
 
 Roots are the period's published objectives that align to nothing inside the
 period (company objectives, and objectives aligned to an annual one, which
@@ -67,8 +67,29 @@ class _Tree:
         return out
 
 
-def alignment_lines(site: Site, links: Links, period: Period) -> list[dict]:
-    """[{indent, line}] of the period's alignment tree, ready for a Markdown list."""
+def alignment_html(site: Site, links: Links, period: Period) -> Markup:
+    """The period's alignment tree as one raw HTML block: the nested list Python-Markdown would make of
+    it as a Markdown list, one line an item (`links` should be HtmlLinks); "" when the period has none.
+
+    A large company's tree has tens of thousands of lines: as Markdown it was most of the conversion
+    time of the period page.
+    """
+    out: list[str] = []
+    prev = -1
+    for depth, line in _lines(site, links, period):
+        if depth > prev:  # one level deeper (the walk never skips one): a list in the item above
+            out.append(f"<ul>\n<li>{line}")
+        else:
+            out.append("</li>\n</ul>\n" * (prev - depth) + f"</li>\n<li>{line}")
+        prev = depth
+    if prev < 0:
+        return Markup("")
+    out.append("</li>\n" + "</ul>\n</li>\n" * prev + "</ul>")
+    return Markup("".join(out))
+
+
+def _lines(site: Site, links: Links, period: Period) -> list[tuple[int, Markup]]:
+    """(depth, line) of every line of the tree, top to bottom."""
     tree = _Tree(site, links, period)
     roots, orphans = [], []
     for unit in site.units_in_order:
@@ -84,4 +105,4 @@ def alignment_lines(site: Site, links: Links, period: Period) -> list[dict]:
         tree.lines.append((0, PRIVATE_PARENT))
         for node in orphans:
             tree.objective(node, 1, frozenset())
-    return [{"indent": Markup("    " * depth), "line": line} for depth, line in tree.lines]
+    return tree.lines

@@ -17,7 +17,10 @@ import yaml
 
 from generator import build_portal
 from generator.render import render_pages
-from generator.render.links import site_root, url_link
+from generator.render import tree
+from generator.render.links import period_path, site_root, site_url, url_link
+from generator.render.parts import HtmlLinks
+from generator.render.site import Site
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "portal_minimal" / "goals"
 EXAMPLE = Path(__file__).resolve().parents[2] / "goals"
@@ -124,17 +127,78 @@ def test_every_link_between_pages_resolves_to_a_page_and_an_anchor(pages):
                 assert anchor in ids[resolved], (path, target)
 
 
+def test_html_links_of_raw_blocks_resolve_to_a_page_and_an_anchor(pages):
+    """The period and retrospective tables and the alignment tree link with served URLs (HtmlLinks)."""
+    ids = {path: set(re.findall(r'id="([^"]+)"', to_html(page))) for path, page in pages.items()}
+    by_url = {site_url(path): path for path in pages}
+    checked = 0
+    for path, page in pages.items():
+        for target in re.findall(r'<a href="((?:\.\./)+(?:units|people|kpis|periods)/[^"]*)">', split(page)[1]):
+            url, _, anchor = target.partition("#")
+            resolved = posixpath.normpath(posixpath.join(site_url(path), url)) + "/"
+            assert resolved in by_url, (path, target)
+            if anchor:
+                assert anchor in ids[by_url[resolved]], (path, target)
+            checked += 1
+    assert checked > 10
+
+
+def _tree_items(block: str) -> list[tuple[int, str]]:
+    """(depth, text) of every item of a nested HTML list, in order."""
+    items: list[tuple[int, str]] = []
+
+    class Items(HTMLParser):
+        depth = -1
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "ul":
+                self.depth += 1
+            elif tag == "li":
+                items.append((self.depth, ""))
+
+        def handle_endtag(self, tag):
+            if tag == "ul":
+                self.depth -= 1
+
+        def handle_data(self, data):
+            if items:
+                items[-1] = (items[-1][0], items[-1][1] + data)
+
+    Items().feed(block)
+    return [(depth, " ".join(text.split())) for depth, text in items]
+
+
+def _alignment_block(page: str) -> str:
+    tree = split(page)[1].split("## Alignment")[1].split("## Objectives by unit")[0]
+    return tree[tree.index("<ul>"):]
+
+
 def test_alignment_tree_nests_children_under_parents_and_key_results(pages):
     body = split(pages["periods/2026-Q4.md"])[1]
     tree = body.split("## Alignment")[1].split("## Objectives by unit")[0]
     chart, tree = tree.split("</p>\n", 1)  # the sunburst comes first, the list stays
     assert 'class="portal-chart"' in chart and "sunburst" in chart
-    lines = [line for line in tree.splitlines() if line.strip()]
-    assert lines[0].startswith("- [Create an unforgettable customer experience]")
-    assert "aligns to 2026" in lines[0]
-    assert lines[1].startswith('    - <span class="portal-badge portal-badge--kr">KR</span> [Improve customer retention')
-    assert lines[2].startswith("    - [Become the first choice")
-    assert "[Sign 25 new mid-market logos]" in lines[3] and lines[3].startswith("        - ")
+    assert tree.lstrip().startswith("<ul>\n<li>"), "the tree is one raw HTML list"
+    items = _tree_items(tree)
+    assert items[0][0] == 0 and items[0][1].startswith("Create an unforgettable customer experience")
+    assert "aligns to 2026" in items[0][1]
+    assert items[1][0] == 1 and items[1][1].startswith("KR Improve customer retention")
+    assert items[2][0] == 1 and items[2][1].startswith("Become the first choice")
+    assert items[3][0] == 2 and "Sign 25 new mid-market logos" in items[3][1]
+    assert '<a href="../../units/acme/2026-Q4/#obj-customer-experience">' in tree
+
+
+def test_the_alignment_tree_is_the_list_python_markdown_makes_of_the_markdown_one():
+    """alignment_html() writes exactly what Python-Markdown writes for the same lines as a Markdown list."""
+    site = Site(build_portal(FIXTURE, TODAY))
+    deepest = 0
+    for period in site.periods_newest:
+        links = HtmlLinks(site, period_path(period.id))
+        lines = tree._lines(site, links, period)
+        as_markdown = "\n".join(f"{'    ' * depth}- {line}" for depth, line in lines)
+        assert str(tree.alignment_html(site, links, period)) == (markdown.markdown(as_markdown) if lines else "")
+        deepest = max([deepest, *(depth for depth, _ in lines)])
+    assert deepest >= 2, "the fixture's tree is deep enough to tell"
 
 
 def test_period_pages_list_periods_newest_first_with_summary(pages):
@@ -238,7 +302,7 @@ def test_period_page_has_distribution_departments_and_the_sunburst_before_the_li
     url = sunburst["customdata"][sunburst["ids"].index("2026-Q4:sales-emea/win-dach")]
     assert url == "../../units/sales-emea/2026-Q4/#obj-win-dach"
     assert served("periods/2026-Q4.md", url) == "units/sales-emea/2026-Q4#obj-win-dach"
-    assert page.index("sunburst") < page.index("- [Create an unforgettable customer experience]")
+    assert page.index("sunburst") < page.index("Create an unforgettable customer experience</a> · Acme Corp")
 
 
 def test_kpi_page_draws_the_band_and_the_targets_of_key_results_that_move_it(pages):
@@ -316,7 +380,10 @@ def test_a_public_objective_aligned_to_a_private_one_names_it_only_as_private(tm
     unit = to_text(pages["units/sales-emea/2026-Q4.md"])
     assert "Aligns to: aligned to a private objective; aligned to a private objective" in unit
     tree = split(pages["periods/2026-Q4.md"])[1].split("## Alignment")[1].split("## Objectives by unit")[0]
-    assert "- <em>aligned to a private objective</em>\n    - [Support the hidden effort]" in tree
+    items = _tree_items(tree[tree.index("<ul>"):])
+    private = [i for i, (depth, text) in enumerate(items) if text == "aligned to a private objective"]
+    assert private and items[private[0]][0] == 0
+    assert items[private[0] + 1][0] == 1 and items[private[0] + 1][1].startswith("Support the hidden effort")
 
 
 def test_a_restricted_build_shows_private_goals_marked_and_a_banner_on_every_page(tmp_path):

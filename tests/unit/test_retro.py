@@ -53,8 +53,15 @@ def frozen_facts(result) -> dict:
 
 
 def table_row(page: str, link_text: str) -> str:
-    """The table row of a page that links `link_text`."""
+    """The table row of a page that links `link_text`, as a Markdown row ("| a | b |").
+
+    The tables of units' final scores are raw HTML (render/parts.html_table): their rows are read the same way.
+    """
     rows = [line for line in page.splitlines() if line.startswith("|") and f"[{link_text}]" in line]
+    for tr in re.findall(r"<tr>\n(.*?)</tr>", page, flags=re.S):
+        cells = re.findall(r"<td>(.*?)</td>\n", tr, flags=re.S)
+        if cells and f'">{link_text}</a>' in cells[0]:
+            rows.append("| " + " | ".join(cells) + " |")
     assert len(rows) == 1, (link_text, rows)
     return rows[0]
 
