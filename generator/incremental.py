@@ -56,7 +56,7 @@ class Incremental:
         self.digests: dict[str, bytes] = {}  # generated page src_uri -> digest of the Markdown it was built from
         self.dests: dict[str, str] = {}  # generated page src_uri -> its HTML file
         self.site_name: str | None = None
-        self.search: dict[str, list[dict]] = {}  # page URL -> its search index entries
+        self.search: dict[str, list[str]] = {}  # page URL -> its search index entries, as JSON
         self.rebuilt: set[str] = set()  # page URLs rendered by the running build
         self._pending: dict[str, bytes] = {}
         self._files: Files | None = None
@@ -101,11 +101,15 @@ class Incremental:
             if not self.dirty:
                 self.search = {}
             for url in self.rebuilt | fresh.keys():
-                self.search[url] = fresh.get(url, [])
+                self.search[url] = [_json(doc) for doc in fresh.get(url, [])]
             order = [f.page.url for f in files.documentation_pages() if f.page is not None]
             self.search = {url: self.search[url] for url in order if url in self.search}
-            data["docs"] = [doc for docs in self.search.values() for doc in docs]
-            write_atomic(index, json.dumps(data, separators=(",", ":"), default=str))
+            # The same text as json.dumps(data) with every page's entries in it, but only the entries
+            # of the pages this build rendered are encoded: a large company's index is 16 MB.
+            docs = "[" + ",".join(doc for docs in self.search.values() for doc in docs) + "]"
+            data.setdefault("docs", [])
+            write_atomic(index, "{" + ",".join(f"{_json(key)}:{docs if key == 'docs' else _json(value)}"
+                                               for key, value in data.items()) + "}")
         if self.dirty:
             log.info(f"Rebuilt {len(self.rebuilt)} of {len(files.documentation_pages())} pages")
         self.digests, self._pending = self._pending, {}
@@ -113,6 +117,10 @@ class Incremental:
                       if files.get_file_from_path(uri) is not None}
         self.site_name = config.site_name
         self._files = None
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"), default=str)
 
 
 def _decide(file: File, modified: bool) -> None:
