@@ -69,11 +69,11 @@ class RawBlocks:
 
 
 #: Parts of a page that Material's search never indexes: the empty chart slots (a figure's JSON in an
-#: attribute; the text alternative is the paragraph after it) and the <details> the templates mark
-#: data-search-exclude (check-in and target histories, chart tables; they hold no <details> of their own,
-#: and goal text cannot close one: its `<` is escaped).
-_UNSEARCHED_RE = re.compile(r'<div class="portal-chart" [^>]*></div>|<details [^>]*data-search-exclude>.*?</details>',
-                            re.S)
+#: attribute; the text alternative is the paragraph after it), and the <details> and <table> the
+#: templates mark data-search-exclude (check-in and target histories, chart tables, the period pages'
+#: unit tables). None holds an element of its own kind, and goal text cannot close one: its `<` is escaped.
+_UNSEARCHED_RE = re.compile(r'<div class="portal-chart" [^>]*></div>|<details [^>]*data-search-exclude>.*?</details>'
+                            r"|<table data-search-exclude>.*?</table>", re.S)
 
 
 class Unsearched:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ..resolve import KeyResultNode, KpiNode, ObjectiveNode, OrgUnit, Person
-from .links import md_link, url_link, people_path, period_path, person_anchor, unit_index_path, unit_period_path
+from .links import md_link, people_path, period_path, person_anchor, unit_index_path, unit_period_path, url_link
 from .site import Site
 from .text import escape_meta, escape_text, format_percent
 
@@ -115,13 +115,14 @@ class HtmlLinks(Links):
         return Markup(f'<a href="{escape_meta(href)}">{escape_text(label)}</a>')
 
 
-def html_table(head: list[str], rows: list[list[object]]) -> Markup:
+def html_table(head: list[str], rows: list[list[object]], *, searched: bool = True) -> Markup:
     """A table as Python-Markdown writes a Markdown table, as one raw HTML block (no blank line).
 
     Cells are Markup or plain text (escaped here); Markdown inside them is not read, so links in them
-    come from HtmlLinks.
+    come from HtmlLinks. `searched=False` marks it `data-search-exclude`, for a table in a section that
+    is out of search anyway: then the search plugin need not even read it (rawblocks.Unsearched).
     """
-    out = ["<table>\n<thead>\n<tr>\n", *(f"<th>{escape_text(h)}</th>\n" for h in head), "</tr>\n</thead>\n<tbody>\n"]
+    out = ["<table>" if searched else "<table data-search-exclude>", "\n<thead>\n<tr>\n", *(f"<th>{escape_text(h)}</th>\n" for h in head), "</tr>\n</thead>\n<tbody>\n"]
     for row in rows:
         out.append("<tr>\n")
         out += (f"<td>{cell if hasattr(cell, '__html__') else escape_text(cell)}</td>\n" for cell in row)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..resolve import Period
 from .figures import alignment_chart, departments_chart, distribution_chart, period_objectives
-from .links import period_path, unit_index_path, unit_period_path
+from .links import period_path, unit_period_path
 from .page import Pages
 from .parts import OBJECTIVE_COLUMNS, HtmlLinks, bar, html_table, objective_cells, objective_row, status_badge
 from .retro import ARCHIVE_PATH, distribution_rows, has_retrospective, retro_path
@@ -61,7 +61,7 @@ def _unit_sections(pages: Pages, period: Period, links) -> list[dict]:
         rows = [objective_cells(objective_row(site, html, node)) for node in nodes]
         sections.append({"link": links.to(unit.name, unit_period_path(unit.id, period.id)),
                          "score": format_percent(summary.unit_scores.get(unit.id)),
-                         "table": html_table(OBJECTIVE_COLUMNS, rows)})
+                         "table": html_table(OBJECTIVE_COLUMNS, rows, searched=False)})  # a noindex section
     return sections
 
 

@@ -169,7 +169,7 @@ def _units(site, links: Links, period: Period, s: PeriodSummary) -> list[dict]:
                 for node in nodes]
         score = s.unit_scores.get(unit.id)
         out.append({"id": unit.id, "link": links.to(unit.name, unit_period_path(unit.id, period.id)),
-                    "score": format_percent(score), "table": html_table(_UNIT_COLUMNS, rows)})
+                    "score": format_percent(score), "table": html_table(_UNIT_COLUMNS, rows, searched=False)})  # a noindex section
     return out
 
 
