@@ -91,9 +91,13 @@ def export_json(build: "Build", site: Site | None = None) -> dict:
 
 
 def _export(build: "Build", site: Site) -> dict:
+    global last_reused
     from . import __version__
 
-    objectives = [_objective(site, node) for (_, _), nodes in sorted(site.files.items()) for node in nodes]
+    last_reused = 0
+    objectives = [o for (pid, uid), nodes in sorted(site.files.items()) for o in _file_objectives(site, pid, uid, nodes)]
+    if site.page_keys:
+        _cache.keep()
     objectives.sort(key=lambda o: o["ref"])
     key_results = sorted((kr for o in objectives for kr in o["key_results"]), key=lambda kr: kr["ref"])
     return {
@@ -111,6 +115,44 @@ def _export(build: "Build", site: Site) -> dict:
         "key_results": key_results,
         "kpis": [_kpi(site, k) for k in site.kpis],
     }
+
+
+class _ObjectiveCache:
+    """The exported objectives of each file in the previous export of this process, by its unit page's key.
+
+    An objective's export shows nothing that its unit's page of the period does not (cache.py keys that
+    page with the file and every file it links to, and what every page may show), so an unchanged key
+    means unchanged objectives: a rebuild in `goalsite serve` exports again only the files that changed.
+    The objects are shared between exports: read them, never change them.
+    """
+
+    def __init__(self) -> None:
+        self.files: dict[tuple[str, str], tuple[bytes, list[dict]]] = {}
+        self.fresh: dict[tuple[str, str], tuple[bytes, list[dict]]] = {}
+
+    def keep(self) -> None:
+        """Remember this export's files (and forget files that are gone)."""
+        self.files, self.fresh = self.fresh, {}
+
+
+_cache = _ObjectiveCache()
+last_reused = 0
+"""How many files' objectives the last export of this process took from the one before (for tests)."""
+
+
+def _file_objectives(site: Site, period_id: str, unit_id: str, nodes: list[ObjectiveNode]) -> list[dict]:
+    global last_reused
+    key = site.page_keys.get(unit_period_path(unit_id, period_id))
+    if key is None:  # a Site that render_pages() did not key: no reuse
+        return [_objective(site, node) for node in nodes]
+    cached = _cache.files.get((period_id, unit_id))
+    if cached is not None and cached[0] == key:
+        objectives = cached[1]
+        last_reused += 1
+    else:
+        objectives = [_objective(site, node) for node in nodes]
+    _cache.fresh[(period_id, unit_id)] = (key, objectives)
+    return objectives
 
 
 def _company(site: Site) -> dict:

@@ -7,7 +7,7 @@ that for the generated pages and keeps what a dirty build would get wrong:
 
 * **Which pages changed**: a generated page is modified when its Markdown
   differs from what the last successful build of this process published
-  (a hash of the content, never a time), or when the site's name changed
+  (the text itself, never a time), or when the site's name changed
   (it is in every page's header: then the hand-written pages are rebuilt
   too). Whether a hand-written page is rebuilt is decided once per build,
   so that an edit made while a build runs cannot slip between MkDocs
@@ -24,7 +24,6 @@ change to any of them makes the next build a full one.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -53,12 +52,12 @@ class Incremental:
     def __init__(self) -> None:
         self.dirty = False
         """Set by the serve loop before each build: True when MkDocs skips unmodified pages."""
-        self.digests: dict[str, bytes] = {}  # generated page src_uri -> digest of the Markdown it was built from
+        self.published: dict[str, str] = {}  # generated page src_uri -> the Markdown it was built from
         self.dests: dict[str, str] = {}  # generated page src_uri -> its HTML file
         self.site_name: str | None = None
         self.search: dict[str, list[str]] = {}  # page URL -> its search index entries, as JSON
         self.rebuilt: set[str] = set()  # page URLs rendered by the running build
-        self._pending: dict[str, bytes] = {}
+        self._pending: dict[str, str] = {}
         self._files: Files | None = None
 
     def prepare(self, files: Files, config, outputs: dict[str, str]) -> None:
@@ -69,13 +68,15 @@ class Incremental:
         self.rebuilt = set()
         self._files = files
         pages = {uri: file for uri in outputs if isinstance(file := files.get_file_from_path(uri), GeneratedPage)}
-        self._pending = {uri: _digest(outputs[uri]) for uri in pages}
+        self._pending = {uri: outputs[uri] for uri in pages}
         renamed = self.site_name is not None and self.site_name != config.site_name
         for uri, file in pages.items():
-            file.changed = not self.dirty or renamed or self.digests.get(uri) != self._pending[uri]
+            # A page the render took from its cache is the very string published last time: `==` sees
+            # that at once, and compares only the pages rendered again (no hash of 200 MB of pages).
+            file.changed = not self.dirty or renamed or self.published.get(uri) != self._pending[uri]
         if not self.dirty:
             return
-        for uri in self.digests.keys() - self._pending.keys():
+        for uri in self.published.keys() - self._pending.keys():
             _remove(self.dests.get(uri))
         for file in files.documentation_pages():
             if not isinstance(file, GeneratedPage):
@@ -112,8 +113,8 @@ class Incremental:
                                                for key, value in data.items()) + "}")
         if self.dirty:
             log.info(f"Rebuilt {len(self.rebuilt)} of {len(files.documentation_pages())} pages")
-        self.digests, self._pending = self._pending, {}
-        self.dests = {uri: files.get_file_from_path(uri).abs_dest_path for uri in self.digests
+        self.published, self._pending = self._pending, {}
+        self.dests = {uri: files.get_file_from_path(uri).abs_dest_path for uri in self.published
                       if files.get_file_from_path(uri) is not None}
         self.site_name = config.site_name
         self._files = None
@@ -125,10 +126,6 @@ def _json(value: object) -> str:
 
 def _decide(file: File, modified: bool) -> None:
     file.is_modified = lambda: modified  # type: ignore[method-assign]
-
-
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=20).digest()
 
 
 def _remove(path: str | None) -> None:

@@ -66,6 +66,7 @@ def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True,
     with _cache_lock, gc_paused():
         cache = _render_cache()
         keys = page_keys(site) if reuse else {}
+        site.page_keys = keys
         site.reused = cache.reusable(keys)
         jobs = default_jobs(site) if jobs is None else max(1, jobs)
         if jobs == 1:

@@ -58,6 +58,9 @@ class Site:
         self._index_people()
         self.reused: dict[str, str] = {}
         """Pages taken as they were from the previous render (render_pages fills it; cache.py)."""
+        self.page_keys: dict[str, bytes] = {}
+        """The key of every page of this render (render_pages fills it; cache.py): the export reuses its
+        objectives of a file whose unit page's key is unchanged."""
 
     # --- what is published -------------------------------------------------------------
 

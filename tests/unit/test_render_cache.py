@@ -17,9 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import render
+from generator import export, render
+from generator.export import export_json
 from generator.pipeline import build_portal
 from generator.render import render_pages
+from generator.render.site import Site
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "goals"
 TODAY = dt.date(2026, 11, 22)
@@ -33,14 +35,22 @@ def goals(tmp_path) -> Path:
 
 
 def assert_fresh(goals: Path, today: dt.date = TODAY, *, reused_some: bool = True):
-    """Render with the cache, then without; the same pages. Returns the build."""
+    """Render and export with the caches, then without; the same pages and export. Returns the build."""
     build = build_portal(goals, today)
     assert build.ok, [str(p) for p in build.errors]
-    cached = render_pages(build)
+    site = Site(build)
+    cached = render_pages(build, site=site)
     reused = render.last_reused
+    cached_export = export_json(build, site)  # reuses the objectives of the files whose unit page key is the same
+    exported = export.last_reused
     assert_same(cached, render_pages(build, reuse=False))
+    fresh_export = export_json(build)  # a Site of its own: nothing reused
+    stale = [o["ref"] for o, f in zip(cached_export["objectives"], fresh_export["objectives"]) if o != f]
+    assert stale == [], "stale objectives in the export"
+    assert cached_export == fresh_export
     if reused_some:
         assert 0 < reused < len(cached), "the edit left some pages alone, and changed some"
+        assert 0 < exported, "the export reused some files' objectives"
     return build
 
 
