@@ -55,6 +55,7 @@ def core_worker(goals: str) -> None:
     from generator.export import export_json
     from generator.pipeline import build_portal
     from generator.render import render_pages
+    from generator.render.site import Site
     imports = time.perf_counter() - t
 
     files = sorted(Path(goals).rglob("*.yaml"))
@@ -78,9 +79,10 @@ def core_worker(goals: str) -> None:
         t1 = time.perf_counter()
         if not build.ok:
             raise SystemExit(f"the synthetic company has errors: {build.errors[:3]}")
-        pages = render_pages(build)
+        site = Site(build)  # one for the pages and the export, as the MkDocs plugin does
+        pages = render_pages(build, site=site)
         t2 = time.perf_counter()
-        export = export_json(build)
+        export = export_json(build, site)
         t3 = time.perf_counter()
         return pages, export, (t1 - t0, t2 - t1, t3 - t2, t3 - t0)
 

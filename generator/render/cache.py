@@ -18,8 +18,10 @@ with it its key:
 * a unit's overview: all of the unit's files and what they link to;
 * a unit's people page: the files of every goal its people own or work on;
 * a period's page: every file of the period and what they link to;
-* every other page (home, the indexes, KPI pages, retrospectives, which
-  compare their period with earlier ones): all files.
+* a period's retrospective: the same, and the files of the earlier periods
+  of its kind that it compares it with;
+* a KPI's page: the files of the key results that move it;
+* every other page (home, the indexes): all files.
 
 A page whose key cannot be made (no content hash: files not read by
 load_goals()) is always rendered. `tests/unit/test_render_cache.py` edits
@@ -34,7 +36,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from ..resolve import KeyResultNode, ObjectiveNode
 from .links import kpi_path, people_path, period_path, unit_index_path, unit_period_path
-from .retro import retro_path
+from .retro import compared_periods, retro_path
 
 if TYPE_CHECKING:
     from .site import Site
@@ -84,9 +86,10 @@ def page_keys(site: "Site") -> dict[str, bytes]:
     keys: dict[str, bytes] = {}
     for period in portal.periods.values():
         nodes = [o for up in period.files.values() for o in up.objectives]
-        keys[period_path(period.id)] = key([(period.id, u) for u in period.files] + linked_files(nodes))
-        # A retrospective compares its period with earlier ones of the same kind: all files.
-        keys[retro_path(period.id)] = everything
+        files = [(period.id, u) for u in period.files] + linked_files(nodes)
+        keys[period_path(period.id)] = key(files)
+        # A retrospective also compares its period's scores with those of the earlier ones of its kind.
+        keys[retro_path(period.id)] = key(files + [(p.id, u) for p in compared_periods(site, period) for u in p.files])
     by_unit: dict[str, list] = {}
     for period in portal.periods.values():
         for unit_id, up in period.files.items():
@@ -99,8 +102,10 @@ def page_keys(site: "Site") -> dict[str, bytes]:
         held = [site.holdings.get(p.id) for p in unit.people]
         keys[people_path(unit.id)] = key(_file_of(n) for h in held if h is not None
                                          for n in (*h.objectives, *h.key_results, *h.collaborations))
+    for kpi in site.kpis:  # its values are common to every page; its page lists the key results that move it
+        keys[kpi_path(kpi.id)] = key(_file_of(kr) for kr in kpi.moved_by)
     for path in ("index.md", "periods/index.md", "units/index.md", "people/index.md", "kpis/index.md",
-                 "retrospectives/index.md", *(kpi_path(k.id) for k in site.kpis)):
+                 "retrospectives/index.md"):
         keys[path] = everything
     return keys
 

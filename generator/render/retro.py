@@ -133,10 +133,15 @@ def _delta(new: float | None, old: float | None) -> str:
     return f"{'+' if points > 0 else '−' if points < 0 else '±'}{abs(points)} pts"
 
 
+def compared_periods(site, period: Period) -> list[Period]:
+    """This period and the earlier ones of its kind that its history compares, newest first."""
+    same = [p for p in site.periods_newest if p.kind == period.kind and p.start <= period.start]
+    return same[: HISTORY_LIMIT + 1]
+
+
 def _history(site, period: Period) -> list[dict]:
     """This period and the earlier ones of its kind, newest first, each against the one before it."""
-    same = [p for p in site.periods_newest if p.kind == period.kind and p.start <= period.start]
-    same = same[: HISTORY_LIMIT + 1]
+    same = compared_periods(site, period)
     rows = []
     for i, p in enumerate(same[:HISTORY_LIMIT]):
         s = site.scores.periods[p.id]
@@ -236,5 +241,5 @@ def _lessons(site, links: Links, period: Period) -> list[dict]:
     return out
 
 
-__all__ = ["ARCHIVE_PATH", "distribution_rows", "has_retrospective", "kpi_over_period", "render_retro_pages",
+__all__ = ["ARCHIVE_PATH", "compared_periods", "distribution_rows", "has_retrospective", "kpi_over_period", "render_retro_pages",
            "retro_path"]

@@ -188,3 +188,23 @@ def test_a_retrospective_compares_with_earlier_periods_anew(goals):
     before = render_pages(build)["retrospectives/2026-Q4.md"]
     build = assert_fresh(goals)
     assert render_pages(build)["retrospectives/2026-Q4.md"] != before
+
+
+def test_a_running_quarter_edit_leaves_the_closed_quarter_and_unmoved_kpis_alone(goals):
+    """A closed period's retrospective and the pages of KPIs the file does not move are reused; the
+    retrospective of the period edited and the KPI the file moves are rendered again."""
+    build = assert_fresh(goals, reused_some=False)
+    node = next(n for n in nodes(build) if n.period.id == "2026-Q4" and not n.rolled_over_from
+                and all(not o.rolled_over_from for o in n.file.objectives)
+                and any(kr.kpi is not None and not kr.kpi.private for kr in n.key_results))
+    moved = {kr.kpi.id for o in node.file.objectives for kr in o.key_results if kr.kpi is not None}
+    retitle(goals, node, node.obj.title, "Zeta running objective")
+    build = build_portal(goals, TODAY)
+    site = Site(build)
+    render_pages(build, site=site)
+    assert "retrospectives/2026-Q3.md" in site.reused
+    assert "retrospectives/2026-Q4.md" not in site.reused
+    kpi_pages = {k.id: f"kpis/{k.id}.md" for k in site.kpis}
+    assert all(kpi_pages[k] not in site.reused for k in moved if k in kpi_pages)
+    assert any(path in site.reused for k, path in kpi_pages.items() if k not in moved)
+    assert_fresh(goals, reused_some=False)
