@@ -30,6 +30,23 @@ import secrets
 _BLOCK_RE = re.compile(r"(?:\A|(?<=\n\n))<(?:div|details|p|table|ul)[\s>][^\n]*(?:\n[^\n]+)*(?=\n\n|\n?\Z)")
 
 
+def _set_aside(pattern: re.Pattern, text: str, token: str, placeholder) -> tuple[str, list[str]]:
+    """`text` with each match of `pattern` replaced by `placeholder(f"{token}{i}")`, and the matches.
+
+    Nothing is set aside when `text` holds the token already (it cannot: the token is random), rather than
+    guess which placeholder is whose.
+    """
+    parts: list[str] = []
+    if token in text:
+        return text, parts
+
+    def keep(match: re.Match) -> str:
+        parts.append(match.group(0))
+        return placeholder(f"{token}{len(parts) - 1}")
+
+    return pattern.sub(keep, text), parts
+
+
 class RawBlocks:
     """Blocks taken out of pages, by page, until their HTML comes back from Python-Markdown."""
 
@@ -41,15 +58,7 @@ class RawBlocks:
 
     def stash(self, page: str, markdown: str) -> str:
         """`markdown` with each raw HTML block replaced by a placeholder paragraph."""
-        blocks: list[str] = []
-
-        def keep(match: re.Match) -> str:
-            blocks.append(match.group(0))
-            return f"{self.token}{len(blocks) - 1}"
-
-        if self.token in markdown:  # cannot happen (the token is random); stash nothing rather than guess
-            return markdown
-        out = _BLOCK_RE.sub(keep, markdown)
+        out, blocks = _set_aside(_BLOCK_RE, markdown, self.token, lambda name: name)
         if blocks:
             self.pages[page] = blocks
         return out
@@ -91,15 +100,8 @@ class Unsearched:
         self.pages: dict[str, list[str]] = {}
 
     def hide(self, page: str, html: str) -> str:
-        parts: list[str] = []
-
-        def keep(match: re.Match) -> str:
-            parts.append(match.group(0))
-            return f"<!--{self.token}{len(parts) - 1}-->"
-
-        if self.token in html:
-            return html
-        out = _UNSEARCHED_RE.sub(keep, html)
+        """`html` with each unsearched part replaced by a comment."""
+        out, parts = _set_aside(_UNSEARCHED_RE, html, self.token, lambda name: f"<!--{name}-->")
         if parts:
             self.pages[page] = parts
         return out
