@@ -42,6 +42,21 @@ def build_site(goals: Path, site_dir: Path, *extra: str, today: str = TODAY) -> 
     return site_dir
 
 
+def rewrite_yaml(path: Path, change) -> None:
+    """Load a goal file with ruamel (round trip), let `change(data)` edit it, write it back.
+
+    Comments and the layout of the rest of the file stay, as `goalsite checkin` keeps them.
+    """
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.width = 4096
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    change(data)
+    with path.open("w", encoding="utf-8") as out:
+        yaml.dump(data, out)
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The site of the example company (the repo's goals/) as of 2026-11-22. Read it, never change it."""

@@ -15,7 +15,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from ruamel.yaml import YAML
+
+from tests.conftest import rewrite_yaml
 
 try:
     from playwright.sync_api import Error as PlaywrightError
@@ -44,15 +45,6 @@ JS_LINKS = ["javascript:window.__pwned=1", "  JaVaScRiPt:window.__pwned=1", "dat
 
 def _payload(marker: str) -> str:
     return f"{marker} {ALL}"
-
-
-def _rewrite(path: Path, change) -> None:
-    yaml = YAML()  # round trip: comments and layout of the rest of the file stay
-    yaml.width = 4096
-    data = yaml.load(path.read_text(encoding="utf-8"))
-    change(data)
-    with path.open("w", encoding="utf-8") as out:
-        yaml.dump(data, out)
 
 
 def _plant_org(org) -> None:
@@ -112,10 +104,10 @@ def pwned_site(tmp_path_factory, build_and_serve):
     work = tmp_path_factory.mktemp("pwned")
     goals = work / "goals"
     shutil.copytree(ROOT / "goals", goals)
-    _rewrite(goals / "org.yaml", _plant_org)
-    _rewrite(goals / "kpis.yaml", _plant_kpis)
-    _rewrite(goals / "2026-Q4" / "storefront.yaml", _plant_team)
-    _rewrite(goals / "2026-Q3" / "storefront.yaml", _plant_retrospective)
+    rewrite_yaml(goals / "org.yaml", _plant_org)
+    rewrite_yaml(goals / "kpis.yaml", _plant_kpis)
+    rewrite_yaml(goals / "2026-Q4" / "storefront.yaml", _plant_team)
+    rewrite_yaml(goals / "2026-Q3" / "storefront.yaml", _plant_retrospective)
     return build_and_serve(goals, work)
 
 

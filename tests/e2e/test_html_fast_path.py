@@ -13,9 +13,7 @@ import json
 import shutil
 from pathlib import Path
 
-from ruamel.yaml import YAML
-
-from tests.conftest import MINIMAL, ROOT, build_site
+from tests.conftest import MINIMAL, ROOT, build_site, rewrite_yaml
 
 HOSTILE = [
     "<div class=\"portal-chart\">x</div>",
@@ -64,15 +62,6 @@ def test_a_restricted_build_is_the_same_without_the_fast_path(minimal_private_si
     _assert_same(minimal_private_site, slow)
 
 
-def _plant(path: Path, change) -> None:
-    yaml = YAML()
-    yaml.width = 4096
-    data = yaml.load(path.read_text(encoding="utf-8"))
-    change(data)
-    with path.open("w", encoding="utf-8") as out:
-        yaml.dump(data, out)
-
-
 def _hostile_team(data) -> None:
     for i, objective in enumerate(data["objectives"]):
         text = HOSTILE[i % len(HOSTILE)]
@@ -87,8 +76,8 @@ def _hostile_team(data) -> None:
 def test_hostile_goal_text_is_the_same_without_the_fast_path(tmp_path):
     goals = tmp_path / "goals"
     shutil.copytree(ROOT / "goals", goals)
-    _plant(goals / "2026-Q4" / "storefront.yaml", _hostile_team)
-    _plant(goals / "org.yaml", lambda org: org["company"].update(mission="\n\n".join(HOSTILE)))
+    rewrite_yaml(goals / "2026-Q4" / "storefront.yaml", _hostile_team)
+    rewrite_yaml(goals / "org.yaml", lambda org: org["company"].update(mission="\n\n".join(HOSTILE)))
     fast = build_site(goals, tmp_path / "fast")
     slow = build_site(goals, tmp_path / "slow", "--config-file", _slow_config(tmp_path / "config"))
     _assert_same(fast, slow)
