@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 from typing import TYPE_CHECKING
 
@@ -153,6 +154,40 @@ def _file_objectives(site: Site, period_id: str, unit_id: str, nodes: list[Objec
         objectives = [_objective(site, node) for node in nodes]
     _cache.fresh[(period_id, unit_id)] = (key, objectives)
     return objectives
+
+
+def export_text(export: dict) -> str:
+    """`json.dumps(export, sort_keys=True, separators=(",", ":"))`, the text of `api/goals.json`.
+
+    The text of each objective and key result is kept with the very object it was made from, and used
+    again when the next export shares that object (an unchanged file, _ObjectiveCache): a large
+    company's export is 150 MB of JSON, which a rebuild in `goalsite serve` encoded whole before.
+    """
+    kept: dict[int, tuple[dict, str]] = {}
+
+    def text(item: dict) -> str:
+        known = _texts.get(id(item))
+        encoded = known[1] if known is not None and known[0] is item else _dumps(item)
+        kept[id(item)] = (item, encoded)  # the object too, so that its id cannot be another's
+        return encoded
+
+    parts = []
+    for key in sorted(export):
+        value = export[key]
+        if key in ("objectives", "key_results"):
+            parts.append(f"{_dumps(key)}:[{','.join(text(item) for item in value)}]")
+        else:
+            parts.append(f"{_dumps(key)}:{_dumps(value)}")
+    _texts.clear()
+    _texts.update(kept)
+    return "{" + ",".join(parts) + "}"
+
+
+_texts: dict[int, tuple[dict, str]] = {}
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
 def _company(site: Site) -> dict:

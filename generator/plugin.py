@@ -169,7 +169,7 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
 
 def portal_outputs(build: Build) -> dict[str, str]:
     """Every generated text file of the site: the rendered pages and the JSON export."""
-    from .export import export_json
+    from .export import export_json, export_text
     from .render import render_pages
     from .render.site import Site
 
@@ -178,7 +178,7 @@ def portal_outputs(build: Build) -> dict[str, str]:
     # The export enters the build as a generated file (not written in on_post_build), so that it
     # replaces a stale copy left by `goalsite generate` exactly like the pages do.
     # Compact: with `indent` the json module falls back to its pure-Python encoder, seconds at 1,000 teams.
-    outputs[EXPORT_URI] = json.dumps(export_json(build, site), sort_keys=True, separators=(",", ":")) + "\n"
+    outputs[EXPORT_URI] = export_text(export_json(build, site)) + "\n"
     return outputs
 
 

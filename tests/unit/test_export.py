@@ -210,3 +210,30 @@ def test_export_csv_keeps_negative_progress_a_number(tmp_path):
     assert result.exit_code == 0, result.output
     row = next(r for r in csv_module.DictReader(io.StringIO(result.output)) if r["ref"].endswith("/new-logos"))
     assert row["progress"] == "-0.2" and row["score"] == "0.0"
+
+
+def test_the_export_text_is_json_dumps_of_it_before_and_after_an_edit(tmp_path):
+    """export_text() reuses the text of objects an unchanged file's export shares; it is always json.dumps'."""
+    from generator.export import export_text
+    from generator.render import render_pages
+    from generator.render.site import Site
+
+    goals = tmp_path / "goals"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "goals", goals)
+
+    def both() -> tuple[str, str]:
+        result = build_portal(goals, dt.date(2026, 11, 22))
+        site = Site(result)
+        render_pages(result, site=site)  # keys the Site: the export reuses unchanged files' objectives
+        data = export_json(result, site)
+        return export_text(data), json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+    first, expected = both()
+    assert first == expected
+    team = goals / "2026-Q4" / "storefront.yaml"
+    text = team.read_text(encoding="utf-8")
+    title = yaml.safe_load(text)["objectives"][0]["title"]
+    team.write_text(text.replace(title, f"{title} (edited)", 1), encoding="utf-8")
+    second, expected = both()
+    assert second == expected and second != first
+    assert f"{title} (edited)" in second
