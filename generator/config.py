@@ -28,4 +28,5 @@ class PortalConfig(Config):
 
     html_fast_path = opt.Type(bool, default=True)
     """Hand the raw HTML blocks of generated pages around Python-Markdown, which gives them back unchanged
-    anyway (rawblocks.py): the same pages, built several times faster. Off only to compare the two."""
+    anyway, and the parts search skips around its parser (rawblocks.py): the same site, built faster.
+    Off to compare the two, or for another plugin that must read those parts in on_page_content."""

@@ -332,7 +332,7 @@ def _yaml_problem(path: str, exc: yaml.YAMLError, text: str) -> Problem:
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     if "maximum nesting depth" in problem:
-        # libyaml 0.2.6 (PyYAML 6.0.3 and later) stops at 1,000 levels while scanning ahead, before our
+        # libyaml 0.2.6 (shipped with PyYAML 6.0.4) stops at 1,000 levels while scanning ahead, before our
         # MAX_DEPTH is reached: the same mistake, said as the builder says it.
         return error(Location(path, line, column), "load.too-deep",
                      f"Expected at most {MAX_DEPTH} levels of nesting, got more")

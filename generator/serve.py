@@ -17,9 +17,9 @@ from __future__ import annotations
 import gc
 import logging
 import os
-import threading
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
