@@ -169,6 +169,7 @@ def _tree_items(block: str) -> list[tuple[int, str]]:
 
 
 def _alignment_block(page: str) -> str:
+    """The HTML list of a period page's alignment tree."""
     tree = split(page)[1].split("## Alignment")[1].split("## Objectives by unit")[0]
     return tree[tree.index("<ul>"):]
 
@@ -379,8 +380,7 @@ def test_a_public_objective_aligned_to_a_private_one_names_it_only_as_private(tm
         assert "nightjar" not in page.lower() and "secret" not in page.lower(), path
     unit = to_text(pages["units/sales-emea/2026-Q4.md"])
     assert "Aligns to: aligned to a private objective; aligned to a private objective" in unit
-    tree = split(pages["periods/2026-Q4.md"])[1].split("## Alignment")[1].split("## Objectives by unit")[0]
-    items = _tree_items(tree[tree.index("<ul>"):])
+    items = _tree_items(_alignment_block(pages["periods/2026-Q4.md"]))
     private = [i for i, (depth, text) in enumerate(items) if text == "aligned to a private objective"]
     assert private and items[private[0]][0] == 0
     assert items[private[0] + 1][0] == 1 and items[private[0] + 1][1].startswith("Support the hidden effort")
