@@ -34,6 +34,7 @@ from typing import Any
 
 import yaml
 from yaml import events as ev
+from yaml.events import ScalarEvent
 
 from .problems import Location, Problem, error
 
@@ -202,7 +203,7 @@ def _scalar(event: ev.ScalarEvent, mark: Mark) -> Any:
     tag = event.tag
     if tag is None or tag == "!":
         if not event.style and tag is None:  # plain: None from PyYAML, '' from libyaml
-            return resolve_plain(event.value)
+            return _plain(event.value)
         return event.value
     if not tag.startswith(_TAG):
         raise _YamlTooBig(mark, "load.yaml-tag", f"Expected plain YAML data, got the tag {tag}",
@@ -216,6 +217,25 @@ def _scalar(event: ev.ScalarEvent, mark: Mark) -> Any:
         return _to_float(value) if kind == "float" else value
     raise _YamlTooBig(mark, "load.yaml-tag", f"Expected a value of type !!{kind}, got {event.value!r}",
                       "Remove the tag or fix the value.")
+
+
+def _plain(text: str) -> Any:
+    """resolve_plain() of a plain scalar, remembered for the texts that may be typed."""
+    if text and text[0] not in _MAYBE_TYPED:
+        return text
+    value = _TYPED.get(text, _MISSING)
+    if value is _MISSING:
+        value = resolve_plain(text)
+        if len(text) <= 40 and len(_TYPED) < _TYPED_MAX:
+            _TYPED[text] = value
+    return value
+
+
+#: Plain scalars that may be numbers, dates, booleans or null, as resolve_plain() read them. Goal
+#: files repeat them endlessly (check-in dates, confidences, values); every value here is immutable.
+_TYPED: dict[str, Any] = {}
+_TYPED_MAX = 100_000
+_MISSING = object()
 
 
 def _to_float(value: int | float) -> float:
@@ -242,19 +262,18 @@ def _build(text: str) -> Any:
         while True:
             event = loader.get_event()
             cls = type(event)
-            if cls is ev.StreamEndEvent:
-                break
-            if cls is ev.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    raise _YamlTooBig(_mark(event.start_mark), "load.yaml-syntax",
-                                      "Expected a single YAML document, got a second one",
-                                      "Remove the second `---` and everything after it, or move it to its own file.")
-                continue
-            if cls in (ev.StreamStartEvent, ev.DocumentEndEvent):
-                continue
-            mark = _mark(event.start_mark)
-            if cls is ev.MappingStartEvent or cls is ev.SequenceStartEvent:
+            if cls is ScalarEvent:  # three events in four: first, and inline
+                start = event.start_mark
+                mark = (start.line + 1, start.column + 1)
+                if event.tag is None and not event.style:  # plain: None from PyYAML, '' from libyaml
+                    value = _plain(event.value)
+                else:
+                    value = _scalar(event, mark)
+                weight = 1
+                if event.anchor:
+                    anchors[event.anchor] = (value, 1)
+            elif cls is ev.MappingStartEvent or cls is ev.SequenceStartEvent:
+                mark = _mark(event.start_mark)
                 if event.tag not in (None, "!", _TAG + "map", _TAG + "seq"):
                     raise _YamlTooBig(mark, "load.yaml-tag", f"Expected plain YAML data, got the tag {event.tag}",
                                       "Remove the tag: goal files hold plain values only.")
@@ -266,24 +285,30 @@ def _build(text: str) -> Any:
                     open_anchors.add(event.anchor)
                 stack.append([container, None, event.anchor, 1, mark])
                 continue
-            if cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
+            elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
                 container, _, anchor, weight, cmark = stack.pop()
                 if anchor:
                     open_anchors.discard(anchor)
                     anchors[anchor] = (container, weight)
                 value, weight, mark = container, weight, cmark
-            elif cls is ev.ScalarEvent:
-                value, weight = _scalar(event, mark), 1
-                if event.anchor:
-                    anchors[event.anchor] = (value, 1)
             elif cls is ev.AliasEvent:
+                mark = _mark(event.start_mark)
                 if event.anchor in open_anchors:
                     raise _YamlTooBig(mark, "load.yaml-alias", f"Expected an alias to a finished value, got *{event.anchor} inside &{event.anchor} itself",
                                       "A value cannot contain itself.")
                 if event.anchor not in anchors:
                     raise _YamlTooBig(mark, "load.yaml-syntax", f"Expected a defined anchor, got *{event.anchor}")
                 value, weight = anchors[event.anchor]
-            else:  # pragma: no cover - libyaml emits no other events
+            elif cls is ev.StreamEndEvent:
+                break
+            elif cls is ev.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _YamlTooBig(_mark(event.start_mark), "load.yaml-syntax",
+                                      "Expected a single YAML document, got a second one",
+                                      "Remove the second `---` and everything after it, or move it to its own file.")
+                continue
+            else:  # the stream's start, the document's end
                 continue
             # A finished container's items were counted as they arrived: count only the container itself.
             # An alias is counted in full each time it is used.
