@@ -53,7 +53,7 @@ def core_worker(goals: str) -> None:
     import yaml
 
     from generator.export import export_json
-    from generator.pipeline import build_portal
+    from generator.pipeline import build_portal, keep_for_process
     from generator.render import render_pages
     from generator.render.site import Site
     imports = time.perf_counter() - t
@@ -73,9 +73,11 @@ def core_worker(goals: str) -> None:
 
     today = dt.date.fromisoformat(TODAY)
 
-    def core():
+    def core(once: bool):
         t0 = time.perf_counter()
         build = build_portal(goals, today)
+        if once:  # as `goalsite build` does: the cold build is kept to the end of the process
+            keep_for_process()
         t1 = time.perf_counter()
         if not build.ok:
             raise SystemExit(f"the synthetic company has errors: {build.errors[:3]}")
@@ -86,7 +88,7 @@ def core_worker(goals: str) -> None:
         t3 = time.perf_counter()
         return pages, export, (t1 - t0, t2 - t1, t3 - t2, t3 - t0)
 
-    pages, _, cold = core()
+    pages, _, cold = core(once=True)
     md_pages = len(pages)
     md_bytes = sum(len(v.encode("utf-8")) for v in pages.values())
     del pages
@@ -100,7 +102,7 @@ def core_worker(goals: str) -> None:
     original = team.read_bytes()
     try:
         retitle(team)
-        _, _, warm = core()
+        _, _, warm = core(once=False)
         reused = render.last_reused
     finally:
         team.write_bytes(original)

@@ -117,7 +117,7 @@ def build(goals_dir, today, site_dir, include_private, config_file, site_url, st
     today, include_private), overriding mkdocs.yml. SOURCE_DATE_EPOCH is set from
     --today when unset, so the same goals and --today give a byte-identical site.
     """
-    from .pipeline import build_portal
+    from .pipeline import build_portal, keep_for_process
     from .problems import escalate, format_text, summarize
     from .progress import Progress
 
@@ -125,6 +125,7 @@ def build(goals_dir, today, site_dir, include_private, config_file, site_url, st
     progress = Progress()
     progress.phase("Reading goals")
     result = build_portal(goals_dir, today, include_private=include_private, history=True)
+    keep_for_process()  # this process builds one site and exits
     progress.close()
     problems = escalate(result.problems) if strict else result.problems
     if not result.ok or any(p.is_error for p in problems):
