@@ -25,14 +25,17 @@ no other page references plotly.js).
 
 from __future__ import annotations
 
-import multiprocessing
+import logging
 import os
+import pickle
+import signal
 import threading
-from concurrent.futures import ProcessPoolExecutor
+import traceback
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..pipeline import Build
+    from .page import Claims
     from .site import Site
 
 #: Below this many published objectives to render a second process costs more than it saves.
@@ -70,7 +73,7 @@ def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True,
         site.reused = cache.reusable(keys)
         jobs = default_jobs(site) if jobs is None else max(1, jobs)
         if jobs == 1:
-            out = _render_shard(site, (0, 1))
+            out = _render_share(site, None)
         else:
             out = _render_in_processes(site, jobs)
         out.update(site.reused)
@@ -115,7 +118,8 @@ def default_jobs(site: "Site") -> int:
     return min(2, cpus)
 
 
-def _render_shard(site: "Site", shard: tuple[int, int]) -> dict[str, str]:
+def _render_share(site: "Site", claims: "Claims | None") -> dict[str, str]:
+    """The pages this process claims (all of them without `claims`)."""
     from .home import render_home
     from .kpis import render_kpi_pages
     from .page import Pages
@@ -124,35 +128,96 @@ def _render_shard(site: "Site", shard: tuple[int, int]) -> dict[str, str]:
     from .retro import render_retro_pages
     from .units import render_unit_pages
 
-    pages = Pages(site, shard)
+    pages = Pages(site, claims)
     for render in (render_home, render_period_pages, render_unit_pages, render_people_pages, render_kpi_pages,
                    render_retro_pages):
         render(pages)
     return pages.out
 
 
-_forked_site: "Site | None" = None  # what the forked workers render from
-
-
-def _render_forked(shard: tuple[int, int]) -> dict[str, str]:
-    assert _forked_site is not None, "only called in a worker forked by _render_in_processes"
-    return _render_shard(_forked_site, shard)
-
-
 def _render_in_processes(site: "Site", jobs: int) -> dict[str, str]:
-    """Shard 0 here, shards 1..jobs-1 in forked workers that inherit `site` (nothing is pickled but pages)."""
-    global _forked_site
-    _forked_site = site
+    """This process and jobs-1 forked workers share the pages; the workers read this process's portal
+    as it is in memory, and only their pages come back (pickled, through a pipe).
+
+    Should a worker fail (killed, out of memory, an exception), the pages are rendered again here in
+    one process: the same pages, later, and an exception of the render itself is raised here.
+    """
+    from .page import Claims
+
+    claims = Claims()
+    workers: list[tuple[int, int]] = []  # (pid, read end of its pipe), until collected
     try:
-        # With "fork" the executor starts its workers at the first submit, while _forked_site is set.
-        with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_render_forked, (k, jobs)) for k in range(1, jobs)]
-            out = _render_shard(site, (0, jobs))
-            for future in futures:
-                out.update(future.result())
+        for _ in range(jobs - 1):
+            workers.append(_fork_worker(site, claims))
+        out = _render_share(site, claims)
+        while workers:
+            out.update(_collect(*workers.pop(0)))
+        return out
+    except _WorkerFailed as e:
+        _log.warning(f"goalsite: {e}; rendering the pages again in one process")
     finally:
-        _forked_site = None
-    return out
+        while workers:  # what a failure left running
+            _stop(*workers.pop())
+    return _render_share(site, None)
+
+
+class _WorkerFailed(Exception):
+    pass
+
+
+_log = logging.getLogger("mkdocs.plugins.goalsite")
+
+
+def _fork_worker(site: "Site", claims: "Claims") -> tuple[int, int]:
+    """(pid, read end of its pipe) of a forked worker that renders the pages it claims."""
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(writer)
+        return pid, reader
+    # The worker. It leaves by os._exit only: no cleanup, no buffers of the parent flushed twice.
+    status = 1
+    try:
+        os.close(reader)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops the parent, which reaps the worker
+        try:
+            payload = pickle.dumps((True, _render_share(site, claims)), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            payload = pickle.dumps((False, traceback.format_exc()))
+        with os.fdopen(writer, "wb") as pipe:
+            pipe.write(payload)
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _collect(pid: int, reader: int) -> dict[str, str]:
+    """The pages of a worker, once it has exited (and is reaped)."""
+    with os.fdopen(reader, "rb") as pipe:
+        payload = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    try:
+        ok, value = pickle.loads(payload)
+    except Exception:
+        raise _WorkerFailed(f"a render worker stopped ({_exit_text(status)})") from None
+    if not ok:
+        raise _WorkerFailed(f"a render worker failed:\n{value}")
+    return value
+
+
+def _exit_text(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"signal {os.WTERMSIG(status)}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"
+
+
+def _stop(pid: int, reader: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
+    os.close(reader)
 
 
 __all__ = ["render_pages", "default_jobs"]

@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import zlib
 from pathlib import Path
 
 import jinja2
@@ -89,27 +88,57 @@ def make_env() -> jinja2.Environment:
     return env
 
 
+class Claims:
+    """Pages handed out first come, first served to the processes of one render.
+
+    Every process of a render walks the same pages in the same order (they are forked from one
+    process and run the same code on the same portal), so a page is known by its place in that walk.
+    `next` is the place of the first page nobody has taken yet, in memory the processes share.
+    A process that is busy with a large page lets the others take the pages after it, so no process
+    waits for another at the end. Hashing paths to processes left one of two busy for seconds
+    after the other was done.
+    """
+
+    def __init__(self) -> None:
+        import multiprocessing
+
+        self.next = multiprocessing.get_context("fork").Value("q", 0)
+
+    def claim(self, place: int) -> bool:
+        """Take the page at `place` unless another process took it; asked once for each place, in order."""
+        with self.next.get_lock():
+            if self.next.value > place:
+                return False
+            self.next.value = place + 1
+            return True
+
+
 class Pages:
     """Renders pages into a dict of docs-relative path -> Markdown.
 
-    With `shard=(k, n)` it renders only the pages whose path hashes to k of n (see `owns`), so that
-    n processes can share the work; each page-rendering function returns early for pages it does
-    not own, before building anything for them.
+    With `claims` it renders only the pages it claims (see `owns`), so that several processes can
+    share the work; each page-rendering function returns early for pages it does not own, before
+    building anything for them.
     """
 
-    def __init__(self, site: Site, shard: tuple[int, int] = (0, 1)):
+    def __init__(self, site: Site, claims: "Claims | None" = None):
         self.site = site
         self.env = make_env()
         self.out: dict[str, str] = {}
-        self.shard = shard
+        self.claims = claims
+        self._owned: dict[str, bool] = {}
 
     def owns(self, path: str) -> bool:
-        """Whether this shard renders `path`: not when the page is reused from the last render
-        (`site.reused`), else a pure function of the path, the same in every process."""
+        """Whether this process renders `path`: not when the page is reused from the last render
+        (`site.reused`), else when it claims the page, the first time it is asked about it."""
         if path in self.site.reused:
             return False
-        k, n = self.shard
-        return n == 1 or zlib.crc32(path.encode()) % n == k
+        if self.claims is None:
+            return True
+        owned = self._owned.get(path)
+        if owned is None:
+            owned = self._owned[path] = self.claims.claim(len(self._owned))
+        return owned
 
     def links(self, path: str) -> Links:
         return Links(self.site, path)

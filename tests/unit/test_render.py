@@ -528,15 +528,55 @@ def test_pages_are_the_same_whatever_the_number_of_render_processes(jobs):
     assert len(serial) > 50
 
 
-def test_sharded_pages_split_the_site_without_overlap():
-    from generator.render import _render_shard
+@pytest.mark.parametrize("how", ["killed", "raises"])
+def test_a_render_worker_that_fails_costs_time_not_pages(monkeypatch, caplog, how):
+    import os
+    import signal
+
+    from generator import render
+
+    build = build_portal(EXAMPLE, dt.date(2026, 11, 22))
+    serial = render_pages(build, jobs=1, reuse=False)
+    parent, real = os.getpid(), render._render_share
+
+    def failing(site, claims):
+        if os.getpid() != parent:  # in the forked worker only
+            if how == "killed":
+                os.kill(os.getpid(), signal.SIGKILL)
+            raise MemoryError("the worker ran out of memory")
+        return real(site, claims)
+
+    monkeypatch.setattr(render, "_render_share", failing)
+    with caplog.at_level("WARNING"):
+        assert render_pages(build, jobs=2, reuse=False) == serial
+    said = {"killed": "a render worker stopped (signal 9)", "raises": "MemoryError: the worker ran out of memory"}
+    assert said[how] in caplog.text
+    assert "rendering the pages again in one process" in caplog.text
+
+
+def test_claimed_pages_split_the_site_without_overlap():
+    from generator.render import _render_share
+    from generator.render.page import Claims
     from generator.render.site import Site
 
+    class EveryThird:  # three processes, each taking every third page of the walk
+        def __init__(self, k):
+            self.k = k
+
+        def claim(self, place):
+            return place % 3 == self.k
+
     site = Site(build_portal(EXAMPLE, dt.date(2026, 11, 22)))
-    shards = [_render_shard(site, (k, 3)) for k in range(3)]
-    assert all(shards), "each of the three shards got pages"
-    assert sum(len(s) for s in shards) == len(_render_shard(site, (0, 1)))
-    assert not set(shards[0]) & set(shards[1]) and not set(shards[1]) & set(shards[2])
+    everything = _render_share(site, None)
+    shares = [_render_share(site, EveryThird(k)) for k in range(3)]
+    assert all(shares), "each of the three processes got pages"
+    assert sum(len(s) for s in shares) == len(everything)
+    assert {path: text for share in shares for path, text in share.items()} == everything
+
+    # First come, first served: a process that walks after another finds every page taken.
+    claims = Claims()
+    assert _render_share(site, claims) == everything
+    assert _render_share(site, claims) == {}
 
 
 def test_relative_links_agree_with_posixpath():
