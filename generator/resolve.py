@@ -8,6 +8,7 @@ members) and every date outside its period, as Problems.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -112,7 +113,8 @@ class KpiNode:
 class KeyResultNode:
     kr: KeyResult
     objective: "ObjectiveNode"
-    location: Location
+    where: "Location | tuple[Source, tuple]"
+    """A Location, or (source, keys) for `location` to look up when a problem first needs it."""
     owner: Person | None = None
     kpi: KpiNode | None = None
     checkins: list[CheckIn] = field(default_factory=list)
@@ -124,9 +126,13 @@ class KeyResultNode:
     def id(self) -> str:
         return self.kr.id
 
-    @property
+    @functools.cached_property
     def ref(self) -> str:
         return f"{self.objective.ref}/{self.kr.id}"
+
+    @functools.cached_property
+    def location(self) -> Location:
+        return _located(self.where)
 
     @property
     def private(self) -> bool:
@@ -137,7 +143,8 @@ class KeyResultNode:
 class ObjectiveNode:
     obj: Objective
     file: UnitPeriod
-    location: Location
+    where: "Location | tuple[Source, tuple]"
+    """A Location, or (source, keys) for `location` to look up when a problem first needs it."""
     private: bool
     owner: Person | None = None
     collaborators: list[Person] = field(default_factory=list)
@@ -159,9 +166,18 @@ class ObjectiveNode:
     def unit(self) -> OrgUnit:
         return self.file.unit
 
-    @property
+    @functools.cached_property
     def ref(self) -> str:
         return f"{self.file.period.id}:{self.file.unit.id}/{self.obj.id}"
+
+    @functools.cached_property
+    def location(self) -> Location:
+        return _located(self.where)
+
+
+def _located(where: "Location | tuple[Source, tuple]") -> Location:
+    # A large company has tens of thousands of goals; few of them ever have a problem to point at.
+    return where if isinstance(where, Location) else where[0].at(*where[1])
 
 
 @dataclass(eq=False)
@@ -415,7 +431,7 @@ def _resolve_objectives(r: _Resolver, portal: Portal) -> None:
 
 def _objective(r: _Resolver, portal: Portal, up: UnitPeriod, pf: PeriodFile, obj: Objective, src: Source, o: int) -> ObjectiveNode:
     path = ("objectives", o)
-    node = ObjectiveNode(obj, up, src.at(*path), (obj.visibility or pf.visibility) == "private")
+    node = ObjectiveNode(obj, up, (src, path), (obj.visibility or pf.visibility) == "private")
     node.owner = portal.people.get(obj.owner)
     if node.owner is None:
         r.unknown(src.at(*path, "owner"), "person", obj.owner, portal.people, r.org_ok)
@@ -429,7 +445,7 @@ def _objective(r: _Resolver, portal: Portal, up: UnitPeriod, pf: PeriodFile, obj
 
 
 def _key_result(r: _Resolver, portal: Portal, obj: ObjectiveNode, kr: KeyResult, src: Source, path: tuple) -> KeyResultNode:
-    node = KeyResultNode(kr, obj, src.at(*path))
+    node = KeyResultNode(kr, obj, (src, path))
     owner_id = kr.owner or obj.obj.owner
     node.owner = portal.people.get(owner_id)
     if kr.owner and node.owner is None:
