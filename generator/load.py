@@ -200,10 +200,9 @@ class _YamlTooBig(Exception):
 
 
 def _scalar(event: ev.ScalarEvent, mark: Mark) -> Any:
+    """A scalar that is quoted, a block or tagged (_build reads the plain, untagged ones itself)."""
     tag = event.tag
     if tag is None or tag == "!":
-        if not event.style and tag is None:  # plain: None from PyYAML, '' from libyaml
-            return _plain(event.value)
         return event.value
     if not tag.startswith(_TAG):
         raise _YamlTooBig(mark, "load.yaml-tag", f"Expected plain YAML data, got the tag {tag}",
