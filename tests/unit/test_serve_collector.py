@@ -1,0 +1,85 @@
+"""serve._Collector: the cycle collector rests through a build and wakes up after it, never during one."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+import weakref
+
+import pytest
+
+from generator import serve
+
+
+class Node:
+    def __init__(self) -> None:
+        self.me = self  # a cycle: only the cycle collector frees it
+
+
+@pytest.fixture
+def collector(monkeypatch):
+    monkeypatch.setattr(serve, "COLLECT_AFTER", 0.05)
+    was = gc.isenabled()
+    gc.enable()
+    yield serve._Collector()
+    (gc.enable if was else gc.disable)()
+
+
+def _until(predicate, seconds: float = 5.0) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return predicate()
+
+
+def _garbage() -> weakref.ref:
+    node = Node()
+    ref = weakref.ref(node)
+    del node
+    return ref
+
+
+def test_the_collector_rests_through_a_build_and_after_it_until_the_timer(collector):
+    with collector.paused():
+        assert not gc.isenabled()
+        garbage = _garbage()
+    assert not gc.isenabled(), "not woken as the build ends: the browsers are told to reload first"
+    assert garbage() is not None
+    assert _until(gc.isenabled), "the timer turns the collector back on"
+    assert garbage() is None, "and collected what the build left"
+
+
+def test_a_timer_that_finds_a_build_running_leaves_it_alone(collector):
+    with collector.paused():
+        pass
+    second = threading.Event()
+    done = threading.Event()
+    garbage = []
+
+    def build():
+        with collector.paused():
+            garbage.append(_garbage())
+            second.set()
+            time.sleep(0.3)  # the first build's timer fires meanwhile
+            assert not gc.isenabled()
+        done.set()
+
+    thread = threading.Thread(target=build)
+    thread.start()
+    second.wait(5)
+    time.sleep(0.15)
+    assert not gc.isenabled(), "the first build's timer did not wake the collector in the second build"
+    assert garbage[0]() is not None, "nor collect during it"
+    thread.join(5)
+    assert done.is_set()
+    assert _until(gc.isenabled) and garbage[0]() is None, "the second build's timer did"
+
+
+def test_a_build_that_fails_still_wakes_the_collector(collector):
+    with pytest.raises(RuntimeError):
+        with collector.paused():
+            raise RuntimeError("a failed build")
+    assert _until(gc.isenabled)
