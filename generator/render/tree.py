@@ -77,7 +77,9 @@ def alignment_html(site: Site, links: Links, period: Period) -> Markup:
     out: list[str] = []
     prev = -1
     for depth, line in _lines(site, links, period):
-        if depth > prev:  # one level deeper (the walk never skips one): a list in the item above
+        if prev < 0:  # the tree's own list: rawblocks.Unsearched gives search a light copy of it
+            out.append(f'<ul class="portal-tree">\n<li>{line}')
+        elif depth > prev:  # one level deeper (the walk never skips one): a list in the item above
             out.append(f"<ul>\n<li>{line}")
         else:
             out.append("</li>\n</ul>\n" * (prev - depth) + f"</li>\n<li>{line}")

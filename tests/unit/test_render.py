@@ -171,7 +171,7 @@ def _tree_items(block: str) -> list[tuple[int, str]]:
 def _alignment_block(page: str) -> str:
     """The HTML list of a period page's alignment tree."""
     tree = split(page)[1].split("## Alignment")[1].split("## Objectives by unit")[0]
-    return tree[tree.index("<ul>"):]
+    return tree[tree.index('<ul class="portal-tree">'):]
 
 
 def test_alignment_tree_nests_children_under_parents_and_key_results(pages):
@@ -179,7 +179,7 @@ def test_alignment_tree_nests_children_under_parents_and_key_results(pages):
     tree = body.split("## Alignment")[1].split("## Objectives by unit")[0]
     chart, tree = tree.split("</p>\n", 1)  # the sunburst comes first, the list stays
     assert 'class="portal-chart"' in chart and "sunburst" in chart
-    assert tree.lstrip().startswith("<ul>\n<li>"), "the tree is one raw HTML list"
+    assert tree.lstrip().startswith('<ul class="portal-tree">\n<li>'), "the tree is one raw HTML list"
     items = _tree_items(tree)
     assert items[0][0] == 0 and items[0][1].startswith("Create an unforgettable customer experience")
     assert "aligns to 2026" in items[0][1]
@@ -190,14 +190,16 @@ def test_alignment_tree_nests_children_under_parents_and_key_results(pages):
 
 
 def test_the_alignment_tree_is_the_list_python_markdown_makes_of_the_markdown_one():
-    """alignment_html() writes exactly what Python-Markdown writes for the same lines as a Markdown list."""
+    """alignment_html() writes exactly what Python-Markdown writes for the same lines as a Markdown list
+    (its outer list has a class, which rawblocks.Unsearched looks for)."""
     site = Site(build_portal(FIXTURE, TODAY))
     deepest = 0
     for period in site.periods_newest:
         links = HtmlLinks(site, period_path(period.id))
         lines = tree._lines(site, links, period)
         as_markdown = "\n".join(f"{'    ' * depth}- {line}" for depth, line in lines)
-        assert str(tree.alignment_html(site, links, period)) == (markdown.markdown(as_markdown) if lines else "")
+        expected = markdown.markdown(as_markdown).replace("<ul>", '<ul class="portal-tree">', 1) if lines else ""
+        assert str(tree.alignment_html(site, links, period)) == expected, "the same, with the outer list's class"
         deepest = max([deepest, *(depth for depth, _ in lines)])
     assert deepest >= 2, "the fixture's tree is deep enough to tell"
 
