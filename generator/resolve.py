@@ -460,12 +460,24 @@ def _key_result(r: _Resolver, portal: Portal, obj: ObjectiveNode, kr: KeyResult,
     if kr.due is not None and not period.start <= kr.due <= period.end:
         r.problems.append(error(src.at(*path, "due"), "resolve.date-outside-period",
                                 f"due: Expected a date inside {period.id} ({period.start} to {period.end}), got {kr.due}"))
-    for c, checkin in enumerate(kr.checkins):
-        _check_date(r, src, (*path, "checkins", c, "date"), checkin.date, period, "checkins.date")
-    latest: dict[dt.date, CheckIn] = {}
-    for checkin in kr.checkins:
-        latest[checkin.date] = checkin
-    node.checkins = [latest[d] for d in sorted(latest)]
+    checkins = kr.checkins
+    first, last = period.start, min(period.end, r.today)
+    ordered = True  # dates one after another, as people write them: the check-ins are already effective
+    previous = None
+    for c, checkin in enumerate(checkins):
+        day = checkin.date
+        if not first <= day <= last:  # a large company has hundreds of thousands of dates: most are fine
+            _check_date(r, src, (*path, "checkins", c, "date"), day, period, "checkins.date")
+        if previous is not None and day <= previous:
+            ordered = False
+        previous = day
+    if ordered:
+        node.checkins = list(checkins)
+    else:
+        latest: dict[dt.date, CheckIn] = {}
+        for checkin in checkins:
+            latest[checkin.date] = checkin
+        node.checkins = [latest[d] for d in sorted(latest)]
     if not node.checkins and node.kpi is not None and node.kpi.private and not obj.private:
         r.problems.append(error(src.at(*path, "kpi"), "resolve.private-kpi-values",
                                 f"kpi: Expected a public KPI for a public key result without check-ins, got the private KPI {kr.kpi!r}",
