@@ -61,6 +61,7 @@ def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True,
     global last_reused
     from ..pipeline import gc_paused
     from .cache import page_keys
+    from .fragments import Fragments
     from .site import Site
 
     if not build.ok:
@@ -71,6 +72,7 @@ def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True,
         keys = page_keys(site) if reuse else {}
         site.page_keys = keys
         site.reused = cache.reusable(keys)
+        site.fragments = Fragments(cache.fragments, keys)
         jobs = default_jobs(site) if jobs is None else max(1, jobs)
         if jobs == 1:
             out = _render_share(site, None)
@@ -78,7 +80,7 @@ def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True,
             out = _render_in_processes(site, jobs)
         out.update(site.reused)
         if reuse:
-            cache.keep(keys, out)
+            cache.keep(keys, out, site.fragments)
         last_reused = len(site.reused)
     return dict(sorted(out.items()))
 

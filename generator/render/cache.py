@@ -35,6 +35,7 @@ import hashlib
 from typing import TYPE_CHECKING, Iterable
 
 from ..resolve import KeyResultNode, ObjectiveNode
+from .fragments import Fragments
 from .links import kpi_path, people_path, period_path, unit_index_path, unit_period_path
 from .retro import compared_periods, retro_path
 
@@ -45,10 +46,11 @@ FileKey = tuple  # (period id, unit id)
 
 
 class RenderCache:
-    """{page path: (key, Markdown)} of the last render of this process."""
+    """{page path: (key, Markdown)} of the last render of this process, and the fragments it made."""
 
     def __init__(self) -> None:
         self.pages: dict[str, tuple[bytes, str]] = {}
+        self.fragments: dict[tuple, tuple[str, bytes, object]] = {}
 
     def reusable(self, keys: dict[str, bytes]) -> dict[str, str]:
         """The cached pages whose key is unchanged."""
@@ -59,9 +61,13 @@ class RenderCache:
                 out[path] = cached[1]
         return out
 
-    def keep(self, keys: dict[str, bytes], pages: dict[str, str]) -> None:
-        """Remember this render (and forget pages that are gone)."""
+    def keep(self, keys: dict[str, bytes], pages: dict[str, str], fragments: "Fragments | None" = None) -> None:
+        """Remember this render (and forget pages that are gone, and fragments whose key changed)."""
         self.pages = {path: (key, pages[path]) for path, key in keys.items() if path in pages}
+        if fragments is not None:
+            kept = {name: entry for name, entry in self.fragments.items() if keys.get(entry[0]) == entry[1]}
+            kept.update(fragments.made)
+            self.fragments = kept
 
 
 def page_keys(site: "Site") -> dict[str, bytes]:
@@ -84,21 +90,22 @@ def page_keys(site: "Site") -> dict[str, bytes]:
 
     portal = site.portal
     keys: dict[str, bytes] = {}
+    # Each file with the files its goals link to, found once: the pages of its period and of its unit
+    # are keyed by unions of these.
+    linked = {(period.id, unit_id): [(period.id, unit_id), *linked_files(up.objectives)]
+              for period in portal.periods.values() for unit_id, up in period.files.items()}
     for period in portal.periods.values():
-        nodes = [o for up in period.files.values() for o in up.objectives]
-        files = [(period.id, u) for u in period.files] + linked_files(nodes)
+        files = [f for unit_id in period.files for f in linked[(period.id, unit_id)]]
         keys[period_path(period.id)] = key(files)
         # A retrospective also compares its period's scores with those of the earlier ones of its kind.
         keys[retro_path(period.id)] = key(files + [(p.id, u) for p in compared_periods(site, period) for u in p.files])
     by_unit: dict[str, list] = {}
     for period in portal.periods.values():
-        for unit_id, up in period.files.items():
-            keys[unit_period_path(unit_id, period.id)] = key([(period.id, unit_id)] + linked_files(up.objectives))
-            by_unit.setdefault(unit_id, []).append(up)
+        for unit_id in period.files:
+            keys[unit_period_path(unit_id, period.id)] = key(linked[(period.id, unit_id)])
+            by_unit.setdefault(unit_id, []).append(period.id)
     for unit in site.units_in_order:
-        files = by_unit.get(unit.id, [])
-        keys[unit_index_path(unit.id)] = key([(up.period.id, unit.id) for up in files]
-                                             + linked_files([o for up in files for o in up.objectives]))
+        keys[unit_index_path(unit.id)] = key([f for pid in by_unit.get(unit.id, []) for f in linked[(pid, unit.id)]])
         held = [site.holdings.get(p.id) for p in unit.people]
         keys[people_path(unit.id)] = key(_file_of(n) for h in held if h is not None
                                          for n in (*h.objectives, *h.key_results, *h.collaborations))

@@ -58,10 +58,16 @@ def _unit_sections(pages: Pages, period: Period, links) -> list[dict]:
         nodes = site.objectives(period.id, unit.id)
         if not nodes:
             continue
-        rows = [objective_cells(objective_row(site, html, node)) for node in nodes]
-        sections.append({"link": links.to(unit.name, unit_period_path(unit.id, period.id)),
-                         "score": format_percent(summary.unit_scores.get(unit.id)),
-                         "table": html_table(OBJECTIVE_COLUMNS, rows, searched=False)})  # a noindex section
+
+        def section(unit=unit, nodes=nodes) -> dict:
+            rows = [objective_cells(objective_row(site, html, node)) for node in nodes]
+            return {"link": links.to(unit.name, unit_period_path(unit.id, period.id)),
+                    "score": format_percent(summary.unit_scores.get(unit.id)),
+                    "table": html_table(OBJECTIVE_COLUMNS, rows, searched=False)}  # a noindex section
+
+        # It shows the unit's file only (and the org's names): kept while the unit's page of the period is.
+        of = unit_period_path(unit.id, period.id)
+        sections.append(site.fragments.get(("period-section", links.page, unit.id), of, section))
     return sections
 
 

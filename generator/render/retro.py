@@ -170,11 +170,17 @@ def _units(site, links: Links, period: Period, s: PeriodSummary) -> list[dict]:
         nodes = site.objectives(period.id, unit.id)
         if not nodes:
             continue
-        rows = [objective_cells(objective_row(site, html, node)) + [Markup("; ").join(_rolled_to(site, html, node))]
-                for node in nodes]
-        score = s.unit_scores.get(unit.id)
-        out.append({"id": unit.id, "link": links.to(unit.name, unit_period_path(unit.id, period.id)),
-                    "score": format_percent(score), "table": html_table(_UNIT_COLUMNS, rows, searched=False)})  # a noindex section
+
+        def section(unit=unit, nodes=nodes) -> dict:
+            rows = [objective_cells(objective_row(site, html, node)) + [Markup("; ").join(_rolled_to(site, html, node))]
+                    for node in nodes]
+            score = s.unit_scores.get(unit.id)
+            return {"id": unit.id, "link": links.to(unit.name, unit_period_path(unit.id, period.id)),
+                    "score": format_percent(score), "table": html_table(_UNIT_COLUMNS, rows, searched=False)}  # a noindex section
+
+        # The unit's file, where its goals were rolled over to, and the org's names: all in the key of
+        # the unit's page of the period (cache.py), so the section is kept while that page is.
+        out.append(site.fragments.get(("retro-section", links.page, unit.id), unit_period_path(unit.id, period.id), section))
     return out
 
 

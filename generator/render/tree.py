@@ -15,6 +15,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ..resolve import KeyResultNode, ObjectiveNode, Period
+from .links import unit_period_path
 from .parts import Links, status_badge
 from .site import Site
 from .text import escape_text, format_percent
@@ -38,20 +39,32 @@ class _Tree:
         if node in path:
             return  # the resolver cuts loops; this guards the walk regardless
         path = path | {node}
-        facts = self.site.scores.objectives[node.ref]
-        line = Markup(f"{self.links.objective(node)} · {escape_text(node.unit.name)} · "
-                      f"{status_badge(facts.status)} {escape_text(format_percent(facts.score))}")
-        if depth == 0:
-            line += self._elsewhere(node)
-        self.lines.append((depth, line))
-        for kr in node.key_results:
-            krs = self.site.scores.key_results[kr.ref]
-            self.lines.append((depth + 1, Markup(f'<span class="portal-badge portal-badge--kr">KR</span> '
-                                                 f"{self.links.key_result(kr)} · {escape_text(format_percent(krs.score))}")))
+        root = depth == 0
+        # The lines show only the goal's own file and what it links to: kept while its unit's page is.
+        lines = self.site.fragments.get(("tree", type(self.links).__name__, self.links.page, node.ref, root),
+                                        unit_period_path(node.unit.id, node.period.id),
+                                        lambda: self._node_lines(node, root))
+        self.lines.append((depth, lines[0]))
+        for kr, line in zip(node.key_results, lines[1:]):
+            self.lines.append((depth + 1, line))
             for child in self.here(self.site.children(kr)):
                 self.objective(child, depth + 2, path)
         for child in self.here(self.site.children(node)):
             self.objective(child, depth + 1, path)
+
+    def _node_lines(self, node: ObjectiveNode, root: bool) -> list[Markup]:
+        """The objective's line, then one line a key result."""
+        facts = self.site.scores.objectives[node.ref]
+        line = Markup(f"{self.links.objective(node)} · {escape_text(node.unit.name)} · "
+                      f"{status_badge(facts.status)} {escape_text(format_percent(facts.score))}")
+        if root:
+            line += self._elsewhere(node)
+        lines = [line]
+        for kr in node.key_results:
+            krs = self.site.scores.key_results[kr.ref]
+            lines.append(Markup(f'<span class="portal-badge portal-badge--kr">KR</span> '
+                                f"{self.links.key_result(kr)} · {escape_text(format_percent(krs.score))}"))
+        return lines
 
     def _elsewhere(self, node: ObjectiveNode) -> Markup:
         """Parents in other periods (a quarter aligned to the year)."""
