@@ -28,6 +28,7 @@ import math
 import os
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -389,11 +390,27 @@ class _Memo:
         self.lock = threading.Lock()
         self.previous: dict[tuple, tuple[Source, list[Problem]]] = {}
         self.current: dict[tuple, tuple[Source, list[Problem]]] = {}
+        self.stats: dict[tuple, tuple[tuple, tuple]] = {}
+        """{(path, display, kind, context): (the file's stat signature, its key above)} of settled files."""
 
     def start(self) -> None:
         """A new load: what the last one read stays available; anything older is let go."""
         self.previous = self.current or self.previous
         self.current = {}
+        self.stats = {where: entry for where, entry in self.stats.items() if entry[1] in self.previous}
+
+
+#: A file whose stat (inode, size, modification and change times) is the same as when it was last read
+#: is not read again, if its change time was this long before that read. A file written in the same
+#: instant as it was read could change again without its times changing (git calls this "racy"); a
+#: file that changes later gets a later change time, which nothing but the clock can set.
+SETTLED_NS = 2_000_000_000
+files_read = 0
+"""How many goal files the last load_goals() read from disk (tests and benchmarks read it)."""
+
+
+def _signature(st: os.stat_result) -> tuple:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 _MEMO = _Memo()
@@ -405,25 +422,43 @@ def read_yaml(path: Path, display: str, kind: str, **context: Any) -> tuple[Sour
 
 
 def _read(path: Path, display: str, kind: str, context: dict, memo: _Memo | None) -> tuple[Source, list[Problem]]:
+    global files_read
     source = Source(display, kind, **context)
+    where = (str(path), display, kind, tuple(sorted(context.items())))
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        st = path.stat()
+        if st.st_size > MAX_FILE_BYTES:
             return source, [error(Location(display), "load.too-large",
-                                  f"Expected a goal file under {MAX_FILE_BYTES // (1024 * 1024)} MB, got {size / (1024 * 1024):.1f} MB",
+                                  f"Expected a goal file under {MAX_FILE_BYTES // (1024 * 1024)} MB, got {st.st_size / (1024 * 1024):.1f} MB",
                                   "Split it, or move long series into a CSV file under data/.")]
+        if memo is not None:
+            signature = _signature(st)
+            settled = memo.stats.get(where)
+            if settled is not None and settled[0] == signature:
+                found = memo.current.get(settled[1]) or memo.previous.get(settled[1])
+                if found is not None:  # unchanged since it was read: not read again
+                    memo.current[settled[1]] = found
+                    return found
+        read_at = time.time_ns()
         raw = path.read_bytes()
+        files_read += 1
     except OSError as exc:
         return source, [error(Location(display), "load.unreadable", f"Expected a readable file, got: {exc.strerror}")]
     if memo is None:
         return _parse(source, raw)
     digest = hashlib.blake2b(raw, digest_size=20).digest()
-    key = (display, kind, tuple(sorted(context.items())), digest)
+    key = (*where[1:], digest)
     found = memo.current.get(key) or memo.previous.get(key)
     if found is None:
         source.digest = digest
         found = _parse(source, raw)
     memo.current[key] = found
+    # The stat was taken before the read: if the file changed in between, its change time is after
+    # read_at - SETTLED_NS and it is not trusted.
+    if max(st.st_mtime_ns, st.st_ctime_ns) < read_at - SETTLED_NS:
+        memo.stats[where] = (signature, key)
+    else:
+        memo.stats.pop(where, None)
     return found
 
 
@@ -489,8 +524,10 @@ def display_path(path: Path) -> str:
 
 def load_goals(root: Path | str) -> Goals:
     """Read every goal file under `root`. Never raises for bad input."""
+    global files_read
     with _MEMO.lock:
         _MEMO.start()
+        files_read = 0
         return _load_goals(Path(root))
 
 

@@ -435,6 +435,47 @@ def test_an_edit_is_seen_even_when_size_and_modification_time_stay_the_same(tmp_
     assert title[::-1] in titles and title not in titles
 
 
+def test_a_settled_file_that_did_not_change_is_not_read_again(tmp_path, monkeypatch):
+    import time
+
+    from generator import load
+
+    monkeypatch.setattr(load, "SETTLED_NS", 0)  # as if every file had been written long before it was read
+    goals = _tree(tmp_path)
+    first = load_goals(goals)
+    files = len(first.sources())
+    assert load.files_read == files
+    second = load_goals(goals)
+    assert load.files_read == 0, "nothing changed: no file read"
+    assert second.org is first.org and second.periods == first.periods
+    time.sleep(0.05)  # later than the copy by more than the file system's clock tick
+    path = goals / "2026-Q4" / "sales-emea.yaml"
+    stat, text = path.stat(), path.read_text()
+    path.write_text(text.replace("a", "e", 1))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same modification time
+    assert path.stat().st_size == stat.st_size
+    third = load_goals(goals)
+    assert load.files_read == 1, "its change time told"
+    assert third.periods["2026-Q4"]["sales-emea"] is not first.periods["2026-Q4"]["sales-emea"]
+    assert third.org is first.org
+    copy = path.with_suffix(".tmp")
+    copy.write_bytes(path.read_bytes())
+    os.replace(copy, path)  # the same bytes in a new file
+    load_goals(goals)
+    assert load.files_read == 1
+
+
+def test_a_file_written_just_before_it_was_read_is_read_again(tmp_path):
+    from generator import load
+
+    goals = _tree(tmp_path)  # just copied: changes in the same instant would not show in its times
+    load_goals(goals)
+    files = load.files_read
+    assert files > 0
+    load_goals(goals)
+    assert load.files_read == files
+
+
 def test_a_file_that_broke_and_was_fixed_is_read_again_each_time(tmp_path):
     from generator.pipeline import build_portal
 
