@@ -272,7 +272,7 @@ def score_portal(portal: Portal, today: dt.date, include_private: bool = False) 
     """Score everything. Roll-ups count only what is published (`include_private` for restricted sites).
 
     An objective whose inputs (`_inputs`) are those of the last call of this process keeps the scores
-    it got then: after one goal edit, `goalsite serve` scores only the objectives of the edited file.
+    it got then: after one goal edit, `goalsite serve` scores again only the objectives the edit changed.
     """
     global _last, last_reused
     settings = portal.settings

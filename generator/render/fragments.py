@@ -18,7 +18,6 @@ class Fragments:
         self.previous = previous
         self.keys = keys
         self.made: dict[tuple, tuple[str, bytes, object]] = {}
-        self.reused = 0
 
     def get(self, name: tuple, of: str, make):
         """The fragment `name`, made from the inputs of page `of`: `make()` unless kept with the same key."""
@@ -28,9 +27,7 @@ class Fragments:
         entry = self.previous.get(name)
         if entry is not None and entry[1] == key and entry[0] == of:
             value = entry[2]
-            self.reused += 1
         else:
             value = make()
         self.made[name] = (of, key, value)
         return value
-
