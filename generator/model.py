@@ -469,7 +469,7 @@ def validate_source(source: Source) -> tuple[_Model | None, list[Problem]]:
 def _problem(source: Source, cls: type[_Model], err: dict) -> Problem:
     loc = tuple(err["loc"])
     kind = err["type"]
-    name = str(loc[-1]) if loc else ""
+    name = _printable(str(loc[-1])) if loc else ""
     value = err.get("input")
     hint = None
     if kind == "missing" and loc and isinstance(loc[-1], int):  # a fixed-length list (keep_between) too short
@@ -492,8 +492,13 @@ def _problem(source: Source, cls: type[_Model], err: dict) -> Problem:
         where = source.at(*loc)
         message = _message(kind, err, value)
         hint = _HINTS.get(kind)
-    field_name = ".".join(str(p) for p in loc if isinstance(p, str)) or "file"
+    field_name = ".".join(_printable(p) for p in loc if isinstance(p, str)) or "file"
     return error(where, f"model.{_CODES.get(kind, 'type')}", f"{field_name}: {message}", hint)
+
+
+def _printable(name: str) -> str:
+    """A field name as a message shows it: a YAML key may hold any character, a message is one line."""
+    return name if name.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
 
 
 _CODES = {

@@ -163,6 +163,14 @@ def test_unknown_field_message_lists_the_fields_and_suggests_the_closest(tree):
     assert p.hint == "Did you mean 'weight'?"
 
 
+def test_a_field_name_with_a_line_break_stays_on_one_line_of_the_message(tree):
+    """Found by tests/hardening/test_fuzz.py: a quoted YAML key may hold a line break or a control character."""
+    [p] = problems(tree, {F: HEAD + '        "wei\\nght\\u0007": 2\n'})
+    assert "\n" not in p.message and "\x07" not in p.message
+    assert p.message.startswith("objectives.key_results.wei\\nght\\x07: Expected one of the fields")
+    assert "got the unknown field 'wei\\nght\\x07'" in p.message
+
+
 def test_from_underscore_suggests_from(tree):
     [p] = problems(tree, {F: HEAD + "        metric: {unit: logos, from_: 0, to: 25}\n"})
     assert p.hint == "Did you mean 'from'?"
