@@ -52,6 +52,8 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         """Set by `goalsite build`: counts the pages MkDocs reads and writes (a terminal only)."""
         self.incremental: Incremental | None = None
         """Set by `goalsite serve`: lets a rebuild skip the pages a goal edit did not change."""
+        self.bytecode_cache = None
+        """Set by `goalsite serve`: the theme's compiled templates, kept from one rebuild to the next."""
         self.raw_blocks = RawBlocks()
         self.unsearched = Unsearched()
 
@@ -127,6 +129,8 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
 
     def on_env(self, env, *, config, files):
         self.progress.phase("Writing pages", len(files.documentation_pages()))
+        if self.bytecode_cache is not None:
+            env.bytecode_cache = self.bytecode_cache
         return env
 
     @event_priority(100)  # first: the page whole again before any other plugin reads it

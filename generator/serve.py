@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
+from jinja2 import BytecodeCache
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer, _serve_url
@@ -56,6 +57,7 @@ def serve(config_file: str, *, dev_addr: str | None = None, prepare: Callable | 
     sources = _Sources()
     quiet = _QuietDirty()
     collector = _Collector()
+    bytecode = TemplateCode()
     build_log = logging.getLogger("mkdocs.commands.build")
     build_log.addFilter(quiet)
 
@@ -63,7 +65,8 @@ def serve(config_file: str, *, dev_addr: str | None = None, prepare: Callable | 
         config = load_config(config_file=config_file, site_dir=site_dir, **options)
         if prepare is not None:
             prepare(config)
-        config.plugins["goalsite"].incremental = incremental
+        plugin = config.plugins["goalsite"]
+        plugin.incremental, plugin.bytecode_cache = incremental, bytecode
         return config
 
     config = get_config()
@@ -149,6 +152,25 @@ class _Collector:
                 return
             gc.collect()
             gc.enable()
+
+
+class TemplateCode(BytecodeCache):
+    """The theme's compiled templates, kept in memory from one rebuild to the next.
+
+    MkDocs makes a new Jinja environment for every build, and compiling Material's templates
+    again cost 0.5 s of each rebuild. Jinja checks every kept template against the checksum of
+    its source before using it, so a template edited under `custom_dir` is compiled afresh.
+    """
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if (code := self.code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
 
 
 class _Sources:
