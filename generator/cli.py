@@ -182,20 +182,25 @@ def generate(goals_dir, today, out, include_private):
 @goals_option
 @config_file_option
 @click.option("--dev-addr", default=None, metavar="HOST:PORT", help="Address to serve on (default: mkdocs.yml's).")
-def serve(goals_dir, config_file, dev_addr):
-    """Serve the portal locally and rebuild it once whenever a goal file changes.
+@click.option("--fast-rebuilds", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
+              help="Whether a goal edit first rebuilds only the pages of the teams it changed, then the "
+                   "company-wide pages (indexes, periods, retrospectives, api/goals.json) in a second "
+                   "rebuild. auto: when those pages hold over 1 MB of Markdown (about 100 teams).")
+def serve(goals_dir, config_file, dev_addr, fast_rebuilds):
+    """Serve the portal locally and rebuild it whenever a goal file changes.
 
     Scores are computed as of today (or SOURCE_DATE_EPOCH). Nothing is written into
     the docs folder, so a rebuild never triggers another one. A goal edit rebuilds
     only the pages it changed (the log says how many); a change to mkdocs.yml, the
-    docs folder or the theme rebuilds everything.
+    docs folder or the theme rebuilds everything. In a large company the edited
+    teams' pages come first and the company-wide pages follow (--fast-rebuilds).
     """
     from .serve import serve as serve_site
 
     with _mkdocs_session(True):
         config = _load_config(config_file)
         with _plugin(config).preset(goals_dir=os.path.abspath(goals_dir)):
-            _run_mkdocs(serve_site, config_file, dev_addr=dev_addr, prepare=_plugin)
+            _run_mkdocs(serve_site, config_file, dev_addr=dev_addr, prepare=_plugin, fast_rebuilds=fast_rebuilds)
 
 
 @cli.command()

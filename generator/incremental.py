@@ -17,6 +17,14 @@ that for the generated pages and keeps what a dirty build would get wrong:
   build renders. The entries of every page are kept here, by page, and the
   index file is rewritten whole after each build, with the rebuilt pages'
   entries replaced.
+* **Fast rebuilds** (`fast`, a large company): nearly every goal edit changes
+  the company-wide pages (the indexes, each period's page and retrospective)
+  and the JSON export, which at 1,000 teams are most of what a rebuild costs
+  (a period's page is 8 MB of Markdown). A fast rebuild leaves them as the
+  site has them, so that the pages of the edited teams show the edit sooner,
+  and sets `behind`: the serve loop then asks for a complete rebuild at once,
+  which brings them up to date. A page a fast rebuild leaves alone keeps its
+  old text as what was published, so the complete rebuild sees it changed.
 
 Hand-written pages, the theme and mkdocs.yml are serve.py's business: a
 change to any of them makes the next build a full one.
@@ -32,8 +40,12 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from .publish import write_atomic
+from .render.cache import company_wide
 
 SEARCH_INDEX = "search/search_index.json"
+#: Fast rebuilds defer the company-wide pages when they hold at least this much Markdown (about
+#: 100 teams); below it they cost too little to be worth a second rebuild.
+FAST_MIN_CHARS = 1_000_000
 log = get_plugin_logger("goalsite")
 
 
@@ -52,6 +64,13 @@ class Incremental:
     def __init__(self) -> None:
         self.dirty = False
         """Set by the serve loop before each build: True when MkDocs skips unmodified pages."""
+        self.fast = False
+        """Set by the serve loop before each build: a dirty build may defer the company-wide pages."""
+        self.fast_min_chars: int | None = FAST_MIN_CHARS
+        """How much Markdown the company-wide pages hold before they are deferred; None: never."""
+        self.behind = False
+        """The last successful build deferred the company-wide pages: the next one must render them."""
+        self._deferring = False
         self.published: dict[str, str] = {}  # generated page src_uri -> the Markdown it was built from
         self.dests: dict[str, str] = {}  # generated page src_uri -> its HTML file
         self.site_name: str | None = None
@@ -59,6 +78,20 @@ class Incremental:
         self.rebuilt: set[str] = set()  # page URLs rendered by the running build
         self._pending: dict[str, str] = {}
         self._files: Files | None = None
+
+    def deferred(self) -> dict[str, str] | None:
+        """What this build leaves as it is: {page: the Markdown the site shows}; None for a complete build.
+
+        Only a fast, dirty build of a large company defers, and never two builds in a row.
+        """
+        self._deferring = False
+        if not (self.fast and self.dirty) or self.behind or self.fast_min_chars is None:
+            return None
+        held = {uri: text for uri, text in self.published.items() if company_wide(uri)}
+        if sum(map(len, held.values())) < self.fast_min_chars:
+            return None
+        self._deferring = True
+        return held
 
     def prepare(self, files: Files, config, outputs: dict[str, str]) -> None:
         """Before MkDocs reads the pages: mark which generated pages changed, drop what disappeared.
@@ -112,7 +145,9 @@ class Incremental:
             write_atomic(index, "{" + ",".join(f"{_json(key)}:{docs if key == 'docs' else _json(value)}"
                                                for key, value in data.items()) + "}")
         if self.dirty:
-            log.info(f"Rebuilt {len(self.rebuilt)} of {len(files.documentation_pages())} pages")
+            follow = "; the company-wide pages follow" if self._deferring else ""
+            log.info(f"Rebuilt {len(self.rebuilt)} of {len(files.documentation_pages())} pages{follow}")
+        self.behind, self._deferring = self._deferring, False
         self.published, self._pending = self._pending, {}
         self.dests = {uri: files.get_file_from_path(uri).abs_dest_path for uri in self.published
                       if files.get_file_from_path(uri) is not None}

@@ -94,7 +94,8 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.raw_blocks.pages.clear()  # what a failed build left
         self.unsearched.pages.clear()
         self.progress.phase("Rendering pages")
-        outputs = portal_outputs(self.build)
+        deferred = self.incremental.deferred() if self.incremental is not None else None
+        outputs = portal_outputs(self.build, deferred=deferred)
         for uri, content in sorted(outputs.items()):
             file_class = GeneratedPage if uri.endswith(".md") else File
             _put(files, file_class.generated(config, uri, content=content))
@@ -171,14 +172,20 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         return build
 
 
-def portal_outputs(build: Build) -> dict[str, str]:
-    """Every generated text file of the site: the rendered pages and the JSON export."""
+def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None) -> dict[str, str]:
+    """Every generated text file of the site: the rendered pages and the JSON export.
+
+    `deferred` is for the fast rebuilds of `goalsite serve` (incremental.py): those pages come back
+    with the text given, unless unchanged, and the export is left out (the site keeps the one it has).
+    """
     from .export import export_json, export_text
     from .render import render_pages
     from .render.site import Site
 
     site = Site(build)  # one index of the portal for the pages and the export
-    outputs = dict(render_pages(build, site=site))
+    outputs = dict(render_pages(build, site=site, deferred=deferred))
+    if deferred is not None:
+        return outputs
     # The export enters the build as a generated file (not written in on_post_build), so that it
     # replaces a stale copy left by `goalsite generate` exactly like the pages do.
     # Compact: with `indent` the json module falls back to its pure-Python encoder, seconds at 1,000 teams.

@@ -7,6 +7,10 @@ changed as modified (incremental.py keeps the search index whole and removes
 pages that disappeared). A change to mkdocs.yml, the docs folder or the
 theme's custom_dir makes the next build a full one, exactly as in MkDocs.
 
+For a large company a goal edit is first a fast rebuild (incremental.py): the
+pages of the edited teams, without the company-wide pages and the export;
+the browsers reload, and a complete rebuild follows at once.
+
 The search plugin is told the builds are not dirty (`on_startup(dirty=False)`),
 so that it indexes what each build renders and leaves the merging to the
 goalsite plugin, which knows which pages were rebuilt.
@@ -30,7 +34,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
-from .incremental import Incremental
+from .incremental import FAST_MIN_CHARS, Incremental
 
 #: Seconds after a build before the cycle collector frees the builds it replaced (see _Collector).
 COLLECT_AFTER = 1.0
@@ -45,15 +49,21 @@ class _QuietDirty(logging.Filter):
         return "'dirty' build is being performed" not in record.getMessage()
 
 
+#: `fast_rebuilds` of serve(): when a goal edit is first a fast rebuild (see incremental.py).
+FAST_REBUILDS = {"auto": FAST_MIN_CHARS, "on": 0, "off": None}
+
+
 def serve(config_file: str, *, dev_addr: str | None = None, prepare: Callable | None = None,
-          open_in_browser: bool = False) -> None:
+          open_in_browser: bool = False, fast_rebuilds: str = "auto") -> None:
     """Build into a temporary folder, serve it and rebuild on every change until interrupted.
 
     `prepare(config)` is called with each freshly loaded config (the CLI uses it to check the plugin).
+    `fast_rebuilds`: "auto" (a large company only), "on" or "off" (FAST_REBUILDS).
     """
     site_dir = tempfile.mkdtemp(prefix="goalsite_")
     options = {"dev_addr": dev_addr} if dev_addr else {}
     incremental = Incremental()
+    incremental.fast_min_chars = FAST_REBUILDS[fast_rebuilds]
     sources = _Sources()
     quiet = _QuietDirty()
     collector = _Collector()
@@ -81,10 +91,12 @@ def serve(config_file: str, *, dev_addr: str | None = None, prepare: Callable | 
             config = get_config()
             config.site_url = serve_url
         fingerprint = sources.fingerprint(config)
-        incremental.dirty = fingerprint == sources.built
+        incremental.dirty = incremental.fast = fingerprint == sources.built
         with collector.paused():
             build(config, serve_url=serve_url, dirty=incremental.dirty)
         sources.built = fingerprint
+        if incremental.behind:
+            _rebuild_soon(server)
 
     server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir, mount_path=mount_path)
 
@@ -114,6 +126,16 @@ def serve(config_file: str, *, dev_addr: str | None = None, prepare: Callable | 
         config.plugins.on_shutdown()
         build_log.removeFilter(quiet)
         shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def _rebuild_soon(server: LiveReloadServer) -> None:
+    """Have the server build again once it has reloaded the browsers, as if a file had changed.
+
+    MkDocs has no public call for this: this is what its file watcher does (mkdocs.livereload, 1.6).
+    """
+    with server._rebuild_cond:
+        server._want_rebuild = True
+        server._rebuild_cond.notify_all()
 
 
 class _Collector:

@@ -43,7 +43,7 @@ PARALLEL_MIN_OBJECTIVES = 400
 
 
 def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True,
-                 site: "Site | None" = None) -> dict[str, str]:
+                 site: "Site | None" = None, deferred: "dict[str, str] | None" = None) -> dict[str, str]:
     """docs-relative path (posix, e.g. "units/sales-emea/2026-Q4.md") -> Markdown text.
 
     Deterministic and sorted by path; only published (public unless
@@ -57,6 +57,10 @@ def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True,
     this process is taken from that render (see cache.py); the pages are the same either way.
 
     `site` is the build's Site when the caller has one already (the plugin shares it with the export).
+
+    `deferred` ({path: Markdown}, the fast rebuilds of `goalsite serve`) are pages not rendered this
+    time: each that the cache cannot give as it is now comes back with the text given here (what the
+    site shows already), and is rendered by a later call. The cache never keeps such a text.
     """
     global last_reused
     from ..pipeline import gc_paused
@@ -72,6 +76,8 @@ def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True,
         keys = page_keys(site) if reuse else {}
         site.page_keys = keys
         site.reused = cache.reusable(keys)
+        held = {path: text for path, text in (deferred or {}).items() if path not in site.reused}
+        site.deferred = set(held)
         site.fragments = Fragments(cache.fragments, keys)
         jobs = default_jobs(site) if jobs is None else max(1, jobs)
         if jobs == 1:
@@ -81,6 +87,7 @@ def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True,
         out.update(site.reused)
         if reuse:
             cache.keep(keys, out, site.fragments)
+        out.update(held)
         last_reused = len(site.reused)
     return dict(sorted(out.items()))
 

@@ -44,6 +44,16 @@ if TYPE_CHECKING:
 
 FileKey = tuple  # (period id, unit id)
 
+#: The index pages: each shows something of every goal file, so every goal edit changes its key.
+INDEXES = ("index.md", "periods/index.md", "units/index.md", "people/index.md", "kpis/index.md",
+           "retrospectives/index.md")
+
+
+def company_wide(path: str) -> bool:
+    """Whether a page shows the whole company (an index, a period's page, a retrospective): the pages a
+    goal edit nearly always changes, and at 1,000 teams the largest ones (`goalsite serve` may defer them)."""
+    return path in INDEXES or path.startswith(("periods/", "retrospectives/"))
+
 
 class RenderCache:
     """{page path: (key, Markdown)} of the last render of this process, and the fragments it made."""
@@ -111,8 +121,7 @@ def page_keys(site: "Site") -> dict[str, bytes]:
                                          for n in (*h.objectives, *h.key_results, *h.collaborations))
     for kpi in site.kpis:  # its values are common to every page; its page lists the key results that move it
         keys[kpi_path(kpi.id)] = key(_file_of(kr) for kr in kpi.moved_by)
-    for path in ("index.md", "periods/index.md", "units/index.md", "people/index.md", "kpis/index.md",
-                 "retrospectives/index.md"):
+    for path in INDEXES:
         keys[path] = everything
     return keys
 

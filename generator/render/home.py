@@ -97,6 +97,8 @@ def _moves(pages: Pages, links: Links) -> dict:
 
 
 def render_home(pages: Pages) -> None:
+    if not pages.owns("index.md"):  # before gathering anything for it
+        return
     site = pages.site
     links = pages.links("index.md")
     company = site.portal.org.company

@@ -48,16 +48,17 @@ def _unit_of(kpi: KpiNode) -> str:
 
 def render_kpi_pages(pages: Pages) -> None:
     site = pages.site
-    links = pages.links("kpis/index.md")
-    rows = []
-    for kpi in site.kpis:
-        health = site.scores.kpis[kpi.id]
-        rows.append({"link": links.kpi(kpi), "owner": links.person(kpi.owner), "unit": links.unit(kpi.unit),
-                     "indicator": kpi.kpi.indicator or "", "value": _latest(kpi, health.latest_value),
-                     "date": health.latest_date.isoformat() if health.latest_date else "",
-                     "health": health_badge(health.healthy, health.latest_value is not None),
-                     "stale": STALE if health.stale else ""})
-    pages.add("kpis/index.md", "kpis.md.j2", "KPIs", ["kpis"], rows=rows)
+    if pages.owns("kpis/index.md"):  # before gathering anything for it
+        links = pages.links("kpis/index.md")
+        rows = []
+        for kpi in site.kpis:
+            health = site.scores.kpis[kpi.id]
+            rows.append({"link": links.kpi(kpi), "owner": links.person(kpi.owner), "unit": links.unit(kpi.unit),
+                         "indicator": kpi.kpi.indicator or "", "value": _latest(kpi, health.latest_value),
+                         "date": health.latest_date.isoformat() if health.latest_date else "",
+                         "health": health_badge(health.healthy, health.latest_value is not None),
+                         "stale": STALE if health.stale else ""})
+        pages.add("kpis/index.md", "kpis.md.j2", "KPIs", ["kpis"], rows=rows)
     for kpi in site.kpis:
         _render_kpi(pages, kpi)
 

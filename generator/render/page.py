@@ -130,8 +130,9 @@ class Pages:
 
     def owns(self, path: str) -> bool:
         """Whether this process renders `path`: not when the page is reused from the last render
-        (`site.reused`), else when it claims the page, the first time it is asked about it."""
-        if path in self.site.reused:
+        (`site.reused`) or deferred (`site.deferred`), else when it claims the page, the first time it
+        is asked about it."""
+        if path in self.site.reused or path in self.site.deferred:
             return False
         if self.claims is None:
             return True

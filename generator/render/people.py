@@ -19,10 +19,11 @@ from markupsafe import Markup
 
 def render_people_pages(pages: Pages) -> None:
     site = pages.site
-    links = pages.links("people/index.md")
-    everyone = sorted(site.portal.people.values(), key=lambda p: (p.name.casefold(), p.id))
-    rows = [{"link": links.person(p), "title": p.title or "", "unit": links.unit(p.unit)} for p in everyone]
-    pages.add("people/index.md", "people.md.j2", "People", ["people"], rows=rows)
+    if pages.owns("people/index.md"):  # before gathering anything for it
+        links = pages.links("people/index.md")
+        everyone = sorted(site.portal.people.values(), key=lambda p: (p.name.casefold(), p.id))
+        rows = [{"link": links.person(p), "title": p.title or "", "unit": links.unit(p.unit)} for p in everyone]
+        pages.add("people/index.md", "people.md.j2", "People", ["people"], rows=rows)
     leads: dict[str, list[OrgUnit]] = {}
     for unit in site.units_in_order:
         if unit.lead is not None:

@@ -15,16 +15,17 @@ from .tree import alignment_html
 
 def render_period_pages(pages: Pages) -> None:
     site = pages.site
-    links = pages.links("periods/index.md")
-    rows = []
-    for period in site.periods_newest:
-        summary = site.scores.periods[period.id]
-        rows.append({"link": links.period(period.id), "kind": period.kind, "state": summary.state,
-                     "dates": f"{period.start.isoformat()} – {period.end.isoformat()}",
-                     "score": format_percent(summary.mean_score), "objectives": summary.objective_count,
-                     "retro": _retro_link(links, period, summary.state)})
-    pages.add("periods/index.md", "periods.md.j2", "Periods", ["periods"], rows=rows,
-              archive=links.to("Retrospectives", ARCHIVE_PATH))
+    if pages.owns("periods/index.md"):  # before gathering anything for it
+        links = pages.links("periods/index.md")
+        rows = []
+        for period in site.periods_newest:
+            summary = site.scores.periods[period.id]
+            rows.append({"link": links.period(period.id), "kind": period.kind, "state": summary.state,
+                         "dates": f"{period.start.isoformat()} – {period.end.isoformat()}",
+                         "score": format_percent(summary.mean_score), "objectives": summary.objective_count,
+                         "retro": _retro_link(links, period, summary.state)})
+        pages.add("periods/index.md", "periods.md.j2", "Periods", ["periods"], rows=rows,
+                  archive=links.to("Retrospectives", ARCHIVE_PATH))
     for period in site.periods_newest:
         _render_period(pages, period)
 

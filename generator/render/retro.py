@@ -49,12 +49,13 @@ def render_retro_pages(pages: Pages) -> None:
     """The archive and one page per closed or running period."""
     site = pages.site
     periods = [p for p in site.periods_newest if has_retrospective(p, site.today)]
-    links = pages.links(ARCHIVE_PATH)
-    rows = [_archive_row(site, links, p) for p in periods]
-    pages.add(ARCHIVE_PATH, "retros.md.j2", "Retrospectives", ["retrospectives"],
-              closed=[r for r in rows if r["state"] == "closed"],
-              drafts=[r for r in rows if r["state"] == "running"],
-              all_periods=links.to("All periods", "periods/index.md"))
+    if pages.owns(ARCHIVE_PATH):  # before gathering anything for it
+        links = pages.links(ARCHIVE_PATH)
+        rows = [_archive_row(site, links, p) for p in periods]
+        pages.add(ARCHIVE_PATH, "retros.md.j2", "Retrospectives", ["retrospectives"],
+                  closed=[r for r in rows if r["state"] == "closed"],
+                  drafts=[r for r in rows if r["state"] == "running"],
+                  all_periods=links.to("All periods", "periods/index.md"))
     for period in periods:
         _render_retro(pages, period, periods)
 

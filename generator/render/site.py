@@ -63,6 +63,8 @@ class Site:
         self._index_people()
         self.reused: dict[str, str] = {}
         """Pages taken as they were from the previous render (render_pages fills it; cache.py)."""
+        self.deferred: set[str] = set()
+        """Pages left for a later render (render_pages fills it: the fast rebuilds of `goalsite serve`)."""
         self.fragments = Fragments({}, {})
         """Parts of pages kept from the previous render (render_pages sets it; cache.py)."""
         self.page_keys: dict[str, bytes] = {}

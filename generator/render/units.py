@@ -33,6 +33,8 @@ def render_unit_pages(pages: Pages) -> None:
 
 def _render_tree(pages: Pages) -> None:
     site, path = pages.site, "units/index.md"
+    if not pages.owns(path):  # before gathering anything for it
+        return
     links = pages.links(path)
     rows = []
     for unit in site.units_in_order:

@@ -48,3 +48,52 @@ def test_a_renamed_site_rebuilds_hand_written_pages_and_every_generated_one(tmp_
     config.site_name = "Acme Works goals"
     incremental.prepare(files, config, {"units/a.md": "# A\n"})
     assert made.is_modified() and hand.is_modified()
+
+
+def _built(tmp_path, incremental, pages: dict[str, str]):
+    """One build of `pages` through prepare and finish; returns the generated files by path."""
+    docs, site = tmp_path / "docs", tmp_path / "site"
+    docs.mkdir(exist_ok=True)
+    config = SimpleNamespace(site_dir=str(site), use_directory_urls=True, site_name="Acme goals",
+                             plugins=SimpleNamespace(_current_plugin="goalsite"))
+    made = {uri: GeneratedPage.generated(config, uri, content=text) for uri, text in pages.items()}
+    files = Files(list(made.values()))
+    incremental.prepare(files, config, pages)
+    incremental.finish(config)
+    return made
+
+
+def test_a_fast_rebuild_leaves_the_company_pages_to_the_complete_one_that_follows(tmp_path):
+    incremental = Incremental()
+    incremental.fast_min_chars = 100
+    period = "# 2026-Q4\n" + "a unit's row\n" * 20
+    _built(tmp_path, incremental, {"periods/2026-Q4.md": period, "units/a/2026-Q4.md": "# A\n"})
+    assert incremental.behind is False
+
+    incremental.dirty = incremental.fast = True
+    deferred = incremental.deferred()
+    assert deferred == {"periods/2026-Q4.md": period}, "only the company-wide pages, as the site has them"
+    # The render gives the deferred page its old text, and the edited team's page anew.
+    made = _built(tmp_path, incremental, {**deferred, "units/a/2026-Q4.md": "# A, edited\n"})
+    assert not made["periods/2026-Q4.md"].is_modified() and made["units/a/2026-Q4.md"].is_modified()
+    assert incremental.behind is True, "the serve loop must ask for the complete rebuild"
+
+    assert incremental.deferred() is None, "never two fast rebuilds in a row"
+    made = _built(tmp_path, incremental, {"periods/2026-Q4.md": period + "A, edited\n",
+                                          "units/a/2026-Q4.md": "# A, edited\n"})
+    assert made["periods/2026-Q4.md"].is_modified(), "the complete rebuild brings the period page up to date"
+    assert not made["units/a/2026-Q4.md"].is_modified()
+    assert incremental.behind is False
+
+
+def test_a_small_company_or_a_full_build_is_never_deferred(tmp_path):
+    incremental = Incremental()
+    _built(tmp_path, incremental, {"periods/2026-Q4.md": "# 2026-Q4\n", "index.md": "# Acme\n"})
+    incremental.fast = True
+    assert incremental.deferred() is None, "a full build renders everything"
+    incremental.dirty = True
+    assert incremental.deferred() is None, "less Markdown than FAST_MIN_CHARS: one rebuild is soon enough"
+    incremental.fast_min_chars = 0  # goalsite serve --fast-rebuilds on
+    assert set(incremental.deferred()) == {"periods/2026-Q4.md", "index.md"}
+    incremental.fast_min_chars = None  # --fast-rebuilds off
+    assert incremental.deferred() is None

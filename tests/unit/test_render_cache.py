@@ -208,3 +208,28 @@ def test_a_running_quarter_edit_leaves_the_closed_quarter_and_unmoved_kpis_alone
     assert all(kpi_pages[k] not in site.reused for k in moved if k in kpi_pages)
     assert any(path in site.reused for k, path in kpi_pages.items() if k not in moved)
     assert_fresh(goals, reused_some=False)
+
+
+def test_deferred_pages_come_back_as_given_and_are_never_cached(goals):
+    """`goalsite serve`'s fast rebuilds: the company-wide pages an edit changed keep the text given,
+    the other pages are rendered anew, and the next render gives every page as a fresh render does."""
+    from generator.render.cache import company_wide
+
+    first = render_pages(build_portal(goals, TODAY))
+    shown = {path: text for path, text in first.items() if company_wide(path)}
+    assert {"index.md", "periods/2026-Q4.md", "retrospectives/2026-Q4.md"} <= shown.keys()
+    node = next(n for n in nodes(build_portal(goals, TODAY)) if n.period.id == "2026-Q4")
+    retitle(goals, node, node.obj.title, "Zeta deferred objective")
+    build = build_portal(goals, TODAY)
+    fast = render_pages(build, deferred=shown)
+    fresh = render_pages(build, reuse=False)
+    assert fast.keys() == fresh.keys()
+    unit_page = f"units/{node.unit.id}/2026-Q4.md"
+    assert "Zeta deferred objective" in fast[unit_page]
+    changed = [p for p in shown if fresh[p] != first[p]]
+    assert "periods/2026-Q4.md" in changed
+    assert [p for p in changed if fast[p] != shown[p]] == [], "a deferred page keeps the text the site shows"
+    unchanged = [p for p in shown if fresh[p] == first[p]]
+    assert "periods/2026-Q3.md" in unchanged  # another period: taken from the cache, equal either way
+    assert [p for p in fresh if not company_wide(p) and fast[p] != fresh[p]] == [], "stale team pages"
+    assert_same(render_pages(build), fresh)  # the complete rebuild that follows
