@@ -21,8 +21,8 @@ that for the generated pages and keeps what a dirty build would get wrong:
   the company-wide pages (the indexes, each period's page and retrospective)
   and the JSON export, which at 1,000 teams are most of what a rebuild costs
   (a period's page is 8 MB of Markdown). A fast rebuild leaves them as the
-  site has them, so that the pages of the edited teams show the edit sooner,
-  and sets `behind`: the serve loop then asks for a complete rebuild at once,
+  site has them, and the lint advice unsaid (the plugin), so that the pages
+  of the edited teams show the edit sooner, and sets `behind`: the serve loop then asks for a complete rebuild at once,
   which brings them up to date. A page a fast rebuild leaves alone keeps its
   old text as what was published, so the complete rebuild sees it changed.
 
@@ -79,19 +79,21 @@ class Incremental:
         self._pending: dict[str, str] = {}
         self._files: Files | None = None
 
-    def deferred(self) -> dict[str, str] | None:
-        """What this build leaves as it is: {page: the Markdown the site shows}; None for a complete build.
+    def start(self) -> bool:
+        """At the start of a build: whether it is a fast rebuild (see deferred()).
 
-        Only a fast, dirty build of a large company defers, and never two builds in a row.
+        Only a fast, dirty build of a large company is, and never two builds in a row.
         """
-        self._deferring = False
-        if not (self.fast and self.dirty) or self.behind or self.fast_min_chars is None:
+        self._deferring = (self.fast and self.dirty and not self.behind and self.fast_min_chars is not None
+                           and sum(len(text) for uri, text in self.published.items() if company_wide(uri))
+                           >= self.fast_min_chars)
+        return self._deferring
+
+    def deferred(self) -> dict[str, str] | None:
+        """What this build leaves as it is: {page: the Markdown the site shows}; None for a complete build."""
+        if not self._deferring:
             return None
-        held = {uri: text for uri, text in self.published.items() if company_wide(uri)}
-        if sum(map(len, held.values())) < self.fast_min_chars:
-            return None
-        self._deferring = True
-        return held
+        return {uri: text for uri, text in self.published.items() if company_wide(uri)}
 
     def prepare(self, files: Files, config, outputs: dict[str, str]) -> None:
         """Before MkDocs reads the pages: mark which generated pages changed, drop what disappeared.
@@ -100,7 +102,8 @@ class Incremental:
         """
         self.rebuilt = set()
         self._files = files
-        pages = {uri: file for uri in outputs if isinstance(file := files.get_file_from_path(uri), GeneratedPage)}
+        by_uri = files.src_uris  # the URIs are posix already: no get_file_from_path() for thousands of pages
+        pages = {uri: file for uri in outputs if isinstance(file := by_uri.get(uri), GeneratedPage)}
         self._pending = {uri: outputs[uri] for uri in pages}
         renamed = self.site_name is not None and self.site_name != config.site_name
         for uri, file in pages.items():
@@ -149,8 +152,8 @@ class Incremental:
             log.info(f"Rebuilt {len(self.rebuilt)} of {len(files.documentation_pages())} pages{follow}")
         self.behind, self._deferring = self._deferring, False
         self.published, self._pending = self._pending, {}
-        self.dests = {uri: files.get_file_from_path(uri).abs_dest_path for uri in self.published
-                      if files.get_file_from_path(uri) is not None}
+        by_uri = files.src_uris
+        self.dests = {uri: file.abs_dest_path for uri in self.published if (file := by_uri.get(uri)) is not None}
         self.site_name = config.site_name
         self._files = None
 

@@ -80,8 +80,10 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.goals_dir = Path(config.config_file_path or ".").parent.joinpath(self.config.goals_dir).resolve()
         self.today = _parse_today(self.config.today)
         config.extra["goalsite_restricted"] = self.config.include_private
-        # Gather before anything is rendered; the site's name comes from the goals.
-        self.build = self._run_pipeline()
+        # Gather before anything is rendered; the site's name comes from the goals. A fast rebuild of
+        # `goalsite serve` leaves the advice (lint) to the complete rebuild that follows it.
+        fast = self.incremental is not None and self.incremental.start()
+        self.build = self._run_pipeline(lint=not fast)
         if self.config.site_name_from_company:
             # Material prints site_name into the page unescaped, and the name is goal text.
             config.site_name = html.escape(f"{self.build.portal.org.company.name} goals")
@@ -157,10 +159,11 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
             server.watch(str(self.goals_dir))
         return server
 
-    def _run_pipeline(self) -> Build:
+    def _run_pipeline(self, *, lint: bool = True) -> Build:
         build, self.prebuilt = self.prebuilt, None
         if build is None or build.include_private != self.config.include_private or build.today != self.today:
-            build = build_portal(self.goals_dir, self.today, include_private=self.config.include_private, history=True)
+            build = build_portal(self.goals_dir, self.today, include_private=self.config.include_private,
+                                 lint=lint, history=True)
         warnings = [p for p in build.problems if not p.is_error]
         for problem in build.errors + (warnings if len(warnings) <= MAX_LOGGED_WARNINGS else []):
             (log.error if problem.is_error else log.info)(format_problem(problem))
@@ -235,6 +238,6 @@ def _drop_generated_copies(files: Files, docs_dir: str) -> None:
 
 def _put(files: Files, file: File) -> None:
     """Add `file`, replacing a hand-written or stale file at the same path."""
-    if (old := files.get_file_from_path(file.src_uri)) is not None:
+    if (old := files.src_uris.get(file.src_uri)) is not None:
         files.remove(old)
     files.append(file)

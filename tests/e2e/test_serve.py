@@ -119,6 +119,9 @@ def test_incremental_rebuilds_serve_exactly_what_a_full_build_makes(tmp_path, fa
             assert built() == before + passes, log.read_text()
             fast_pass = re.findall(r"Rebuilt \d+ of \d+ pages.*", log.read_text())[-passes]
             assert ("the company-wide pages follow" in fast_pass) == (passes == 2), fast_pass
+            # The lint advice comes with the complete rebuild only (the minimal company has some).
+            advice = ["[lint." in b for b in log.read_text().split("Building documentation")[-passes:]]
+            assert advice == [False, True][-passes:], log.read_text()
         else:
             assert _wait_for(lambda: "errors (see above)" in log.read_text(), 60), log.read_text()
 

@@ -71,6 +71,7 @@ def test_a_fast_rebuild_leaves_the_company_pages_to_the_complete_one_that_follow
     assert incremental.behind is False
 
     incremental.dirty = incremental.fast = True
+    assert incremental.start() is True
     deferred = incremental.deferred()
     assert deferred == {"periods/2026-Q4.md": period}, "only the company-wide pages, as the site has them"
     # The render gives the deferred page its old text, and the edited team's page anew.
@@ -78,7 +79,7 @@ def test_a_fast_rebuild_leaves_the_company_pages_to_the_complete_one_that_follow
     assert not made["periods/2026-Q4.md"].is_modified() and made["units/a/2026-Q4.md"].is_modified()
     assert incremental.behind is True, "the serve loop must ask for the complete rebuild"
 
-    assert incremental.deferred() is None, "never two fast rebuilds in a row"
+    assert incremental.start() is False and incremental.deferred() is None, "never two fast rebuilds in a row"
     made = _built(tmp_path, incremental, {"periods/2026-Q4.md": period + "A, edited\n",
                                           "units/a/2026-Q4.md": "# A, edited\n"})
     assert made["periods/2026-Q4.md"].is_modified(), "the complete rebuild brings the period page up to date"
@@ -90,10 +91,11 @@ def test_a_small_company_or_a_full_build_is_never_deferred(tmp_path):
     incremental = Incremental()
     _built(tmp_path, incremental, {"periods/2026-Q4.md": "# 2026-Q4\n", "index.md": "# Acme\n"})
     incremental.fast = True
-    assert incremental.deferred() is None, "a full build renders everything"
+    assert incremental.start() is False and incremental.deferred() is None, "a full build renders everything"
     incremental.dirty = True
-    assert incremental.deferred() is None, "less Markdown than FAST_MIN_CHARS: one rebuild is soon enough"
+    assert incremental.start() is False and incremental.deferred() is None, \
+        "less Markdown than FAST_MIN_CHARS: one rebuild is soon enough"
     incremental.fast_min_chars = 0  # goalsite serve --fast-rebuilds on
-    assert set(incremental.deferred()) == {"periods/2026-Q4.md", "index.md"}
+    assert incremental.start() and set(incremental.deferred()) == {"periods/2026-Q4.md", "index.md"}
     incremental.fast_min_chars = None  # --fast-rebuilds off
-    assert incremental.deferred() is None
+    assert incremental.start() is False and incremental.deferred() is None
