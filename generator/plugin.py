@@ -54,6 +54,8 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         """Set by `goalsite serve`: lets a rebuild skip the pages a goal edit did not change."""
         self.bytecode_cache = None
         """Set by `goalsite serve`: the theme's compiled templates, kept from one rebuild to the next."""
+        self.freeze_sources = False
+        """Set by `goalsite serve` for its first build: see pipeline.build_portal()."""
         self.raw_blocks = RawBlocks()
         self.unsearched = Unsearched()
 
@@ -163,7 +165,8 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         build, self.prebuilt = self.prebuilt, None
         if build is None or build.include_private != self.config.include_private or build.today != self.today:
             build = build_portal(self.goals_dir, self.today, include_private=self.config.include_private,
-                                 lint=lint, history=True)
+                                 lint=lint, history=True, freeze_sources=self.freeze_sources)
+            self.freeze_sources = False  # once: what a later build freezes could never be collected
         warnings = [p for p in build.problems if not p.is_error]
         for problem in build.errors + (warnings if len(warnings) <= MAX_LOGGED_WARNINGS else []):
             (log.error if problem.is_error else log.info)(format_problem(problem))

@@ -83,3 +83,34 @@ def test_a_build_that_fails_still_wakes_the_collector(collector):
         with collector.paused():
             raise RuntimeError("a failed build")
     assert _until(gc.isenabled)
+
+
+def test_goal_files_frozen_by_the_first_serve_build_are_still_freed_when_they_change(tmp_path):
+    """pipeline.build_portal(freeze_sources=True): the files read are out of the collector's sight, and a
+    file's parsed and validated data is still freed once the file changes (it holds no cycle: a frozen
+    cycle could never be freed)."""
+    import datetime as dt
+    import shutil
+    from pathlib import Path
+
+    from generator.pipeline import build_portal
+
+    goals = tmp_path / "goals"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures" / "portal_minimal" / "goals", goals)
+    today = dt.date(2026, 11, 22)
+    try:
+        build = build_portal(goals, today, freeze_sources=True)
+        assert build.ok and gc.get_freeze_count() > 0
+        source = build.goals.periods["2026-Q4"]["sales-emea"]
+        assert source.validated is not None
+        assert all(o is not source for o in gc.get_objects()), "frozen: in no generation of the collector"
+        old = weakref.ref(source)
+        del source, build
+        team = goals / "2026-Q4" / "sales-emea.yaml"
+        team.write_text(team.read_text().replace("Become the first choice", "Become the clear favourite"))
+        for _ in range(2):  # the memo keeps the last load's files for one more load
+            build_portal(goals, today)
+        gc.collect()  # the portals that referenced it are cycles made after the freeze
+        assert old() is None, "a frozen file's data outlived its file: it is part of a cycle"
+    finally:
+        gc.unfreeze()
