@@ -17,14 +17,15 @@ that for the generated pages and keeps what a dirty build would get wrong:
   build renders. The entries of every page are kept here, by page, and the
   index file is rewritten whole after each build, with the rebuilt pages'
   entries replaced.
-* **Fast rebuilds** (`fast`, a large company): nearly every goal edit changes
-  the company-wide pages (the indexes, each period's page and retrospective)
-  and the JSON export, which at 1,000 teams are most of what a rebuild costs
-  (a period's page is 8 MB of Markdown). A fast rebuild leaves them as the
-  site has them, and the lint advice unsaid (the plugin), so that the pages
-  of the edited teams show the edit sooner, and sets `behind`: the serve loop then asks for a complete rebuild at once,
-  which brings them up to date. A page a fast rebuild leaves alone keeps its
-  old text as what was published, so the complete rebuild sees it changed.
+* **Fast rebuilds** (a large company): nearly every goal edit changes the
+  company-wide pages (the indexes, each period's page and retrospective) and
+  the JSON export, which at 1,000 teams are most of what a rebuild costs (a
+  period's page is 8 MB of Markdown). A fast rebuild leaves them as the site
+  has them, and the lint advice unsaid (the plugin), so that the pages of the
+  edited teams show the edit sooner, and sets `behind`: the serve loop then
+  asks for a complete rebuild at once, which brings them up to date. A page a
+  fast rebuild leaves alone keeps its old text as what was published, so the
+  complete rebuild sees it changed.
 
 Hand-written pages, the theme and mkdocs.yml are serve.py's business: a
 change to any of them makes the next build a full one.
@@ -64,8 +65,6 @@ class Incremental:
     def __init__(self) -> None:
         self.dirty = False
         """Set by the serve loop before each build: True when MkDocs skips unmodified pages."""
-        self.fast = False
-        """Set by the serve loop before each build: a dirty build may defer the company-wide pages."""
         self.fast_min_chars: int | None = FAST_MIN_CHARS
         """How much Markdown the company-wide pages hold before they are deferred; None: never."""
         self.behind = False
@@ -82,9 +81,9 @@ class Incremental:
     def start(self) -> bool:
         """At the start of a build: whether it is a fast rebuild (see deferred()).
 
-        Only a fast, dirty build of a large company is, and never two builds in a row.
+        Only a dirty build of a large company is, and never two builds in a row.
         """
-        self._deferring = (self.fast and self.dirty and not self.behind and self.fast_min_chars is not None
+        self._deferring = (self.dirty and not self.behind and self.fast_min_chars is not None
                            and sum(len(text) for uri, text in self.published.items() if company_wide(uri))
                            >= self.fast_min_chars)
         return self._deferring

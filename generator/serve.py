@@ -92,7 +92,7 @@ def serve(config_file: str, *, dev_addr: str | None = None, prepare: Callable | 
             config = get_config()
             config.site_url = serve_url
         fingerprint = sources.fingerprint(config)
-        incremental.dirty = incremental.fast = fingerprint == sources.built
+        incremental.dirty = fingerprint == sources.built
         with collector.paused():
             build(config, serve_url=serve_url, dirty=incremental.dirty)
         sources.built = fingerprint

@@ -70,7 +70,7 @@ def test_a_fast_rebuild_leaves_the_company_pages_to_the_complete_one_that_follow
     _built(tmp_path, incremental, {"periods/2026-Q4.md": period, "units/a/2026-Q4.md": "# A\n"})
     assert incremental.behind is False
 
-    incremental.dirty = incremental.fast = True
+    incremental.dirty = True
     assert incremental.start() is True
     deferred = incremental.deferred()
     assert deferred == {"periods/2026-Q4.md": period}, "only the company-wide pages, as the site has them"
@@ -90,7 +90,6 @@ def test_a_fast_rebuild_leaves_the_company_pages_to_the_complete_one_that_follow
 def test_a_small_company_or_a_full_build_is_never_deferred(tmp_path):
     incremental = Incremental()
     _built(tmp_path, incremental, {"periods/2026-Q4.md": "# 2026-Q4\n", "index.md": "# Acme\n"})
-    incremental.fast = True
     assert incremental.start() is False and incremental.deferred() is None, "a full build renders everything"
     incremental.dirty = True
     assert incremental.start() is False and incremental.deferred() is None, \
