@@ -185,7 +185,7 @@ def generate(goals_dir, today, out, include_private):
 @click.option("--fast-rebuilds", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
               help="Whether a goal edit first rebuilds only the pages of the teams it changed, then the "
                    "company-wide pages (indexes, periods, retrospectives, api/goals.json) in a second "
-                   "rebuild. auto: when those pages hold over 1 MB of Markdown (about 100 teams).")
+                   "rebuild. auto: when those pages hold over 4 MB of Markdown (about 170 teams).")
 def serve(goals_dir, config_file, dev_addr, fast_rebuilds):
     """Serve the portal locally and rebuild it whenever a goal file changes.
 
