@@ -666,21 +666,27 @@ def read_csv(path: Path, display: str, where: Location) -> tuple[CsvSeries | Non
         return None, [error(Location(display), "load.encoding", "Expected UTF-8 text, got other bytes", "Save the file as UTF-8.")]
     except OSError as exc:
         return None, [error(where, "load.unreadable", f"Expected a readable CSV file, got: {exc.strerror}")]
-    reader = csv.reader(io.StringIO(text))
+    # newline="": a lone carriage return ends a line, as in the csv module's own files and in editors.
+    reader = csv.reader(io.StringIO(text, newline=""))
     series = CsvSeries(display)
-    header = next(reader, None)
-    if [h.strip().lower() for h in header or []] != ["date", "value"]:
-        return None, [error(Location(display, 1, 1), "load.csv-header",
-                            f"Expected the header `date,value`, got {','.join(header or []) or 'an empty file'!r}",
-                            "The first line of a metric CSV is exactly: date,value")]
-    problems = []
-    for row in reader:
-        line = reader.line_num
-        if not row or all(not c.strip() for c in row):
-            continue
-        if len(row) != 2:
-            problems.append(error(Location(display, line, 1), "load.csv-row",
-                                  f"Expected 2 columns (date,value), got {len(row)}"))
-            continue
-        series.rows.append((line, row[0].strip(), row[1].strip()))
+    try:
+        header = next(reader, None)
+        if [h.strip().lower() for h in header or []] != ["date", "value"]:
+            return None, [error(Location(display, 1, 1), "load.csv-header",
+                                f"Expected the header `date,value`, got {','.join(header or []) or 'an empty file'!r}",
+                                "The first line of a metric CSV is exactly: date,value")]
+        problems = []
+        for row in reader:
+            line = reader.line_num
+            if not row or all(not c.strip() for c in row):
+                continue
+            if len(row) != 2:
+                problems.append(error(Location(display, line, 1), "load.csv-row",
+                                      f"Expected 2 columns (date,value), got {len(row)}"))
+                continue
+            series.rows.append((line, row[0].strip(), row[1].strip()))
+    except csv.Error as exc:  # a field too large for the csv module, say
+        return None, [error(Location(display, max(1, reader.line_num), 1), "load.csv-syntax",
+                            f"Expected rows of date,value, got text the CSV reader stops at: {exc}",
+                            "Each line holds a date, a comma and a number; quote nothing.")]
     return series, problems

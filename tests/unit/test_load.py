@@ -494,3 +494,16 @@ def test_read_yaml_outside_load_goals_keeps_nothing(tmp_path):
     first, _ = read(tmp_path, OBJECTIVE)
     second, _ = read(tmp_path, OBJECTIVE)
     assert first is not second and first.data == second.data
+
+
+def test_csv_line_ends_of_every_kind_and_text_the_csv_reader_stops_at(tree):
+    """A lone carriage return ends a line (it made the csv module raise), and a field too large for
+    the csv module is a located problem, not a traceback."""
+    build = tree.build({"kpis.yaml": kpi_data("data/churn.csv"),
+                        "data/churn.csv": "date,value\r2026-09-30,2.4\r\n2026-10-31,2.2\n"})
+    assert [r for r in build.goals.csv["data/churn.csv"].rows] == [(2, "2026-09-30", "2.4"), (3, "2026-10-31", "2.2")]
+    assert tree.problems({"kpis.yaml": kpi_data("data/churn.csv"), "data/churn.csv": "da\rte,value\n"}) == [
+        ("data/churn.csv", 1, 1, "load.csv-header")]
+    huge = "date,value\n2026-09-30,2.4\n2026-10-31," + "9" * 200_000 + "\n"
+    assert tree.problems({"kpis.yaml": kpi_data("data/churn.csv"), "data/churn.csv": huge}) == [
+        ("data/churn.csv", 3, 1, "load.csv-syntax")]
