@@ -70,7 +70,7 @@ class Incremental:
         """How much Markdown the company-wide pages hold before they are deferred; None: never."""
         self.behind = False
         """The last successful build deferred the company-wide pages: the next one must render them."""
-        self._deferring = False
+        self._deferred: dict[str, str] | None = None
         self.published: dict[str, str] = {}  # generated page src_uri -> the Markdown it was built from
         self.dests: dict[str, str] = {}  # generated page src_uri -> its HTML file
         self.site_name: str | None = None
@@ -84,16 +84,16 @@ class Incremental:
 
         Only a dirty build of a large company is, and never two builds in a row.
         """
-        self._deferring = (self.dirty and not self.behind and self.fast_min_chars is not None
-                           and sum(len(text) for uri, text in self.published.items() if company_wide(uri))
-                           >= self.fast_min_chars)
-        return self._deferring
+        self._deferred = None
+        if self.dirty and not self.behind and self.fast_min_chars is not None:
+            held = {uri: text for uri, text in self.published.items() if company_wide(uri)}
+            if sum(map(len, held.values())) >= self.fast_min_chars:
+                self._deferred = held
+        return self._deferred is not None
 
     def deferred(self) -> dict[str, str] | None:
         """What this build leaves as it is: {page: the Markdown the site shows}; None for a complete build."""
-        if not self._deferring:
-            return None
-        return {uri: text for uri, text in self.published.items() if company_wide(uri)}
+        return self._deferred
 
     def prepare(self, files: Files, config, outputs: dict[str, str]) -> None:
         """Before MkDocs reads the pages: mark which generated pages changed, drop what disappeared.
@@ -148,9 +148,9 @@ class Incremental:
             write_atomic(index, "{" + ",".join(f"{_json(key)}:{docs if key == 'docs' else _json(value)}"
                                                for key, value in data.items()) + "}")
         if self.dirty:
-            follow = "; the company-wide pages follow" if self._deferring else ""
+            follow = "; the company-wide pages follow" if self._deferred is not None else ""
             log.info(f"Rebuilt {len(self.rebuilt)} of {len(files.documentation_pages())} pages{follow}")
-        self.behind, self._deferring = self._deferring, False
+        self.behind, self._deferred = self._deferred is not None, None
         self.published, self._pending = self._pending, {}
         by_uri = files.src_uris
         self.dests = {uri: file.abs_dest_path for uri in self.published if (file := by_uri.get(uri)) is not None}
