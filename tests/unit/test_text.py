@@ -6,7 +6,7 @@ import html
 
 import markdown
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from generator.render import text as text_module
 from generator.render.text import (escape_meta, escape_text, format_number, format_percent, render_markdown,
@@ -160,13 +160,15 @@ _PLAINISH = st.text(alphabet=st.sampled_from(list("abcXYZ éß019 ,;:?!'\"%/@=�
 
 
 def _slow(source: str) -> str:
+    """The full conversion, as MarkdownRenderer does it: Markdown, sanitizing, no blank line left."""
     renderer = text_module.MarkdownRenderer()
     renderer._md.reset()
-    return str(text_module.sanitize_html(renderer._md.convert(source)))
+    return text_module._no_blank_lines(str(text_module.sanitize_html(renderer._md.convert(source))))
 
 
 @settings(max_examples=600, deadline=None)
 @given(_PLAINISH)
+@example("0\n<a>\n0")  # a dropped tag leaves a blank line, which the renderer writes as &#10;
 def test_plain_fast_path_equals_the_full_conversion(source):
     fast = str(text_module.MarkdownRenderer()(source))
     if source.strip():
