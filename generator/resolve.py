@@ -231,6 +231,42 @@ class _Resolver:
         self.problems: list[Problem] = []
         self.org_ok = model.org is not None and ("org", "") not in model.broken
         self.kpis_ok = not any(kind == "kpis" for kind, _ in model.broken)
+        self.kept_checkins: dict[int, tuple] = {}
+
+    def checkins(self, kr: KeyResult, src: Source, path: tuple, period: Period) -> list[CheckIn]:
+        """A key result's effective check-ins, by date, one a day (the last written wins); a date outside
+        the period or after today is reported.
+
+        Taken from the last resolution of this process when it had the same key result model (load.py keeps
+        those of an unchanged file), the same period dates and the same today, and found no problem.
+        """
+        first, last = period.start, min(period.end, self.today)
+        kept = _last_checkins.get(id(kr))
+        if kept is not None and kept[0] is kr and kept[1] == first and kept[2] == last:
+            self.kept_checkins[id(kr)] = kept
+            return list(kept[3])
+        checkins = kr.checkins
+        ordered = True  # dates one after another, as people write them: the check-ins are already effective
+        fine = True
+        previous = None
+        for c, checkin in enumerate(checkins):
+            day = checkin.date
+            if not first <= day <= last:  # a large company has hundreds of thousands of dates: most are fine
+                _check_date(self, src, (*path, "checkins", c, "date"), day, period, "checkins.date")
+                fine = False
+            if previous is not None and day <= previous:
+                ordered = False
+            previous = day
+        if ordered:
+            effective = list(checkins)
+        else:
+            latest: dict[dt.date, CheckIn] = {}
+            for checkin in checkins:
+                latest[checkin.date] = checkin
+            effective = [latest[d] for d in sorted(latest)]
+        if fine:
+            self.kept_checkins[id(kr)] = (kr, first, last, tuple(effective))
+        return effective
 
     # Names that were not found are reported only when the files that would define
     # them are sound; otherwise one broken file would cascade into dozens of errors.
@@ -251,7 +287,14 @@ def resolve_portal(model: Model, today: dt.date) -> tuple[Portal | None, list[Pr
     portal = Portal(units[org.company.id], org, org.settings, units, people, kpis, periods, {}, {})
     _resolve_objectives(r, portal)
     _resolve_alignment(r, portal)
+    global _last_checkins
+    _last_checkins = r.kept_checkins
     return portal, r.problems
+
+
+#: {id(KeyResult): (the KeyResult, first day, last day, its effective check-ins)} of the last resolve_portal()
+#: of this process, for the key results whose check-ins were all fine (it holds the model: an id is not reused).
+_last_checkins: dict[int, tuple] = {}
 
 
 def _resolve_org(r: _Resolver, org: Org, src: Source) -> tuple[dict[str, OrgUnit], dict[str, Person]]:
@@ -460,24 +503,7 @@ def _key_result(r: _Resolver, portal: Portal, obj: ObjectiveNode, kr: KeyResult,
     if kr.due is not None and not period.start <= kr.due <= period.end:
         r.problems.append(error(src.at(*path, "due"), "resolve.date-outside-period",
                                 f"due: Expected a date inside {period.id} ({period.start} to {period.end}), got {kr.due}"))
-    checkins = kr.checkins
-    first, last = period.start, min(period.end, r.today)
-    ordered = True  # dates one after another, as people write them: the check-ins are already effective
-    previous = None
-    for c, checkin in enumerate(checkins):
-        day = checkin.date
-        if not first <= day <= last:  # a large company has hundreds of thousands of dates: most are fine
-            _check_date(r, src, (*path, "checkins", c, "date"), day, period, "checkins.date")
-        if previous is not None and day <= previous:
-            ordered = False
-        previous = day
-    if ordered:
-        node.checkins = list(checkins)
-    else:
-        latest: dict[dt.date, CheckIn] = {}
-        for checkin in checkins:
-            latest[checkin.date] = checkin
-        node.checkins = [latest[d] for d in sorted(latest)]
+    node.checkins = r.checkins(kr, src, path, period)
     if not node.checkins and node.kpi is not None and node.kpi.private and not obj.private:
         r.problems.append(error(src.at(*path, "kpi"), "resolve.private-kpi-values",
                                 f"kpi: Expected a public KPI for a public key result without check-ins, got the private KPI {kr.kpi!r}",
@@ -518,42 +544,46 @@ def _find(portal: Portal, ref: str, here: ObjectiveNode) -> tuple[ObjectiveNode 
 
 def _resolve_alignment(r: _Resolver, portal: Portal) -> None:
     by_source = {(pid, unit): (src, index) for pid, files in r.model.periods.items() for unit, (_, src, index) in files.items()}
-    places: dict[tuple[ObjectiveNode, object], Location] = {}  # (child, parent) -> its aligns_to entry
-    for node in portal.objectives.values():
-        src, index = by_source[(node.period.id, node.unit.id)]
-        o = index[node.file.objectives.index(node)]
-        for j, ref in enumerate(node.obj.aligns_to):
-            # `aligns_to: x` or a list of them: point at the item either way.
-            listed = isinstance(src.data["objectives"][o].get("aligns_to"), list)
-            where = src.at("objectives", o, "aligns_to", *([j] if listed else []))
-            target, full, period = _find(portal, ref, node)
-            target_obj = target.objective if isinstance(target, KeyResultNode) else target
-            if target is None:
-                unit = REF_RE.match(ref).group(2)
-                trusted = ("period", f"{period}:{unit}") not in r.model.broken
-                r.unknown(where, "objective or key result", full, _refs_in(portal, period), trusted,
-                          "Write UNIT/OBJECTIVE or UNIT/OBJECTIVE/KR; prefix PERIOD: for another period.")
-            elif target_obj is node:
-                r.problems.append(error(where, "resolve.self-alignment",
-                                        f"aligns_to: Expected a parent goal, got {full}, which is this objective itself"))
-            else:
-                node.parents.append(target)
-                target.children.append(node)
-                places[(node, target)] = where
-        if node.obj.rolled_over_from:
-            where = src.at("objectives", o, "rolled_over_from")
-            target, full, period = _find(portal, node.obj.rolled_over_from, node)
-            if isinstance(target, ObjectiveNode) and target.period.start < node.period.start:
-                node.rolled_over_from = target
-                target.rolled_over_to.append(node)
-            elif target is None:
-                unit = REF_RE.match(node.obj.rolled_over_from).group(2)
-                r.unknown(where, "objective", full, _refs_in(portal, period),
-                          ("period", f"{period}:{unit}") not in r.model.broken)
-            else:
-                r.problems.append(error(where, "resolve.bad-rollover",
-                                        f"rolled_over_from: Expected an objective of an earlier period, got {full}",
-                                        "Write PERIOD:UNIT/OBJECTIVE, e.g. 2026-Q3:sales/win-dach."))
+    # (child, parent) -> where its aligns_to entry is, looked up only for a loop to report
+    places: dict[tuple[ObjectiveNode, object], tuple[Source, tuple]] = {}
+    for up_objectives, (src, index) in ((up.objectives, by_source[(period.id, unit_id)])
+                                        for period in portal.periods.values() for unit_id, up in period.files.items()):
+        for node, o in zip(up_objectives, index):
+            aligns_to, rolled = node.obj.aligns_to, node.obj.rolled_over_from
+            if (aligns_to or rolled) and portal.objectives[node.ref] is not node:
+                continue  # a duplicate id (reported by model.py): only the last one is linked
+            if aligns_to:
+                # `aligns_to: x` or a list of them: point at the item either way.
+                listed = isinstance(src.data["objectives"][o].get("aligns_to"), list)
+                for j, ref in enumerate(aligns_to):
+                    keys = ("objectives", o, "aligns_to", *([j] if listed else []))
+                    target, full, period = _find(portal, ref, node)
+                    target_obj = target.objective if isinstance(target, KeyResultNode) else target
+                    if target is None:
+                        unit = REF_RE.match(ref).group(2)
+                        trusted = ("period", f"{period}:{unit}") not in r.model.broken
+                        r.unknown(src.at(*keys), "objective or key result", full, _refs_in(portal, period), trusted,
+                                  "Write UNIT/OBJECTIVE or UNIT/OBJECTIVE/KR; prefix PERIOD: for another period.")
+                    elif target_obj is node:
+                        r.problems.append(error(src.at(*keys), "resolve.self-alignment",
+                                                f"aligns_to: Expected a parent goal, got {full}, which is this objective itself"))
+                    else:
+                        node.parents.append(target)
+                        target.children.append(node)
+                        places[(node, target)] = (src, keys)
+            if rolled:
+                target, full, period = _find(portal, rolled, node)
+                if isinstance(target, ObjectiveNode) and target.period.start < node.period.start:
+                    node.rolled_over_from = target
+                    target.rolled_over_to.append(node)
+                elif target is None:
+                    unit = REF_RE.match(rolled).group(2)
+                    r.unknown(src.at("objectives", o, "rolled_over_from"), "objective", full, _refs_in(portal, period),
+                              ("period", f"{period}:{unit}") not in r.model.broken)
+                else:
+                    r.problems.append(error(src.at("objectives", o, "rolled_over_from"), "resolve.bad-rollover",
+                                            f"rolled_over_from: Expected an objective of an earlier period, got {full}",
+                                            "Write PERIOD:UNIT/OBJECTIVE, e.g. 2026-Q3:sales/win-dach."))
     _alignment_loops(r, portal, places)
 
 
@@ -583,7 +613,7 @@ def _alignment_loops(r: _Resolver, portal: Portal, places: dict) -> None:
             if state.get(target) == 1:
                 loop = path[path.index(target):]
                 names = " → ".join(n.ref for n in loop + [target])
-                r.problems.append(error(places.get((node, parent), node.location), "resolve.alignment-loop",
+                r.problems.append(error(_located(places.get((node, parent), node.where)), "resolve.alignment-loop",
                                         f"aligns_to: Expected alignments to lead up to a top goal, got a loop: {names}",
                                         "Remove the `aligns_to` of one of these objectives, or point it outside the loop."))
                 node.parents.remove(parent)
