@@ -1,8 +1,8 @@
 """Advice on goals: the SMART and FAST checks an OKR coach would raise.
 
 Each rule is a small class with an `ID` (kebab-case; its problem code is
-`lint.<ID>`), a one-line `SUMMARY`, a `WHY` for the docs, and `check()`, which
-yields warnings. Rules on objectives and key results look only at running and
+`lint.<ID>`), a one-line `SUMMARY`, a `WHY` for the docs, and `check(live)`, which
+yields warnings (`Live` gathers the goals the rules look at once for all of them). Rules on objectives and key results look only at running and
 upcoming periods: a closed period is frozen history, and advice on it could
 never be acted on. KPI rules look at every KPI, private ones too: `check` is
 read by the people who write the goals, never published.
@@ -31,22 +31,23 @@ class Rule:
     SUMMARY = ""
     WHY = ""
 
-    def check(self, portal: Portal, scores: Scores) -> Iterator[Problem]:
+    def check(self, live: "Live") -> Iterator[Problem]:
         raise NotImplementedError
 
     def warn(self, node, message: str, hint: str | None = None) -> Problem:
         return warning(node.location, f"lint.{self.ID}", message, hint)
 
 
-def _live_objectives(portal: Portal, scores: Scores) -> Iterator[ObjectiveNode]:
-    for obj in portal.objectives.values():
-        if obj.period.state(scores.today) != "closed":
-            yield obj
+class Live:
+    """What the rules look at: the portal, its scores, and the periods not closed yet with their goals."""
 
-
-def _live_key_results(portal: Portal, scores: Scores) -> Iterator[KeyResultNode]:
-    for obj in _live_objectives(portal, scores):
-        yield from obj.key_results
+    def __init__(self, portal: Portal, scores: Scores) -> None:
+        self.portal = portal
+        self.scores = scores
+        self.periods = [p for p in portal.periods.values() if p.state(scores.today) != "closed"]
+        self.objectives: list[ObjectiveNode] = [o for p in self.periods for up in p.files.values() for o in up.objectives
+                                                if portal.objectives[o.ref] is o]  # not a duplicate id
+        self.key_results: list[KeyResultNode] = [kr for o in self.objectives for kr in o.key_results]
 
 
 class NoKeyResults(Rule):
@@ -54,8 +55,8 @@ class NoKeyResults(Rule):
     SUMMARY = "An objective has no key results."
     WHY = "Without key results nobody can tell whether the objective was reached (SMART: measurable)."
 
-    def check(self, portal, scores):
-        for obj in _live_objectives(portal, scores):
+    def check(self, live):
+        for obj in live.objectives:
             if not obj.key_results:
                 yield self.warn(obj, f"Objective '{obj.id}' has no key results",
                                 "Add 1 to 4 key results that show, in numbers, that the objective was reached.")
@@ -66,8 +67,8 @@ class TooManyKeyResults(Rule):
     SUMMARY = f"An objective has more than {MAX_KEY_RESULTS} key results."
     WHY = "Focus: more than a handful of key results dilutes attention; most OKR guides advise 1 to 4."
 
-    def check(self, portal, scores):
-        for obj in _live_objectives(portal, scores):
+    def check(self, live):
+        for obj in live.objectives:
             if len(obj.key_results) > MAX_KEY_RESULTS:
                 yield self.warn(obj, f"Objective '{obj.id}' has {len(obj.key_results)} key results; expected at most {MAX_KEY_RESULTS}",
                                 "Keep the 3 or 4 that matter most; move the rest to initiatives or to a KPI.")
@@ -78,10 +79,8 @@ class TooManyObjectives(Rule):
     SUMMARY = f"A unit has more than {MAX_OBJECTIVES} objectives in a period."
     WHY = "A team that chases everything achieves little; focus is the first promise of OKRs."
 
-    def check(self, portal, scores):
-        for period in portal.periods.values():
-            if period.state(scores.today) == "closed":
-                continue
+    def check(self, live):
+        for period in live.periods:
             for up in period.files.values():
                 if len(up.objectives) > MAX_OBJECTIVES:
                     yield self.warn(up.objectives[MAX_OBJECTIVES],
@@ -94,19 +93,19 @@ class StaleCheckin(Rule):
     SUMMARY = "A key result of the running period has no check-in within `checkin_every_days`."
     WHY = "FAST goals are frequently discussed: a weekly check-in keeps progress, confidence and blockers visible."
 
-    def check(self, portal, scores):
-        for kr in _live_key_results(portal, scores):
-            fact = scores.key_results[kr.ref]
+    def check(self, live):
+        for kr in live.key_results:
+            fact = live.scores.key_results[kr.ref]
             if not fact.stale:
                 continue
             since = f"since {fact.last_update}" if fact.last_update else "since the period started"
             if kr.from_kpi:
-                every = kr.kpi.kpi.update_every_days or portal.settings.checkin_every_days
+                every = kr.kpi.kpi.update_every_days or live.portal.settings.checkin_every_days
                 yield self.warn(kr, f"Key result '{kr.objective.id}/{kr.id}' takes its values from KPI '{kr.kpi.id}', "
                                     f"which has had no new value {since} (more than {every} days)",
                                 f"Add the KPI's latest reading to its values, or check in on the key result itself.")
             else:
-                every = portal.settings.checkin_every_days
+                every = live.portal.settings.checkin_every_days
                 yield self.warn(kr, f"Key result '{kr.objective.id}/{kr.id}' has had no check-in {since} (more than {every} days)",
                                 "Add a check-in under its checkins: with date, value, confidence and a note.")
 
@@ -116,8 +115,8 @@ class MetricNoUnit(Rule):
     SUMMARY = "A key result's metric has no unit."
     WHY = "\"25\" means nothing to a reader; \"25 logos\" or \"25 %\" is specific."
 
-    def check(self, portal, scores):
-        for kr in _live_key_results(portal, scores):
+    def check(self, live):
+        for kr in live.key_results:
             if kr.kr.metric is not None and not (kr.kr.metric.unit or "").strip():
                 yield self.warn(kr, f"Key result '{kr.objective.id}/{kr.id}' has a metric with no unit",
                                 "Add unit: to the metric, e.g. unit: \"%\" or unit: customers.")
@@ -128,8 +127,8 @@ class Unaligned(Rule):
     SUMMARY = "A team objective aligns to nothing."
     WHY = "Alignment shows how a team's work adds up to the company's goals; an unaligned objective may be a side quest."
 
-    def check(self, portal, scores):
-        for obj in _live_objectives(portal, scores):
+    def check(self, live):
+        for obj in live.objectives:
             if not obj.unit.is_company and not obj.obj.aligns_to:
                 yield self.warn(obj, f"Objective '{obj.id}' of {obj.unit.id} aligns to nothing",
                                 "Add aligns_to: with the parent objective or key result it supports, e.g. aligns_to: acme/grow-revenue.")
@@ -140,10 +139,8 @@ class OwnerOverloaded(Rule):
     SUMMARY = f"A person owns more than {MAX_OWNED_KEY_RESULTS} key results in one period."
     WHY = "Ownership means attention; nobody can push that many results forward at once."
 
-    def check(self, portal, scores):
-        for period in portal.periods.values():
-            if period.state(scores.today) == "closed":
-                continue
+    def check(self, live):
+        for period in live.periods:
             krs = [kr for up in period.files.values() for o in up.objectives for kr in o.key_results if kr.owner]
             counts = Counter(kr.owner.id for kr in krs)
             for person, n in sorted(counts.items()):
@@ -161,8 +158,8 @@ class ObjectiveLooksLikeKeyResult(Rule):
     SUMMARY = "An objective's title holds a target (a percentage or an amount)."
     WHY = "Objectives say where to go and why, in words that inspire; the numbers belong in the key results."
 
-    def check(self, portal, scores):
-        for obj in _live_objectives(portal, scores):
+    def check(self, live):
+        for obj in live.objectives:
             if _PERCENT_OR_MONEY.search(obj.obj.title):
                 yield self.warn(obj, f"Objective '{obj.id}' has a target in its title: {obj.obj.title!r}",
                                 "Say what you want to achieve and why in the title; move the number into a key result.")
@@ -173,8 +170,8 @@ class KeyResultNoNumber(Rule):
     SUMMARY = "A measured key result's title names no number."
     WHY = "SMART: a reader of the title alone should know the target (\"from 85% to 92%\")."
 
-    def check(self, portal, scores):
-        for kr in _live_key_results(portal, scores):
+    def check(self, live):
+        for kr in live.key_results:
             if kr.kr.metric is not None and not re.search(r"\d", kr.kr.title):
                 yield self.warn(kr, f"Key result '{kr.objective.id}/{kr.id}' names no number in its title",
                                 "State the target in the title, e.g. \"Raise NPS from 31 to 45\".")
@@ -185,8 +182,8 @@ class AllMilestones(Rule):
     SUMMARY = "Every key result of an objective is a milestone."
     WHY = "Milestones measure output (we shipped it), not outcome (it made a difference); keep at least one measured result."
 
-    def check(self, portal, scores):
-        for obj in _live_objectives(portal, scores):
+    def check(self, live):
+        for obj in live.objectives:
             if len(obj.key_results) > 1 and all(kr.kr.milestone for kr in obj.key_results):
                 yield self.warn(obj, f"Every key result of '{obj.id}' is a milestone",
                                 "Add a key result that measures the outcome the milestones should bring about.")
@@ -197,11 +194,11 @@ class LowConfidenceNoBlockers(Rule):
     SUMMARY = f"The latest check-in has a confidence of {LOW_CONFIDENCE} or less and names no blockers."
     WHY = "Transparency: when confidence drops, saying what blocks the result is how others can help."
 
-    def check(self, portal, scores):
-        for kr in _live_key_results(portal, scores):
-            if kr.from_kpi or scores.today > kr.objective.period.end:
+    def check(self, live):
+        for kr in live.key_results:
+            if kr.from_kpi or live.scores.today > kr.objective.period.end:
                 continue
-            latest = scores.key_results[kr.ref].latest
+            latest = live.scores.key_results[kr.ref].latest
             if latest is not None and latest.confidence is not None and latest.confidence <= LOW_CONFIDENCE and not latest.blockers:
                 yield self.warn(kr, f"Key result '{kr.objective.id}/{kr.id}' has confidence {latest.confidence} on {latest.date} and no blockers",
                                 "Add blockers: to that check-in, saying what stands in the way.")
@@ -212,8 +209,8 @@ class LeadingKpiPredictsNothing(Rule):
     SUMMARY = "A leading KPI names no KPI it predicts."
     WHY = "A leading indicator earns its place by predicting a lagging one; say which."
 
-    def check(self, portal, scores):
-        for kpi in portal.kpis.values():
+    def check(self, live):
+        for kpi in live.portal.kpis.values():
             if kpi.kpi.indicator == "leading" and not kpi.predicts:
                 yield self.warn(kpi, f"Leading KPI '{kpi.id}' predicts no KPI",
                                 "Add predicts: [LAGGING-KPI-ID].")
@@ -224,8 +221,8 @@ class KpiNoThreshold(Rule):
     SUMMARY = "A KPI has no health threshold."
     WHY = "Without a threshold nobody can tell when a KPI turns unhealthy and needs an OKR."
 
-    def check(self, portal, scores):
-        for kpi in portal.kpis.values():
+    def check(self, live):
+        for kpi in live.portal.kpis.values():
             if kpi.kpi.metric is None:
                 yield self.warn(kpi, f"KPI '{kpi.id}' has no threshold",
                                 "Add metric: {unit: ..., keep_above: X} (or keep_below, keep_between).")
@@ -236,9 +233,9 @@ class KpiStale(Rule):
     SUMMARY = "A KPI has no value within its `update_every_days`."
     WHY = "A health metric that is not kept up to date cannot warn anyone."
 
-    def check(self, portal, scores):
-        for kpi in portal.kpis.values():
-            fact = scores.kpis[kpi.id]
+    def check(self, live):
+        for kpi in live.portal.kpis.values():
+            fact = live.scores.kpis[kpi.id]
             if fact.stale:
                 since = f"since {fact.latest_date}" if fact.latest_date else "yet"
                 yield self.warn(kpi, f"KPI '{kpi.id}' has no value {since} (update_every_days: {kpi.kpi.update_every_days})",
@@ -257,4 +254,5 @@ RULES: dict[str, type[Rule]] = {
 
 def lint_portal(portal: Portal, scores: Scores) -> list[Problem]:
     """Every rule's warnings."""
-    return [p for rule in RULES.values() for p in rule().check(portal, scores)]
+    live = Live(portal, scores)
+    return [p for rule in RULES.values() for p in rule().check(live)]
