@@ -83,20 +83,21 @@ class RenderCache:
 def page_keys(site: "Site") -> dict[str, bytes]:
     """The key of every page that can be cached; {} when a goal file has no content hash."""
     goals = site.build.goals
-    digests: dict[FileKey, bytes] = {}
+    tokens: dict[FileKey, bytes] = {}  # what a key holds of each file: its name and its content hash
     for pid, files in goals.periods.items():
         for unit, source in files.items():
             if source.digest is None:
                 return {}
-            digests[(pid, unit)] = source.digest
+            tokens[(pid, unit)] = f"{pid}:{unit}\0".encode("utf-8") + source.digest
     common = _common(site)
     if common is None:
         return {}
     common = _hash(common)
-    everything = _hash(common, sorted(digests.items()))
+    everything = _hash(common, sorted(tokens.items()))
 
     def key(files: Iterable[FileKey]) -> bytes:
-        return _hash(common, sorted((f, digests.get(f)) for f in set(files)))
+        return hashlib.blake2b(b"".join([common, *(tokens.get(f) or repr(f).encode("utf-8") for f in sorted(set(files)))]),
+                               digest_size=20).digest()
 
     portal = site.portal
     keys: dict[str, bytes] = {}
@@ -117,10 +118,10 @@ def page_keys(site: "Site") -> dict[str, bytes]:
     for unit in site.units_in_order:
         keys[unit_index_path(unit.id)] = key([f for pid in by_unit.get(unit.id, []) for f in linked[(pid, unit.id)]])
         held = [site.holdings.get(p.id) for p in unit.people]
-        keys[people_path(unit.id)] = key(_file_of(n) for h in held if h is not None
-                                         for n in (*h.objectives, *h.key_results, *h.collaborations))
+        keys[people_path(unit.id)] = key(_files_of(n for h in held if h is not None
+                                                   for n in (*h.objectives, *h.key_results, *h.collaborations)))
     for kpi in site.kpis:  # its values are common to every page; its page lists the key results that move it
-        keys[kpi_path(kpi.id)] = key(_file_of(kr) for kr in kpi.moved_by)
+        keys[kpi_path(kpi.id)] = key(_files_of(kpi.moved_by))
     for path in INDEXES:
         keys[path] = everything
     return keys
@@ -128,20 +129,22 @@ def page_keys(site: "Site") -> dict[str, bytes]:
 
 def linked_files(nodes: Iterable[ObjectiveNode]) -> list[FileKey]:
     """The files of every goal these objectives and their key results link to, or are linked from."""
-    out: list[FileKey] = []
+    linked: list[ObjectiveNode | KeyResultNode] = []
     for node in nodes:
-        linked = [*node.parents, *node.children, *node.rolled_over_to]
+        linked += node.parents
+        linked += node.children
+        linked += node.rolled_over_to
         if node.rolled_over_from is not None:
             linked.append(node.rolled_over_from)
         for kr in node.key_results:
             linked += kr.children
-        out += (_file_of(n) for n in linked)
-    return out
+    return _files_of(linked)
 
 
-def _file_of(node: ObjectiveNode | KeyResultNode) -> FileKey:
-    objective = node.objective if isinstance(node, KeyResultNode) else node
-    return (objective.period.id, objective.unit.id)
+def _files_of(nodes: Iterable[ObjectiveNode | KeyResultNode]) -> list[FileKey]:
+    """The file of each goal, once each."""
+    return [(up.period.id, up.unit.id)
+            for up in {(n.objective if isinstance(n, KeyResultNode) else n).file: None for n in nodes}]
 
 
 def _common(site: "Site") -> list | None:
