@@ -282,28 +282,61 @@ def alignment_figure(objectives: list[ObjectiveNode], scores: Scores, url_for: C
     is a root. Clicking a node opens its goal (`customdata` holds the URL).
     """
     shown = [o for o in objectives if visible(o)]
-    ids = {o: o.ref for o in shown}
-    rows = []
-    for o in sorted(shown, key=lambda n: n.ref):
-        parent = next((p.objective if isinstance(p, KeyResultNode) else p for p in o.parents
-                       if (p.objective if isinstance(p, KeyResultNode) else p) in ids), None)
-        score = scores.objectives[o.ref].score
-        rows.append((o, ids.get(parent, ""), None if score is None else round(score * 100, 1)))
+    ids = set(shown)
+    return _sunburst([alignment_row(o, ids, scores, url_for(o)) for o in sorted(shown, key=lambda n: n.ref)])
+
+
+def alignment_row(o: ObjectiveNode, shown: set[ObjectiveNode], scores: Scores, url: str) -> tuple:
+    """One objective's sector: (id, parent id or "", label, hover text, URL, colour value).
+
+    Its parent is the first of its parents (or their objectives) in `shown`, the sectors drawn.
+    """
+    parent = next((p.objective if isinstance(p, KeyResultNode) else p for p in o.parents
+                   if (p.objective if isinstance(p, KeyResultNode) else p) in shown), None)
+    score = scores.objectives[o.ref].score
+    value = None if score is None else round(score * 100, 1)
+    # Sectors are small: a short label there, the unit and the whole title on hover.
+    return (o.ref, parent.ref if parent is not None else "", label(_shorten(o.obj.title)),
+            f"{label(o.unit.name)}<br>{label(o.obj.title)}<br>" + ("no score yet" if value is None else f"score {value:g} %"),
+            url, -1 if value is None else value)
+
+
+def _sunburst(rows: list[tuple]) -> dict:
+    ids, parents, labels, hovertext, customdata, colors = (list(column) for column in zip(*rows)) if rows else ([],) * 6
     return {
         "data": [{
-            "type": "sunburst", "ids": [o.ref for o, _, _ in rows], "parents": [p for _, p, _ in rows],
-            # Sectors are small: a short label there, the unit and the whole title on hover.
-            "labels": [label(_shorten(o.obj.title)) for o, _, _ in rows],
-            "hovertext": [f"{label(o.unit.name)}<br>{label(o.obj.title)}<br>"
-                          + ("no score yet" if v is None else f"score {v:g} %") for o, _, v in rows],
-            "customdata": [url_for(o) for o, _, _ in rows],
-            "marker": {"colors": [-1 if v is None else v for _, _, v in rows],
+            "type": "sunburst", "ids": ids, "parents": parents, "labels": labels, "hovertext": hovertext,
+            "customdata": customdata,
+            "marker": {"colors": colors,
                        "colorscale": [[0, "#bdbdbd"], [0.0001, "#c62828"], [0.5, "#ef8f00"], [0.7, "#9ccc65"], [1, "#2e7d32"]],
                        "cmin": -1, "cmax": 100, "line": {"width": 1}},
             "hovertemplate": "%{hovertext}<extra></extra>", "insidetextorientation": "radial",
         }],
         "layout": _layout(height=560, margin={"l": 0, "r": 0, "t": 8, "b": 8}),
     }
+
+
+def encoded_row(row: tuple) -> tuple[str, ...]:
+    """An alignment_row() with each cell as figure_json() writes it."""
+    return tuple(figure_json(cell) for cell in row)
+
+
+#: The sunburst with each column a placeholder string, which figure_json() writes as it is.
+_SUNBURST_SHELL = _sunburst([tuple(f"goalsitecolumn{i}x" for i in range(6))])
+
+
+def alignment_json(rows: list[tuple[str, ...]]) -> tuple[dict, str]:
+    """(the figure without its columns, figure_json() of the whole figure) from encoded_row()s.
+
+    The same text as figure_json(_sunburst(rows)), joined from each row's cells: a period page keeps
+    the cells of every unchanged goal from one render to the next (render/figures.py).
+    """
+    # Split once, so that no text of a column is searched for the placeholders of the next.
+    pieces = re.split(r'\["goalsitecolumn(\d)x"\]', figure_json(_SUNBURST_SHELL))
+    for i in range(1, len(pieces), 2):
+        column = int(pieces[i])
+        pieces[i] = "[" + ",".join(row[column] for row in rows) + "]"
+    return _SUNBURST_SHELL, "".join(pieces)
 
 
 def _shorten(text: str, limit: int = 32) -> str:
@@ -350,8 +383,10 @@ except ImportError:  # pragma: no cover
     _c_make_encoder = None
 
 
-def embed(figure: dict, summary: str, root: str) -> str:
+def embed(figure: dict, summary: str, root: str, figure_text: str | None = None) -> str:
     """The chart slot: figure JSON in `data-figure`, plotly's URL, and a text alternative.
+
+    `figure_text` is figure_json() of the figure when the caller has it already (alignment_json()).
 
     `root` is the relative path from the page to the site root ("../../"). `summary`
     (plain text, e.g. "12 of 25 logos on 2026-11-16; target 25 by 2026-12-31") becomes the
@@ -364,6 +399,6 @@ def embed(figure: dict, summary: str, root: str) -> str:
     style = f' style="min-height:{int(height)}px"' if isinstance(height, (int, float)) else ""
     return (
         f'<div class="portal-chart" role="img" aria-label="{text}"{style} '
-        f'data-plotly="{escape_text(root + PLOTLY_PATH)}" data-figure=\'{figure_json(figure)}\'></div>\n'
+        f'data-plotly="{escape_text(root + PLOTLY_PATH)}" data-figure=\'{figure_json(figure) if figure_text is None else figure_text}\'></div>\n'
         f'<p class="portal-chart-alt">{text}</p>\n'
     )

@@ -21,14 +21,14 @@ from markupsafe import Markup
 from .. import charts
 from ..resolve import KeyResultNode, KpiNode, ObjectiveNode, OrgUnit, Period
 from ..score import inside
-from .links import site_root, url_link
+from .links import site_root, unit_period_path, url_link
 from .parts import STATUS_WORDS, status_badge
 from .site import Site
 from .text import escape_text, format_number, format_percent, with_unit
 
 
-def _slot(figure: dict, summary: str, page: str) -> Markup:
-    return Markup(charts.embed(figure, summary, site_root(page)).rstrip("\n"))
+def _slot(figure: dict, summary: str, page: str, figure_text: str | None = None) -> Markup:
+    return Markup(charts.embed(figure, summary, site_root(page), figure_text).rstrip("\n"))
 
 
 # --- unit pages ------------------------------------------------------------------------------
@@ -139,15 +139,22 @@ def alignment_chart(site: Site, page: str, period: Period, nodes: list[Objective
     """The period's alignment as a sunburst; each sector opens its objective."""
     if not nodes:
         return Markup("")
+    shown = [o for o in nodes if site.visible(o)]
+    ids = set(shown)
 
-    def url_for(node: ObjectiveNode) -> str:
-        return url_link(page, *site.objective_target(node))
+    def row(node: ObjectiveNode) -> tuple[bool, tuple[str, ...]]:
+        cells = charts.alignment_row(node, ids, site.scores, url_link(page, *site.objective_target(node)))
+        return not cells[1], charts.encoded_row(cells)
 
-    figure = charts.alignment_figure(nodes, site.scores, url_for, site.visible)
-    roots = sum(1 for parent in figure["data"][0]["parents"] if not parent)
+    # A sector shows its goal's file and the goals it links to (its parent): kept while its unit's page is.
+    rows = [site.fragments.get(("sunburst", page, node.ref), unit_period_path(node.unit.id, node.period.id),
+                               lambda node=node: row(node))
+            for node in sorted(shown, key=lambda n: n.ref)]
+    figure, text = charts.alignment_json([cells for _, cells in rows])
+    roots = sum(1 for root, _ in rows if root)
     summary = (f"Alignment of {len(nodes)} objectives in {period.id} from {roots} top "
                f"objective{'s' if roots != 1 else ''} outwards, coloured by score; the list below has the same tree")
-    return _slot(figure, summary, page)
+    return _slot(figure, summary, page, text)
 
 
 # --- KPI pages ------------------------------------------------------------------------------------

@@ -180,3 +180,29 @@ def test_the_fast_figure_encoder_writes_the_same_text_as_the_plain_one(figure):
 
     assert figure_json(figure) == _figure_json_slow(figure)
     assert json.loads(figure_json(figure)) == json.loads(json.dumps(figure))
+
+
+@pytest.mark.parametrize("period_id", ["2026-Q4", "2026"])
+def test_alignment_json_from_kept_rows_is_the_figure_json(build, period_id):
+    """render/figures.py joins the period's sunburst from each objective's encoded cells, kept from one
+    render to the next: the very text figure_json() writes of the whole figure."""
+    period = build.portal.periods[period_id]
+    objectives = [o for up in period.files.values() for o in up.objectives]
+    url_for, visible = (lambda o: f"/x/{o.id}?a=<b>&c='d'"), (lambda o: not o.private)
+    figure = charts.alignment_figure(objectives, build.scores, url_for, visible)
+    shown = {o for o in objectives if visible(o)}
+    rows = [charts.encoded_row(charts.alignment_row(o, shown, build.scores, url_for(o)))
+            for o in sorted(shown, key=lambda n: n.ref)]
+    shell, text = charts.alignment_json(rows)
+    assert text == charts.figure_json(figure)
+    assert json.loads(text) == json.loads(json.dumps(figure))
+    assert shell["layout"] == figure["layout"]
+
+
+@given(st.lists(st.text(max_size=40), min_size=0, max_size=4))
+def test_alignment_json_holds_any_title(titles):
+    """Goal text in a cell (quotes, brackets, the shell's own placeholder names) never moves a column."""
+    rows = [(f"2026-Q4:u/o{i}", "" if i == 0 else "2026-Q4:u/o0", t, f"{t}<br>{t}", f"/u/#o{i}", -1 if i % 2 else 12.5)
+            for i, t in enumerate([*titles, '["goalsitecolumn1x"]', "goalsitecolumn2x"])]
+    _, text = charts.alignment_json([charts.encoded_row(r) for r in rows])
+    assert text == charts.figure_json(charts._sunburst(rows))
