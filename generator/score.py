@@ -252,9 +252,13 @@ def summarize_period(portal: Portal, period: Period, scores: Scores, include_pri
         mine = [s for s in mine if s is not None]
         unit_scores[unit_id] = mean(mine) if mine else None
     by_department: dict[str, list[float]] = {d.id: [] for d in portal.company.children}
+    department_of: dict[str, str | None] = {}  # unit id -> the unit just under the company above it
     for o, f in zip(objectives, facts):
-        chain = [o.unit, *o.unit.ancestors()]
-        department = chain[-2].id if len(chain) >= 2 else None  # the unit just under the company
+        unit = o.unit
+        department = department_of.get(unit.id, "")
+        if department == "":
+            chain = [unit, *unit.ancestors()]
+            department = department_of[unit.id] = chain[-2].id if len(chain) >= 2 else None
         if f.score is not None and department in by_department:
             by_department[department].append(f.score)
     departments = {d: (mean(s) if s else None) for d, s in by_department.items()}
