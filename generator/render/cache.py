@@ -21,7 +21,9 @@ with it its key:
 * a period's retrospective: the same, and the files of the earlier periods
   of its kind that it compares it with;
 * a KPI's page: the files of the key results that move it;
-* every other page (home, the indexes): all files.
+* the indexes of people, teams and KPIs: none (they show the org and the
+  KPIs only);
+* every other page (home, the other indexes): all files.
 
 A page whose key cannot be made (no content hash: files not read by
 load_goals()) is always rendered. `tests/unit/test_render_cache.py` edits
@@ -47,6 +49,11 @@ FileKey = tuple  # (period id, unit id)
 #: The index pages: each shows something of every goal file, so every goal edit changes its key.
 INDEXES = ("index.md", "periods/index.md", "units/index.md", "people/index.md", "kpis/index.md",
            "retrospectives/index.md")
+
+
+#: The indexes that show only what every page may show (`_common`: the org, the KPIs and which files exist):
+#: everyone, the teams and the KPI catalogue. A goal edit leaves them as they are.
+ORG_INDEXES = ("people/index.md", "units/index.md", "kpis/index.md")
 
 
 def company_wide(path: str) -> bool:
@@ -123,7 +130,7 @@ def page_keys(site: "Site") -> dict[str, bytes]:
     for kpi in site.kpis:  # its values are common to every page; its page lists the key results that move it
         keys[kpi_path(kpi.id)] = key(_files_of(kpi.moved_by))
     for path in INDEXES:
-        keys[path] = everything
+        keys[path] = common if path in ORG_INDEXES else everything
     return keys
 
 

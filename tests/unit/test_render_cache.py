@@ -207,6 +207,9 @@ def test_a_running_quarter_edit_leaves_the_closed_quarter_and_unmoved_kpis_alone
     kpi_pages = {k.id: f"kpis/{k.id}.md" for k in site.kpis}
     assert all(kpi_pages[k] not in site.reused for k in moved if k in kpi_pages)
     assert any(path in site.reused for k, path in kpi_pages.items() if k not in moved)
+    # The indexes of people, teams and KPIs show the org and the KPIs only; the others every goal.
+    assert {"people/index.md", "units/index.md", "kpis/index.md"} <= set(site.reused)
+    assert not {"index.md", "periods/index.md", "retrospectives/index.md"} & set(site.reused)
     assert_fresh(goals, reused_some=False)
 
 
