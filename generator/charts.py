@@ -201,10 +201,13 @@ def unit_history_figure(unit: OrgUnit, periods: list[Period], scores: Scores) ->
 def distribution_figure(objectives: list[ObjectiveNode], scores: Scores, stretch: float) -> dict:
     """Histogram of objective scores, aspirational and committed apart, with the stretch line."""
     data = []
+    by_kind: dict[str, list[float]] = {"aspirational": [], "committed": []}
+    for o in objectives:  # one pass: a period page of a large company has thousands
+        score = scores.objectives[o.ref].score
+        if score is not None and o.obj.kind in by_kind:
+            by_kind[o.obj.kind].append(round(score * 100, 1))
     for kind, color in (("aspirational", ACCENT), ("committed", "#00897b")):
-        values = [round(scores.objectives[o.ref].score * 100, 1) for o in objectives
-                  if o.obj.kind == kind and scores.objectives[o.ref].score is not None]
-        data.append({"type": "histogram", "x": values, "name": kind, "marker": {"color": color},
+        data.append({"type": "histogram", "x": by_kind[kind], "name": kind, "marker": {"color": color},
                      "xbins": {"start": 0, "end": 100.01, "size": 10}, "opacity": 0.85})
     return {
         "data": data,

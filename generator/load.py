@@ -522,6 +522,12 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
+def _in_folder(folder_display: str, name: str) -> str:
+    """display_path() of the file `name` in a folder whose display_path() is `folder_display`, without
+    asking for the working directory again for each of thousands of files."""
+    return name if folder_display == "." else f"{folder_display}/{name}"
+
+
 def load_goals(root: Path | str) -> Goals:
     """Read every goal file under `root`. Never raises for bad input."""
     global files_read
@@ -574,7 +580,7 @@ def _load_entry(goals: Goals, entry: Path) -> None:
                                                 f"Expected the file name to be a unit id (lowercase letters, digits, dashes), got {unit!r}",
                                                 "Name each period file after its unit: goals/2026-Q4/sales-emea.yaml."))
                     continue
-                source, problems = _read_goal_file(f, display_path(f), "period", period=name, unit=unit)
+                source, problems = _read_goal_file(f, _in_folder(display, f.name), "period", period=name, unit=unit)
                 goals.periods[name][unit] = source
                 goals.problems += problems
         else:

@@ -88,6 +88,8 @@ class Site:
         return self.files.get((period_id, unit_id), [])
 
     def children(self, node: ObjectiveNode | KeyResultNode) -> list[ObjectiveNode]:
+        if not node.children:  # most goals: asked for each of them by the trees of the period pages
+            return []
         return sorted((c for c in node.children if self.visible(c)), key=lambda c: c.ref)
 
     def movers(self, kpi: KpiNode) -> list[KeyResultNode]:

@@ -30,27 +30,31 @@ def _period_of(node: ObjectiveNode | KeyResultNode) -> Period:
 class _Tree:
     def __init__(self, site: Site, links: Links, period: Period):
         self.site, self.links, self.period = site, links, period
+        self.kind = type(links).__name__
         self.lines: list[tuple[int, Markup]] = []
 
     def here(self, nodes) -> list[ObjectiveNode]:
         return [n for n in nodes if n.period is self.period]
 
-    def objective(self, node: ObjectiveNode, depth: int, path: frozenset) -> None:
+    def objective(self, node: ObjectiveNode, depth: int, path: set) -> None:
         if node in path:
             return  # the resolver cuts loops; this guards the walk regardless
-        path = path | {node}
+        path.add(node)  # the objectives above this one, while its subtree is walked
         root = depth == 0
         # The lines show only the goal's own file and what it links to: kept while its unit's page is.
-        lines = self.site.fragments.get(("tree", type(self.links).__name__, self.links.page, node.ref, root),
+        lines = self.site.fragments.get(("tree", self.kind, self.links.page, node.ref, root),
                                         unit_period_path(node.unit.id, node.period.id),
                                         lambda: self._node_lines(node, root))
         self.lines.append((depth, lines[0]))
         for kr, line in zip(node.key_results, lines[1:]):
             self.lines.append((depth + 1, line))
-            for child in self.here(self.site.children(kr)):
-                self.objective(child, depth + 2, path)
-        for child in self.here(self.site.children(node)):
-            self.objective(child, depth + 1, path)
+            if kr.children:
+                for child in self.here(self.site.children(kr)):
+                    self.objective(child, depth + 2, path)
+        if node.children:
+            for child in self.here(self.site.children(node)):
+                self.objective(child, depth + 1, path)
+        path.discard(node)
 
     def _node_lines(self, node: ObjectiveNode, root: bool) -> list[Markup]:
         """The objective's line, then one line a key result."""
@@ -115,9 +119,9 @@ def _lines(site: Site, links: Links, period: Period) -> list[tuple[int, Markup]]
             elif not any(site.visible(p) for p in parents):
                 orphans.append(node)
     for node in roots:
-        tree.objective(node, 0, frozenset())
+        tree.objective(node, 0, set())
     if orphans:
         tree.lines.append((0, PRIVATE_PARENT))
         for node in orphans:
-            tree.objective(node, 1, frozenset())
+            tree.objective(node, 1, set())
     return tree.lines
