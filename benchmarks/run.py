@@ -110,18 +110,25 @@ def core_worker(goals: str) -> None:
         with gc_paused():
             retitle(team)
             _, _, first = core(once=False)
-            retitle(team)
-            _, _, warm = core(once=False)
+            # The edits after the first are timed WARM_EDITS times: the fastest is the figure (as timeit
+            # takes its best), the slowest is shown next to it. A shared machine's noise only ever adds.
+            runs = []
+            for _ in range(WARM_EDITS):
+                retitle(team)
+                runs.append(core(once=False)[2])
+        warm = min(runs, key=lambda r: r[3])
         reused = render.last_reused
     finally:
         team.write_bytes(original)
 
     print(json.dumps(dict(imports=imports, files=len(files), yaml_bytes=size, parse=parse,
                           core=cold[3], build_portal=cold[0], render=cold[1], export=cold[2],
-                          warm=warm[3], warm_first=first[3], warm_build_portal=warm[0], warm_render=warm[1], warm_export=warm[2],
+                          warm=warm[3], warm_slowest=max(r[3] for r in runs), warm_first=first[3], warm_build_portal=warm[0], warm_render=warm[1], warm_export=warm[2],
                           warm_reused=reused, md_pages=md_pages, md_bytes=md_bytes)))
 
 
+WARM_EDITS = 3
+"""How many edits after the first one the warm core is timed for."""
 EDIT = " edited by the benchmark"  # no character that the page would escape
 
 
@@ -357,6 +364,7 @@ def table(results: dict[int, dict], notes: list[str]) -> str:
         ("search index KB", lambda m: f"{m['search_bytes'] / KB:,.0f}"),
         ("search index KB / page", lambda m: f"{m['search_bytes'] / KB / max(1, m['pages']):.1f}"),
         ("warm core s, 1 objective retitled (*)", lambda m: f"{m['warm']:.2f}"),
+        ("  the slowest of the edits timed s", lambda m: f"{m['warm_slowest']:.2f}"),
         ("  the first edit after the cold build s", lambda m: f"{m['warm_first']:.2f}"),
         ("  build_portal s", lambda m: f"{m['warm_build_portal']:.2f}"),
         ("  render_pages s", lambda m: f"{m['warm_render']:.2f}"),
@@ -420,9 +428,10 @@ def main(argv=None) -> int:
         # Kept as measured, so that nothing is lost if a later N fails.
         (CACHE / f"results-{n}.json").write_text(json.dumps(results[n], indent=1, default=str))
     notes = ["(*) warm: build_portal+render+export again in the same process after one objective title of one "
-             "team file changed, the second of two such edits, with the cycle collector resting as in "
-             "goalsite serve: unchanged files are not parsed again, unchanged objectives not scored again, "
-             "unchanged pages and parts of pages are reused (load.py, score.py, render/cache.py)."]
+             f"team file changed, the fastest of the {WARM_EDITS} such edits after a first one, with the cycle "
+             "collector resting as in goalsite serve: unchanged files are not parsed again, unchanged objectives "
+             "not scored or linted again, unchanged pages and parts of pages are reused (load.py, score.py, "
+             "lint.py, render/cache.py)."]
     if 1000 in results and 5000 in results:
         a, b = results[1000], results[5000]
         if "build" in a and "build" in b:
