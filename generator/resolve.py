@@ -249,14 +249,14 @@ class _Resolver:
         self.kpis_ok = not any(kind == "kpis" for kind, _ in model.broken)
         self.kept_checkins: dict[int, tuple] = {}
 
-    def checkins(self, kr: KeyResult, src: Source, path: tuple, period: Period) -> list[CheckIn]:
+    def checkins(self, kr: KeyResult, src: Source, path: tuple, period: Period, days: tuple[dt.date, dt.date]) -> list[CheckIn]:
         """A key result's effective check-ins, by date, one a day (the last written wins); a date outside
         the period or after today is reported.
 
         Taken from the last resolution of this process when it had the same key result model (load.py keeps
         those of an unchanged file), the same period dates and the same today, and found no problem.
         """
-        first, last = period.start, min(period.end, self.today)
+        first, last = days  # the period's start, and its end or today when sooner
         kept = _last_checkins.get(id(kr))
         if kept is not None and kept[0] is kr and kept[1] == first and kept[2] == last:
             self.kept_checkins[id(kr)] = kept
@@ -474,40 +474,48 @@ def _resolve_periods(r: _Resolver, org: Org, units: dict[str, OrgUnit]) -> dict[
 
 
 def _resolve_objectives(r: _Resolver, portal: Portal) -> None:
+    objectives, key_results = portal.objectives, portal.key_results
     for pid, files in sorted(r.model.periods.items()):
         period = portal.periods[pid]
+        days = (period.start, min(period.end, r.today))  # where its check-ins may be dated
         for unit_id, (pf, src, index) in sorted(files.items()):
             up = period.files.get(unit_id)
             if up is None:
                 continue
+            prefix = f"{pid}:{unit_id}/"
             for o, obj in zip(index, pf.objectives):
-                node = _objective(r, portal, up, pf, obj, src, o)
+                node = _objective(r, portal, up, pf, obj, src, o, prefix + obj.id, days)
                 up.objectives.append(node)
-                portal.objectives[node.ref] = node
+                objectives[node.ref] = node
                 for kr in node.key_results:
-                    portal.key_results[kr.ref] = kr
+                    key_results[kr.ref] = kr
 
 
-def _objective(r: _Resolver, portal: Portal, up: UnitPeriod, pf: PeriodFile, obj: Objective, src: Source, o: int) -> ObjectiveNode:
+def _objective(r: _Resolver, portal: Portal, up: UnitPeriod, pf: PeriodFile, obj: Objective, src: Source, o: int,
+               ref: str, days: tuple[dt.date, dt.date]) -> ObjectiveNode:
     path = ("objectives", o)
-    node = ObjectiveNode(obj, up, (src, path), (obj.visibility or pf.visibility) == "private")
-    node.owner = portal.people.get(obj.owner)
+    people = portal.people
+    node = ObjectiveNode(obj, up, (src, path), (obj.visibility or pf.visibility) == "private", people.get(obj.owner))
+    node.ref = ref  # (what the property would say: set here, for the 44,000 lookups of a large company)
     if node.owner is None:
-        r.unknown(src.at(*path, "owner"), "person", obj.owner, portal.people, r.org_ok)
-    node.collaborators = _people(r, obj.collaborators, portal.people, src, (*path, "collaborators"))
+        r.unknown(src.at(*path, "owner"), "person", obj.owner, people, r.org_ok)
+    if obj.collaborators:
+        node.collaborators = _people(r, obj.collaborators, people, src, (*path, "collaborators"))
     for i, ini in enumerate(obj.initiatives):
-        if ini.owner and ini.owner not in portal.people:
-            r.unknown(src.at(*path, "initiatives", i, "owner"), "person", ini.owner, portal.people, r.org_ok)
+        if ini.owner and ini.owner not in people:
+            r.unknown(src.at(*path, "initiatives", i, "owner"), "person", ini.owner, people, r.org_ok)
+    krs = node.key_results
     for k, kr in enumerate(obj.key_results):
-        node.key_results.append(_key_result(r, portal, node, kr, src, (*path, "key_results", k)))
+        krs.append(_key_result(r, portal, node, kr, src, (*path, "key_results", k), up.period, days))
     return node
 
 
-def _key_result(r: _Resolver, portal: Portal, obj: ObjectiveNode, kr: KeyResult, src: Source, path: tuple) -> KeyResultNode:
-    node = KeyResultNode(kr, obj, (src, path))
-    owner_id = kr.owner or obj.obj.owner
-    node.owner = portal.people.get(owner_id)
-    if kr.owner and node.owner is None:
+def _key_result(r: _Resolver, portal: Portal, obj: ObjectiveNode, kr: KeyResult, src: Source, path: tuple,
+                period: Period, days: tuple[dt.date, dt.date]) -> KeyResultNode:
+    owner = portal.people.get(kr.owner or obj.obj.owner)
+    node = KeyResultNode(kr, obj, (src, path), owner)
+    node.ref = f"{obj.ref}/{kr.id}"
+    if kr.owner and owner is None:
         r.unknown(src.at(*path, "owner"), "person", kr.owner, portal.people, r.org_ok)
     if kr.kpi:
         node.kpi = portal.kpis.get(kr.kpi)
@@ -515,11 +523,10 @@ def _key_result(r: _Resolver, portal: Portal, obj: ObjectiveNode, kr: KeyResult,
             r.unknown(src.at(*path, "kpi"), "KPI", kr.kpi, portal.kpis, r.kpis_ok)
         else:
             node.kpi.moved_by.append(node)
-    period = obj.period
     if kr.due is not None and not period.start <= kr.due <= period.end:
         r.problems.append(error(src.at(*path, "due"), "resolve.date-outside-period",
                                 f"due: Expected a date inside {period.id} ({period.start} to {period.end}), got {kr.due}"))
-    node.checkins = r.checkins(kr, src, path, period)
+    node.checkins = r.checkins(kr, src, path, period, days)
     if not node.checkins and node.kpi is not None and node.kpi.private and not obj.private:
         r.problems.append(error(src.at(*path, "kpi"), "resolve.private-kpi-values",
                                 f"kpi: Expected a public KPI for a public key result without check-ins, got the private KPI {kr.kpi!r}",
