@@ -322,8 +322,10 @@ def _inputs(obj: ObjectiveNode) -> tuple:
     """Everything an objective's scores depend on besides `today` and the settings.
 
     The models are frozen and load.py keeps those of an unchanged file, so the comparison with the last
-    build's inputs is mostly `is`; check-ins made from a KPI's values are new objects, compared by value.
+    build's inputs is mostly `is`. A key result's own check-ins are its model's (resolve.py only orders
+    them), so the model stands for them; check-ins made from a KPI's values are new objects, compared
+    by value.
     """
     return (obj.obj, obj.period.start, obj.period.end,
-            tuple((kr.kr, kr.from_kpi, kr.kpi.kpi.update_every_days if kr.from_kpi else None, tuple(kr.checkins))
+            tuple((kr.kr, True, kr.kpi.kpi.update_every_days, tuple(kr.checkins)) if kr.from_kpi else kr.kr
                   for kr in obj.key_results))
