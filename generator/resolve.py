@@ -8,6 +8,7 @@ members) and every date outside its period, as Problems.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -558,17 +559,30 @@ def _check_date(r: _Resolver, src: Source, keys: tuple, day: dt.date, period: Pe
 
 def _find(portal: Portal, ref: str, here: ObjectiveNode) -> tuple[ObjectiveNode | KeyResultNode | None, str, str]:
     """(target, the reference in full, its period) for an aligns_to or rolled_over_from string."""
-    m = REF_RE.match(ref)
-    period = m.group(1) or here.period.id
-    full = f"{period}:{m.group(2)}/{m.group(3)}" + (f"/{m.group(4)}" if m.group(4) else "")
-    target = portal.key_results.get(full) if m.group(4) else portal.objectives.get(full)
+    full, period, to_kr = _full_ref(ref, here.period.id)
+    target = portal.key_results.get(full) if to_kr else portal.objectives.get(full)
     return target, full, period
+
+
+@functools.lru_cache(maxsize=100_000)  # the same references every rebuild: parsed once
+def _full_ref(ref: str, here: str) -> tuple[str, str, bool]:
+    """(the reference in full, its period, whether it names a key result) of a reference made in period `here`."""
+    m = REF_RE.match(ref)
+    period = m.group(1) or here
+    full = f"{period}:{m.group(2)}/{m.group(3)}" + (f"/{m.group(4)}" if m.group(4) else "")
+    return full, period, bool(m.group(4))
+
+
+def _aligns_to_at(src: Source, o: int, j: int) -> Location:
+    """Where the j-th aligns_to entry of objective o is: `aligns_to: x` or a list of them, the item either way."""
+    listed = isinstance(src.data["objectives"][o].get("aligns_to"), list)
+    return src.at("objectives", o, "aligns_to", *([j] if listed else []))
 
 
 def _resolve_alignment(r: _Resolver, portal: Portal) -> None:
     by_source = {(pid, unit): (src, index) for pid, files in r.model.periods.items() for unit, (_, src, index) in files.items()}
     # (child, parent) -> where its aligns_to entry is, looked up only for a loop to report
-    places: dict[tuple[ObjectiveNode, object], tuple[Source, tuple]] = {}
+    places: dict[tuple[ObjectiveNode, object], tuple[Source, int, int]] = {}
     for up_objectives, (src, index) in ((up.objectives, by_source[(period.id, unit_id)])
                                         for period in portal.periods.values() for unit_id, up in period.files.items()):
         for node, o in zip(up_objectives, index):
@@ -576,24 +590,21 @@ def _resolve_alignment(r: _Resolver, portal: Portal) -> None:
             if (aligns_to or rolled) and portal.objectives[node.ref] is not node:
                 continue  # a duplicate id (reported by model.py): only the last one is linked
             if aligns_to:
-                # `aligns_to: x` or a list of them: point at the item either way.
-                listed = isinstance(src.data["objectives"][o].get("aligns_to"), list)
                 for j, ref in enumerate(aligns_to):
-                    keys = ("objectives", o, "aligns_to", *([j] if listed else []))
                     target, full, period = _find(portal, ref, node)
                     target_obj = target.objective if isinstance(target, KeyResultNode) else target
                     if target is None:
                         unit = REF_RE.match(ref).group(2)
                         trusted = ("period", f"{period}:{unit}") not in r.model.broken
-                        r.unknown(src.at(*keys), "objective or key result", full, _refs_in(portal, period), trusted,
+                        r.unknown(_aligns_to_at(src, o, j), "objective or key result", full, _refs_in(portal, period), trusted,
                                   "Write UNIT/OBJECTIVE or UNIT/OBJECTIVE/KR; prefix PERIOD: for another period.")
                     elif target_obj is node:
-                        r.problems.append(error(src.at(*keys), "resolve.self-alignment",
+                        r.problems.append(error(_aligns_to_at(src, o, j), "resolve.self-alignment",
                                                 f"aligns_to: Expected a parent goal, got {full}, which is this objective itself"))
                     else:
                         node.parents.append(target)
                         target.children.append(node)
-                        places[(node, target)] = (src, keys)
+                        places[(node, target)] = (src, o, j)
             if rolled:
                 target, full, period = _find(portal, rolled, node)
                 if isinstance(target, ObjectiveNode) and target.period.start < node.period.start:
@@ -636,7 +647,8 @@ def _alignment_loops(r: _Resolver, portal: Portal, places: dict) -> None:
             if state.get(target) == 1:
                 loop = path[path.index(target):]
                 names = " → ".join(n.ref for n in loop + [target])
-                r.problems.append(error(_located(places.get((node, parent), node.where)), "resolve.alignment-loop",
+                place = places.get((node, parent))
+                r.problems.append(error(_aligns_to_at(*place) if place else node.location, "resolve.alignment-loop",
                                         f"aligns_to: Expected alignments to lead up to a top goal, got a loop: {names}",
                                         "Remove the `aligns_to` of one of these objectives, or point it outside the loop."))
                 node.parents.remove(parent)
