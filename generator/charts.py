@@ -305,7 +305,7 @@ def alignment_row(o: ObjectiveNode, shown: set[ObjectiveNode], scores: Scores, u
 
 
 def _sunburst(rows: list[tuple]) -> dict:
-    ids, parents, labels, hovertext, customdata, colors = (list(column) for column in zip(*rows)) if rows else ([],) * 6
+    ids, parents, labels, hovertext, customdata, colors = (list(column) for column in zip(*rows)) if rows else ([] for _ in range(6))
     return {
         "data": [{
             "type": "sunburst", "ids": ids, "parents": parents, "labels": labels, "hovertext": hovertext,

@@ -1,11 +1,14 @@
 """Advice on goals: the SMART and FAST checks an OKR coach would raise.
 
 Each rule is a small class with an `ID` (kebab-case; its problem code is
-`lint.<ID>`), a one-line `SUMMARY`, a `WHY` for the docs, and `check(live)`, which
-yields warnings (`Live` gathers the goals the rules look at once for all of them). Rules on objectives and key results look only at running and
-upcoming periods: a closed period is frozen history, and advice on it could
-never be acted on. KPI rules look at every KPI, private ones too: `check` is
-read by the people who write the goals, never published.
+`lint.<ID>`), a one-line `SUMMARY`, a `WHY` for the docs, and `objective()`,
+which yields the warnings about one objective and its key results, or, for a
+rule that compares goals with each other, `check()` over all of them (`Live`
+gathers what the rules look at, once for all of them). Rules on objectives and
+key results look only at running and upcoming periods: a closed period is
+frozen history, and advice on it could never be acted on. KPI rules look at
+every KPI, private ones too: `goalsite check` is read by the people who write the
+goals, never published.
 """
 
 from __future__ import annotations
