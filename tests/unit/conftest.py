@@ -7,6 +7,7 @@ next to the inline YAML that causes them (see yamllint: tests/common.py).
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from generator.pipeline import Build, build_portal
 
 TODAY = dt.date(2026, 11, 22)
 """The fixed build date of every unit test: a Sunday late in 2026-Q4."""
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "goals"
+"""The example company's goals folder."""
 
 ORG = """\
 company: {id: acme, name: Acme Corp}
@@ -95,3 +99,9 @@ class GoalsTree:
 def tree(tmp_path: Path) -> GoalsTree:
     """Write goals trees into tmp_path and build them as of TODAY."""
     return GoalsTree(tmp_path)
+
+
+@pytest.fixture
+def example_goals(tmp_path: Path) -> Path:
+    """A copy of the example company's goals folder, for a test to edit."""
+    return Path(shutil.copytree(EXAMPLE, tmp_path / "goals"))

@@ -8,7 +8,6 @@ last build's with warnings made afresh for the same portal.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,15 +15,12 @@ import pytest
 from generator import lint
 from generator.pipeline import build_portal
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "goals"
 TODAY = dt.date(2026, 11, 22)
 
 
 @pytest.fixture
-def goals(tmp_path) -> Path:
-    root = tmp_path / "goals"
-    shutil.copytree(EXAMPLE, root)
-    return root
+def goals(example_goals: Path) -> Path:
+    return example_goals
 
 
 def warnings(goals: Path, today: dt.date = TODAY) -> tuple[list[str], int]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,15 +22,12 @@ from generator.pipeline import build_portal
 from generator.render import render_pages
 from generator.render.site import Site
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "goals"
 TODAY = dt.date(2026, 11, 22)
 
 
 @pytest.fixture
-def goals(tmp_path) -> Path:
-    root = tmp_path / "goals"
-    shutil.copytree(EXAMPLE, root)
-    return root
+def goals(example_goals: Path) -> Path:
+    return example_goals
 
 
 def assert_fresh(goals: Path, today: dt.date = TODAY, *, reused_some: bool = True):

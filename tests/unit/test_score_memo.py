@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,16 +16,13 @@ import pytest
 from generator import score
 from generator.pipeline import build_portal
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "goals"
 TODAY = dt.date(2026, 11, 22)
 RETENTION = "2026-Q4:larchwood/unforgettable-cx/retention"  # no check-ins: it follows the customer-retention KPI
 
 
 @pytest.fixture
-def goals(tmp_path) -> Path:
-    root = tmp_path / "goals"
-    shutil.copytree(EXAMPLE, root)
-    return root
+def goals(example_goals: Path) -> Path:
+    return example_goals
 
 
 def assert_fresh(goals: Path, today: dt.date = TODAY):
