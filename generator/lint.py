@@ -36,9 +36,8 @@ class Rule:
     WHY = ""
 
     def check(self, live: "Live") -> Iterator[Problem]:
-        """The rule's warnings: by default those of objective() for each objective of an open period."""
-        for obj in live.objectives:
-            yield from self.objective(obj, live)
+        """A rule that compares goals with each other (PER_OBJECTIVE = False): its warnings."""
+        raise NotImplementedError
 
     def objective(self, obj: ObjectiveNode, live: "Live") -> Iterator[Problem]:
         """A rule on one objective and its key results: its warnings, from what `_inputs()` holds of it."""

@@ -566,7 +566,7 @@ def _load_entry(goals: Goals, entry: Path) -> None:
     if entry.is_dir():
         if name == "kpis":
             for f in _yaml_files(goals, entry):
-                source, problems = _read_goal_file(f, display_path(f), "kpis")
+                source, problems = _read_goal_file(f, _in_folder(display, f.name), "kpis")
                 goals.kpis.append(source)
                 goals.problems += problems
         elif name == "data":

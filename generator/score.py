@@ -255,10 +255,10 @@ def summarize_period(portal: Portal, period: Period, scores: Scores, include_pri
     department_of: dict[str, str | None] = {}  # unit id -> the unit just under the company above it
     for o, f in zip(objectives, facts):
         unit = o.unit
-        department = department_of.get(unit.id, "")
-        if department == "":
+        if unit.id not in department_of:
             chain = [unit, *unit.ancestors()]
-            department = department_of[unit.id] = chain[-2].id if len(chain) >= 2 else None
+            department_of[unit.id] = chain[-2].id if len(chain) >= 2 else None
+        department = department_of[unit.id]
         if f.score is not None and department in by_department:
             by_department[department].append(f.score)
     departments = {d: (mean(s) if s else None) for d, s in by_department.items()}
@@ -327,5 +327,5 @@ def _inputs(obj: ObjectiveNode) -> tuple:
     by value.
     """
     return (obj.obj, obj.period.start, obj.period.end,
-            tuple((kr.kr, True, kr.kpi.kpi.update_every_days, tuple(kr.checkins)) if kr.from_kpi else kr.kr
+            tuple((kr.kr, kr.kpi.kpi.update_every_days, tuple(kr.checkins)) if kr.from_kpi else kr.kr
                   for kr in obj.key_results))

@@ -48,12 +48,10 @@ class _Tree:
         self.lines.append((depth, lines[0]))
         for kr, line in zip(node.key_results, lines[1:]):
             self.lines.append((depth + 1, line))
-            if kr.children:
-                for child in self.here(self.site.children(kr)):
-                    self.objective(child, depth + 2, path)
-        if node.children:
-            for child in self.here(self.site.children(node)):
-                self.objective(child, depth + 1, path)
+            for child in self.here(self.site.children(kr)):
+                self.objective(child, depth + 2, path)
+        for child in self.here(self.site.children(node)):
+            self.objective(child, depth + 1, path)
         path.discard(node)
 
     def _node_lines(self, node: ObjectiveNode, root: bool) -> list[Markup]:
