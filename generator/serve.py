@@ -38,6 +38,9 @@ from .incremental import FAST_MIN_CHARS, Incremental
 
 #: Seconds after a build before the cycle collector frees the builds it replaced (see _Collector).
 COLLECT_AFTER = 1.0
+#: Seconds without a build after the complete rebuild that follows a fast one, before the collector
+#: frees what that rebuild replaced (see _Collector).
+COLLECT_IDLE = 30.0
 
 log = logging.getLogger("mkdocs.commands.serve")
 
@@ -93,7 +96,7 @@ def serve(config_file: str, *, dev_addr: str | None = None, prepare: Callable | 
             config.site_url = serve_url
         fingerprint = sources.fingerprint(config)
         incremental.dirty = fingerprint == sources.built
-        with collector.paused():
+        with collector.paused(follow_up=incremental.behind):
             build(config, serve_url=serve_url, dirty=incremental.dirty)
         sources.built = fingerprint
         if incremental.behind:
@@ -140,42 +143,60 @@ def _rebuild_soon(server: LiveReloadServer) -> None:
 
 
 class _Collector:
-    """Python's cycle collector rests from the start of a build until COLLECT_AFTER seconds after it.
+    """Python's cycle collector rests through every build, and frees what the builds replaced when
+    nobody waits for the server.
 
     Each build replaces a portal of linked nodes (cycles, which only the cycle collector frees) in a
     heap of gigabytes for a large company: a full collection in the middle of a rebuild cost seconds.
     Turning the collector back on as the build ends is no better: the millions of objects the build
     made are all still in its youngest generation, and the next allocation walks them all, 4.7 s at
-    1,000 teams before the browsers were told to reload. So the collection runs in a timer, once
-    the server has told them, and turns the collector back on; a timer that finds another build
-    running leaves the collecting to that build's own timer. The server's first build freezes the
-    goal files it read (pipeline.build_portal), which halves what each collection walks.
+    1,000 teams before the browsers were told to reload. While it collects (about 2 s at 1,000
+    teams), the server neither serves pages nor sees edits, so it collects at these moments only:
+
+    * COLLECT_AFTER seconds after a build, once the browsers have reloaded, if no build is running or
+      the running one is the complete rebuild that follows a fast one (incremental.py): nobody waits
+      for that one, and it never holds up an edit saved after it;
+    * after that complete rebuild, only once the server has been idle for COLLECT_IDLE seconds: an
+      edit saved just after it is rebuilt at once, not after a collection.
+
+    A timer that finds a newer build ended leaves the collecting to that build's timer. The server's
+    first build freezes the goal files it read (pipeline.build_portal), which halves each collection.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._building = 0
+        self._background = False  # the running build is a complete rebuild after a fast one
+        self._ended = 0  # builds ended so far
 
     @contextlib.contextmanager
-    def paused(self) -> Iterator[None]:
+    def paused(self, *, follow_up: bool = False) -> Iterator[None]:
+        """Around a build; `follow_up`: the complete rebuild that follows a fast one."""
         with self._lock:
             self._building += 1
+            self._background = follow_up
             gc.disable()
         try:
             yield
         finally:
             with self._lock:
                 self._building -= 1
-            timer = threading.Timer(COLLECT_AFTER, self.collect)
+                self._ended += 1
+                ended = self._ended
+            timer = threading.Timer(COLLECT_IDLE if follow_up else COLLECT_AFTER, self.collect, (ended,))
             timer.daemon = True
             timer.start()
 
-    def collect(self) -> None:
+    def collect(self, ended: int | None = None) -> None:
+        """Collect, unless a build someone waits for is running, or a later build than `ended` ended."""
         with self._lock:
-            if self._building:
+            if ended is not None and ended != self._ended:
+                return
+            if self._building and not self._background:
                 return
             gc.collect()
-            gc.enable()
+            if not self._building:
+                gc.enable()
 
 
 class TemplateCode(BytecodeCache):

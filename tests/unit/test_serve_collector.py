@@ -1,4 +1,5 @@
-"""serve._Collector: the cycle collector rests through a build and wakes up after it, never during one."""
+"""serve._Collector: the cycle collector rests through a build and wakes up after it, never during a
+build someone waits for."""
 
 from __future__ import annotations
 
@@ -20,9 +21,13 @@ class Node:
 @pytest.fixture
 def collector(monkeypatch):
     monkeypatch.setattr(serve, "COLLECT_AFTER", 0.05)
+    monkeypatch.setattr(serve, "COLLECT_IDLE", 0.6)
     was = gc.isenabled()
     gc.enable()
     yield serve._Collector()
+    for thread in threading.enumerate():  # its timers: none may collect in the next test
+        if isinstance(thread, threading.Timer):
+            thread.join(5)
     (gc.enable if was else gc.disable)()
 
 
@@ -76,6 +81,50 @@ def test_a_timer_that_finds_a_build_running_leaves_it_alone(collector):
     thread.join(5)
     assert done.is_set()
     assert _until(gc.isenabled) and garbage[0]() is None, "the second build's timer did"
+
+
+def test_a_timer_that_finds_the_complete_rebuild_after_a_fast_one_collects_during_it(collector):
+    """Nobody waits for that rebuild: collecting then spares the edits saved after it."""
+    with collector.paused():  # the fast rebuild
+        garbage = _garbage()
+    in_follow_up = threading.Event()
+    leave = threading.Event()
+    seen = []
+
+    def follow_up():
+        with collector.paused(follow_up=True):
+            in_follow_up.set()
+            leave.wait(5)
+            seen.append(gc.isenabled())
+
+    thread = threading.Thread(target=follow_up)
+    thread.start()
+    in_follow_up.wait(5)
+    assert _until(lambda: garbage() is None), "the fast rebuild's timer collected during the complete one"
+    leave.set()
+    thread.join(5)
+    assert seen == [False], "and left the collector resting for the rest of that build"
+
+
+def test_after_the_complete_rebuild_the_collector_waits_until_the_server_is_idle(collector):
+    with collector.paused(follow_up=True):
+        pass
+    garbage = _garbage()
+    time.sleep(0.3)  # well past COLLECT_AFTER: an edit saved now is rebuilt at once
+    assert not gc.isenabled() and garbage() is not None
+    assert _until(lambda: garbage() is None and gc.isenabled()), "collected once idle for COLLECT_IDLE"
+
+
+def test_a_timer_leaves_the_collecting_to_a_build_that_ended_after_its_own(collector):
+    with collector.paused(follow_up=True):  # its timer fires after COLLECT_IDLE (0.6 s)
+        pass
+    time.sleep(0.4)
+    with collector.paused(follow_up=True):  # and this one's 0.6 s after it ended
+        pass
+    garbage = _garbage()
+    time.sleep(0.35)  # past the first timer
+    assert garbage() is not None, "the first build's timer collected though a later build ended since"
+    assert _until(lambda: garbage() is None)
 
 
 def test_a_build_that_fails_still_wakes_the_collector(collector):
