@@ -67,6 +67,7 @@ def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True,
     from .cache import page_keys
     from .fragments import Fragments
     from .site import Site
+    from .text import forget_escaped
 
     if not build.ok:
         raise ValueError("render_pages() needs a build without errors (check build.ok first)")
@@ -80,10 +81,10 @@ def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True,
         site.deferred = set(held)
         site.fragments = Fragments(cache.fragments, keys)
         jobs = default_jobs(site) if jobs is None else max(1, jobs)
-        if jobs == 1:
-            out = _render_share(site, None)
-        else:
-            out = _render_in_processes(site, jobs)
+        try:
+            out = _render_share(site, None) if jobs == 1 else _render_in_processes(site, jobs)
+        finally:
+            forget_escaped()
         out.update(site.reused)
         if reuse:
             cache.keep(keys, out, site.fragments)

@@ -31,7 +31,7 @@ class _Tree:
     def __init__(self, site: Site, links: Links, period: Period):
         self.site, self.links, self.period = site, links, period
         self.kind = type(links).__name__
-        self.lines: list[tuple[int, Markup]] = []
+        self.lines: list[tuple[int, str]] = []  # (depth, the line's HTML)
 
     def here(self, nodes) -> list[ObjectiveNode]:
         return [n for n in nodes if n.period is self.period]
@@ -54,8 +54,13 @@ class _Tree:
             self.objective(child, depth + 1, path)
         path.discard(node)
 
-    def _node_lines(self, node: ObjectiveNode, root: bool) -> list[Markup]:
-        """The objective's line, then one line a key result."""
+    def _node_lines(self, node: ObjectiveNode, root: bool) -> tuple[str, ...]:
+        """The objective's line, then one line a key result: HTML, as plain strings.
+
+        Kept from one render to the next (Fragments) for every goal of a large company: a tuple of
+        `str` is out of the cycle collector's sight, where a list of Markup (a str subclass it
+        tracks) made 200,000 more objects for each collection in `goalsite serve` to walk.
+        """
         facts = self.site.scores.objectives[node.ref]
         line = Markup(f"{self.links.objective(node)} · {escape_text(node.unit.name)} · "
                       f"{status_badge(facts.status)} {escape_text(format_percent(facts.score))}")
@@ -66,7 +71,7 @@ class _Tree:
             krs = self.site.scores.key_results[kr.ref]
             lines.append(Markup(f'<span class="portal-badge portal-badge--kr">KR</span> '
                                 f"{self.links.key_result(kr)} · {escape_text(format_percent(krs.score))}"))
-        return lines
+        return tuple(map(str, lines))
 
     def _elsewhere(self, node: ObjectiveNode) -> Markup:
         """Parents in other periods (a quarter aligned to the year)."""
@@ -105,8 +110,8 @@ def alignment_html(site: Site, links: Links, period: Period) -> Markup:
     return Markup("".join(out))
 
 
-def _lines(site: Site, links: Links, period: Period) -> list[tuple[int, Markup]]:
-    """(depth, line) of every line of the tree, top to bottom."""
+def _lines(site: Site, links: Links, period: Period) -> list[tuple[int, str]]:
+    """(depth, the line's HTML) of every line of the tree, top to bottom."""
     tree = _Tree(site, links, period)
     roots, orphans = [], []
     for unit in site.units_in_order:
@@ -119,7 +124,7 @@ def _lines(site: Site, links: Links, period: Period) -> list[tuple[int, Markup]]
     for node in roots:
         tree.objective(node, 0, set())
     if orphans:
-        tree.lines.append((0, PRIVATE_PARENT))
+        tree.lines.append((0, str(PRIVATE_PARENT)))
         for node in orphans:
             tree.objective(node, 1, set())
     return tree.lines
