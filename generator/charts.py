@@ -357,7 +357,11 @@ def _shorten(text: str, limit: int = 32) -> str:
 #: (the set of render.text.escape_text, less JSON's own `"` and backslash). Inside JSON strings they
 #: are written as \uXXXX escapes, so the payload holds no `<`, `&`, `'`, `{{`, `javascript:` or `on…=`
 #: from goal text, whatever later reads the page; JSON.parse gives the very same strings back.
-_JSON_UNSAFE = str.maketrans({c: f"\\u{ord(c):04x}" for c in "*_{}[]()#+!|<>~^=:$'@&`"})
+_JSON_UNSAFE_CHARS = "*_{}[]()#+!|<>~^=:$'@&`"
+_JSON_UNSAFE = str.maketrans({c: f"\\u{ord(c):04x}" for c in _JSON_UNSAFE_CHARS})
+#: Whether a string holds one of them: most (dates, numbers, names) hold none, and a search is about
+#: three times as fast as a translate() that changes nothing.
+_JSON_UNSAFE_SEARCH = re.compile(f"[{re.escape(_JSON_UNSAFE_CHARS)}]").search
 _JSON_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
@@ -377,7 +381,8 @@ def _figure_json_slow(figure: dict) -> str:
 
 
 def _encode_string(text: str) -> str:
-    return _encode_ascii(text).translate(_JSON_UNSAFE)
+    encoded = _encode_ascii(text)
+    return encoded if _JSON_UNSAFE_SEARCH(encoded) is None else encoded.translate(_JSON_UNSAFE)
 
 
 try:  # CPython's accelerated encoder; any Python without it takes the slow path

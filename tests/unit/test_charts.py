@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from generator import build_portal
@@ -175,6 +175,7 @@ _JSON_VALUES = st.recursive(
 
 
 @given(st.dictionaries(st.text(max_size=8), _JSON_VALUES, max_size=5))
+@example({"unsafe": charts._JSON_UNSAFE_CHARS, "each": list(charts._JSON_UNSAFE_CHARS), "none": "2026-09-25"})
 def test_the_fast_figure_encoder_writes_the_same_text_as_the_plain_one(figure):
     from generator.charts import _figure_json_slow
 
