@@ -187,10 +187,10 @@ class _Collector:
             timer.daemon = True
             timer.start()
 
-    def collect(self, ended: int | None = None) -> None:
-        """Collect, unless a build someone waits for is running, or a later build than `ended` ended."""
+    def collect(self, ended: int) -> None:
+        """Collect, unless a build someone waits for is running, or a later build than build `ended` ended."""
         with self._lock:
-            if ended is not None and ended != self._ended:
+            if ended != self._ended:
                 return
             if self._building and not self._background:
                 return
