@@ -364,7 +364,7 @@ def measure_serve(goals: Path, n: int) -> dict:
         idle, company, rebuilt = edit(teams[0])
         time.sleep(SERVE_BUSY)
         busy, _, _ = edit(teams[1])
-        time.sleep(COLLECT_IDLE - 5)  # edit() waited 0.5 s after the period page showed
+        time.sleep(COLLECT_IDLE - 5)  # probe from about 5 s before the idle collection is due
         collecting = while_stalled(teams[2])
     finally:
         for team, text in originals.items():
