@@ -219,14 +219,18 @@ class MarkdownRenderer:
 
     def __call__(self, source: str | None) -> Markup:
         """Sanitized HTML of a Markdown field ('' for None or blank)."""
+        return Markup(self.html(source))
+
+    def html(self, source: str | None) -> str:
+        """The same HTML as a plain str, for code that joins many fields into one Markup (check-in tables)."""
         if not source or not source.strip():
-            return Markup("")
+            return ""
         if _PLAIN_RE.fullmatch(source) and "  " not in source and not source.endswith(" "):
             # Most check-in notes are one plain sentence: Python-Markdown would only wrap it in <p>.
             # A full conversion and sanitizing pass per note was most of the render time.
-            return Markup(f"<p>{source}</p>")
+            return f"<p>{source}</p>"
         self._md.reset()
-        return Markup(_no_blank_lines(str(sanitize_html(self._md.convert(source)))))
+        return _no_blank_lines(str(sanitize_html(self._md.convert(source))))
 
     def block(self, source: str | None, css: str = "portal-md") -> Markup:
         """The field as a raw HTML block for a Markdown page (blank lines around it are the caller's)."""
