@@ -370,7 +370,7 @@ def figure_json(figure: dict) -> str:
     if _c_make_encoder is not None:
         # The C encoder with a string encoder of ours: each string escaped as it is written. The
         # same text as the fallback below, about twice as fast (a large portal has millions of strings).
-        encoder = _c_make_encoder(None, None, _encode_string, None, ":", ",", True, False, False)
+        encoder = _c_make_encoder(None, None, _ENCODED.__getitem__, None, ":", ",", True, False, False)
         return "".join(encoder(figure, 0))
     return _figure_json_slow(figure)
 
@@ -383,6 +383,30 @@ def _figure_json_slow(figure: dict) -> str:
 def _encode_string(text: str) -> str:
     encoded = _encode_ascii(text)
     return encoded if _JSON_UNSAFE_SEARCH(encoded) is None else encoded.translate(_JSON_UNSAFE)
+
+
+class _EncodedStrings(dict):
+    """A memo of _encode_string(): text -> its JSON text.
+
+    Keys, dates, names and colours recur in every figure: a large portal encodes millions of strings,
+    most of them seen already. The encoder calls the memo's own `__getitem__`, a lookup in C; only a
+    string not seen yet calls back into Python. Emptied after each render (forget_encoded()).
+    """
+
+    def __missing__(self, text: str) -> str:
+        encoded = _encode_string(text)
+        if len(self) < _ENCODED_MAX:
+            self[text] = encoded
+        return encoded
+
+
+_ENCODED = _EncodedStrings()
+_ENCODED_MAX = 100_000
+
+
+def forget_encoded() -> None:
+    """Empty the memo of the strings figure_json() encoded."""
+    _ENCODED.clear()
 
 
 try:  # CPython's accelerated encoder; any Python without it takes the slow path

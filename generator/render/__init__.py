@@ -67,6 +67,7 @@ def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True,
     from .cache import page_keys
     from .fragments import Fragments
     from .site import Site
+    from ..charts import forget_encoded
     from .text import forget_escaped
 
     if not build.ok:
@@ -85,6 +86,7 @@ def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True,
             out = _render_share(site, None) if jobs == 1 else _render_in_processes(site, jobs)
         finally:
             forget_escaped()
+            forget_encoded()
         out.update(site.reused)
         if reuse:
             cache.keep(keys, out, site.fragments)

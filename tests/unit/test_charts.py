@@ -183,6 +183,22 @@ def test_the_fast_figure_encoder_writes_the_same_text_as_the_plain_one(figure):
     assert json.loads(figure_json(figure)) == json.loads(json.dumps(figure))
 
 
+def test_the_memo_of_encoded_strings_gives_the_same_text_again_stays_bounded_and_lives_one_render(
+        build, monkeypatch):
+    from generator.charts import _figure_json_slow
+    from generator.render import render_pages
+
+    figure = {"unsafe": charts._JSON_UNSAFE_CHARS, "dates": ["2026-09-25"] * 3, "<b>": "<b>"}
+    first = figure_json(figure)
+    assert "2026-09-25" in charts._ENCODED  # the second time, from the memo
+    assert figure_json(figure) == first == _figure_json_slow(figure)
+    monkeypatch.setattr(charts, "_ENCODED_MAX", len(charts._ENCODED))
+    assert figure_json({"new": "not seen before"}) == '{"new":"not seen before"}'
+    assert "not seen before" not in charts._ENCODED
+    render_pages(build, jobs=1)
+    assert not charts._ENCODED
+
+
 @pytest.mark.parametrize("period_id", ["2026-Q4", "2026"])
 def test_alignment_json_from_kept_rows_is_the_figure_json(build, period_id):
     """render/figures.py joins the period's sunburst from each objective's encoded cells, kept from one
