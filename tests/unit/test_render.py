@@ -14,6 +14,7 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
+from markupsafe import Markup
 
 from generator import build_portal
 from generator.render import render_pages
@@ -621,3 +622,30 @@ def test_a_long_supported_by_list_stops_at_the_limit_and_points_at_the_alignment
     period_page = posixpath.normpath(posixpath.join(posixpath.dirname(path), target.group(2)))
     assert period_page == f"periods/{node.period.id}.md"
     assert 'id="alignment"' in to_html(pages[period_page])
+
+
+class _HtmlObject:
+    def __html__(self):
+        return "<em>safe</em>"
+
+
+@pytest.mark.parametrize("value", ["<script>alert(1)</script> *x* {{ 7*7 }}", Markup("<b>kept</b>"), None, 12,
+                                   2.5, _HtmlObject(), ["a<b", Markup("<i>c</i>")], ""])
+def test_the_page_environment_prints_what_jinja_prints_with_the_same_finalize(value):
+    """make_env() compiles `{{ v }}` to finalize(v), without Jinja's escape() around it, and looks a
+    view's keys up first: the same text as a stock environment, including blocks that set their own
+    autoescaping."""
+    import jinja2
+
+    from generator.render.page import finalize, make_env
+
+    source = ("{{ v }}|{{ d.k }}|{{ d.k|upper }}|{{ [v]|join(', ') }}|{% autoescape false %}{{ '<u>' }}"
+              "{% endautoescape %}|{% set m %}{{ v }}<br>{% endset %}{{ m }}")
+    stock = jinja2.Environment(autoescape=True, finalize=finalize, undefined=jinja2.StrictUndefined)
+    stock.filters["join"] = make_env().filters["join"]
+    context = {"v": value, "d": {"k": value if isinstance(value, str) else "x&y"}}
+    ours = make_env().from_string(source).render(**context)
+    assert ours == stock.from_string(source).render(**context)
+    assert "<script>" not in ours
+    with pytest.raises(jinja2.UndefinedError):
+        make_env().from_string("{{ d.missing }}").render(d={})
