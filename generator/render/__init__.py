@@ -63,11 +63,11 @@ def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True,
     site shows already), and is rendered by a later call. The cache never keeps such a text.
     """
     global last_reused
+    from ..charts import forget_encoded
     from ..pipeline import gc_paused
     from .cache import page_keys
     from .fragments import Fragments
     from .site import Site
-    from ..charts import forget_encoded
     from .text import forget_escaped
 
     if not build.ok:
