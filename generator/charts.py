@@ -390,13 +390,17 @@ class _EncodedStrings(dict):
 
     Keys, dates, names and colours recur in every figure: a large portal encodes millions of strings,
     most of them seen already. The encoder calls the memo's own `__getitem__`, a lookup in C; only a
-    string not seen yet calls back into Python. Emptied after each render (forget_encoded()).
+    string not seen yet calls back into Python. Emptied after each render (forget_encoded()), and
+    whenever it holds _ENCODED_MAX strings: then it learns the recurring ones again. Kept full, it
+    held the one-off strings of the first figures (a period's sunburst has every objective's), and
+    at 5,000 teams nearly every later string missed.
     """
 
     def __missing__(self, text: str) -> str:
         encoded = _encode_string(text)
-        if len(self) < _ENCODED_MAX:
-            self[text] = encoded
+        if len(self) >= _ENCODED_MAX:
+            self.clear()
+        self[text] = encoded
         return encoded
 
 
