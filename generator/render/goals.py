@@ -53,6 +53,11 @@ def _keep_text(metric: Metric, checkins: list[CheckIn], facts: KeyResultScore) -
     return f"{_KEEP_WORDS[metric.form]} {bound} in {hits} of {len(seen)} check-ins (latest {with_unit(seen[-1].value, unit)})"
 
 
+def confidence_text(confidence: float | None) -> str:
+    """"6/10", or "–" without a confidence (plain text that escape_text() leaves as it is)."""
+    return "–" if confidence is None else f"{confidence}/10"
+
+
 def checkin_value(checkin: CheckIn, unit: str | None) -> str:
     """A check-in's value in words (plain text); `unit` None for a milestone (values are the fraction done)."""
     return f"{format_percent(checkin.value)} done" if unit is None else with_unit(checkin.value, unit)
@@ -64,7 +69,7 @@ def checkin_view(site: Site, checkin: CheckIn, unit: str | None) -> dict:
     return {
         "date": checkin.date.isoformat(),
         "value": checkin_value(checkin, unit),
-        "confidence": "–" if checkin.confidence is None else f"{checkin.confidence}/10",
+        "confidence": confidence_text(checkin.confidence),
         "note": md(checkin.note), "blockers": md(checkin.blockers), "next": md(checkin.next),
     }
 
@@ -83,9 +88,8 @@ def checkin_table(site: Site, checkins: list[CheckIn], unit: str | None) -> Mark
     html = site.markdown.html
     rows = [_CHECKIN_HEAD]
     for c in checkins:
-        confidence = "–" if c.confidence is None else f"{c.confidence}/10"
         rows.append(f"<tr><td>{c.date.isoformat()}</td><td>{escape_text(checkin_value(c, unit))}</td>"
-                    f"<td>{confidence}</td><td>{html(c.note)}</td><td>{html(c.blockers)}</td>"
+                    f"<td>{confidence_text(c.confidence)}</td><td>{html(c.note)}</td><td>{html(c.blockers)}</td>"
                     f"<td>{html(c.next)}</td></tr>\n")
     rows.append("</tbody></table>\n")
     return Markup("".join(rows))
@@ -121,7 +125,7 @@ def key_result_view(site: Site, links: Links, kr: KeyResultNode) -> dict:
         "score": format_percent(facts.score),
         "bar": bar(facts.score),
         "status": status_badge(facts.status),
-        "confidence": "–" if facts.confidence is None else f"{facts.confidence}/10",
+        "confidence": confidence_text(facts.confidence),
         "stale": STALE if facts.stale else "",
         "kpi": links.kpi(kpi) if kpi else "",
         "from_kpi": bool(kpi) and kr.from_kpi,
