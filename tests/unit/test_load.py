@@ -10,7 +10,8 @@ import time
 import pytest
 
 from generator import load
-from generator.load import LocDict, LocList, load_goals, read_yaml, resolve_plain
+from generator.load import LocDict, LocList, _at, load_goals, read_yaml, resolve_plain
+from generator.problems import Location
 
 
 OBJECTIVE = """\
@@ -256,8 +257,11 @@ def test_source_at_finds_nested_keys_values_and_list_items(tmp_path):
 def test_located_containers_remember_their_marks(tmp_path):
     source, _ = read(tmp_path, "a:\n  - x\n  - {b: 1}\n")
     assert isinstance(source.data, LocDict) and isinstance(source.data["a"], LocList)
-    assert source.data["a"].item_marks == [(2, 5), (3, 5)]
-    assert source.data.key_marks["a"] == (1, 1)
+    assert [_at(m) for m in source.data["a"].item_marks] == [(2, 5), (3, 5)]
+    assert _at(source.data.key_marks["a"]) == (1, 1)
+    wide, _ = read(tmp_path, "a: [" + "x, " * 30_000 + "y]\n")  # a column beyond 16 bits
+    assert _at(wide.data["a"].item_marks[-1]) == (1, 5 + 3 * 30_000)
+    assert wide.at("a", 30_000) == Location(wide.path, 1, 5 + 3 * 30_000)
 
 
 # --- the goals folder ------------------------------------------------------------------------------------
