@@ -57,7 +57,7 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 Mark = int
 """Where a value is: its line and column, both 1-based, as one int (`line << 32 | column`, see
 _at()). A goal file has millions of values at 1,000 teams, each with a mark and a key mark: as
-tuples they were a third of what the loaded files held in memory, and tracked by the collector."""
+tuples they were a quarter of what the loaded files held in memory, and tracked by the collector."""
 _COLUMN_BITS = 32
 _COLUMN_MASK = (1 << _COLUMN_BITS) - 1
 _START: Mark = 1 << _COLUMN_BITS | 1
