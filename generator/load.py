@@ -10,6 +10,11 @@ libyaml's composer recurses in C and crashes the interpreter on deeply nested
 input, and building from events lets us bound depth and alias expansion.
 Scalars follow YAML 1.2's core schema, so `owner: no` is the string "no".
 
+A cold load of a large company parses its period files in two processes
+(see _Prefetch): a forked process parses the last files while this one parses
+the first, and sends back what it made, which is used only for a file whose
+bytes this process then reads are the very bytes it parsed.
+
 Parsing is memoised by content: a file whose path, kind and bytes are the
 same as in the previous `load_goals()` of this process gives back the very
 same Source (and model.py reuses its validation), so a rebuild in
@@ -24,9 +29,12 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import logging
 import math
 import os
+import pickle
 import re
+import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -462,7 +470,12 @@ def _read(path: Path, display: str, kind: str, context: dict, memo: _Memo | None
     found = memo.current.get(key) or memo.previous.get(key)
     if found is None:
         source.digest = digest
-        found = _parse(source, raw)
+        parsed = _prefetch.get(display, kind, digest) if _prefetch is not None else None
+        if parsed is not None:
+            source.data = parsed[0]
+            found = (source, parsed[1])
+        else:
+            found = _parse(source, raw)
     memo.current[key] = found
     # The stat was taken before the read: if the file changed in between, its change time is after
     # read_at - SETTLED_NS and it is not trusted.
@@ -541,11 +554,162 @@ def _in_folder(folder_display: str, name: str) -> str:
 
 def load_goals(root: Path | str) -> Goals:
     """Read every goal file under `root`. Never raises for bad input."""
-    global files_read
+    global files_read, files_prefetched, _prefetch
     with _MEMO.lock:
+        cold = not _MEMO.current and not _MEMO.previous
         _MEMO.start()
-        files_read = 0
-        return _load_goals(Path(root))
+        files_read = files_prefetched = 0
+        root = Path(root)
+        if cold and worker_count() > 1 and root.is_dir():
+            _prefetch = _Prefetch.start(_period_files(root))
+        try:
+            return _load_goals(root)
+        finally:
+            if _prefetch is not None:
+                _prefetch.close()
+                _prefetch = None
+
+
+def worker_count() -> int:
+    """How many processes may share a piece of CPU work now: `GOALSITE_JOBS`, else up to 2 when two
+    CPUs are free; 1 while other threads run (`mkdocs serve`: forking a threaded process is unsafe)."""
+    if threading.active_count() > 1 or not hasattr(os, "fork"):
+        return 1
+    wanted = os.environ.get("GOALSITE_JOBS", "").strip()
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(2, cpus)
+
+
+# --- parsing in a second process ----------------------------------------------------------
+
+#: Below this many bytes of period files a second process costs more than it saves (100 teams: 6 MB).
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+#: The share of the period files' bytes the second process parses. It also encodes what it made for
+#: the pipe (about a third of the time of its parse), which this process decodes (an eighth): with
+#: this share both are done at about the same time.
+WORKER_SHARE = 0.43
+files_prefetched = 0
+"""How many files of the last load_goals() a second process parsed (tests and benchmarks read it)."""
+_prefetch: "_Prefetch | None" = None
+_log = logging.getLogger("mkdocs.plugins.goalsite")
+
+
+def _period_files(root: Path) -> list[tuple[Path, str, int]]:
+    """(path, display path, size) of every file _load_entry() reads as a period file, in its order."""
+    out = []
+    for entry in sorted(root.iterdir()):
+        if not (PERIOD_RE.match(entry.name) and entry.is_dir()):
+            continue
+        display = display_path(entry)
+        with os.scandir(entry) as found:
+            files = sorted((item.name, item) for item in found
+                           if item.name.endswith(".yaml") and not item.name.startswith(".")
+                           and SLUG_RE.match(item.name[:-5]) and item.is_file())
+        for name, item in files:
+            try:
+                out.append((entry / name, _in_folder(display, name), item.stat().st_size))
+            except OSError:
+                continue
+    return out
+
+
+class _Prefetch:
+    """Period files parsed by a forked worker while load_goals() reads the others.
+
+    The worker takes the last files of the load, about WORKER_SHARE of their bytes, and sends back,
+    pickled through a pipe, what _parse() made of each: {display path: (digest of the bytes, data,
+    problems)}. load_goals() reads every file itself, as always, and takes the worker's result only
+    when the digest of what it read is the worker's: a file changed in between is parsed again here.
+    Should the worker fail, its files are parsed here, after a warning; the result is the same.
+    """
+
+    def __init__(self, pid: int, reader: int, assigned: set[str]) -> None:
+        self.pid, self.reader, self.assigned = pid, reader, assigned
+        self.results: dict[str, tuple[bytes, Any, list[Problem]]] | None = None
+
+    @classmethod
+    def start(cls, files: list[tuple[Path, str, int]]) -> "_Prefetch | None":
+        total = sum(size for _, _, size in files)
+        if total < PARALLEL_MIN_BYTES:
+            return None
+        share, taken = [], 0
+        for path, display, size in reversed(files):
+            if taken >= total * WORKER_SHARE:
+                break
+            share.append((path, display))
+            taken += size
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid:
+            os.close(writer)
+            return cls(pid, reader, {display for _, display in share})
+        # The worker. It leaves by os._exit only: no cleanup, no buffers of the parent flushed twice.
+        status = 1
+        try:
+            os.close(reader)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops the parent, which reaps the worker
+            payload = pickle.dumps(_parse_share(share), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(writer, "wb") as pipe:
+                pipe.write(payload)
+            status = 0
+        finally:
+            os._exit(status)
+
+    def get(self, display: str, kind: str, digest: bytes) -> tuple[Any, list[Problem]] | None:
+        """(data, problems) the worker made of the period file `display` with these bytes; None if it did not."""
+        global files_prefetched
+        if kind != "period" or display not in self.assigned:
+            return None
+        if self.results is None:
+            self.results = self._collect()
+        entry = self.results.get(display)
+        if entry is None or entry[0] != digest:
+            return None
+        files_prefetched += 1
+        return entry[1], entry[2]
+
+    def _collect(self) -> dict:
+        with os.fdopen(self.reader, "rb") as pipe:
+            payload = pipe.read()
+        self.reader = -1
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        try:
+            return pickle.loads(payload)
+        except Exception:
+            why = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit status {os.waitstatus_to_exitcode(status)}"
+            _log.warning(f"goalsite: a worker parsing goal files stopped ({why}); parsing its files here")
+            return {}
+
+    def close(self) -> None:
+        """Stop and reap a worker whose results were never asked for."""
+        if self.pid:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+        if self.reader >= 0:
+            os.close(self.reader)
+            self.reader = -1
+
+
+def _parse_share(share: list[tuple[Path, str]]) -> dict[str, tuple[bytes, Any, list[Problem]]]:
+    """In the worker: what _read() would make of each period file (a file it cannot read is left out)."""
+    out = {}
+    for path, display in share:
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            continue
+        if len(raw) > MAX_FILE_BYTES:
+            continue
+        source, problems = _parse(Source(display, "period"), raw)
+        out[display] = (hashlib.blake2b(raw, digest_size=20).digest(), source.data, problems)
+    return out
 
 
 def _load_goals(root: Path) -> Goals:

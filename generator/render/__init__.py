@@ -115,19 +115,16 @@ def default_jobs(site: "Site") -> int:
 
     Never more than one while other threads run (`mkdocs serve`): forking a threaded process is unsafe.
     """
-    if threading.active_count() > 1 or not hasattr(os, "fork"):
-        return 1
-    wanted = os.environ.get("GOALSITE_JOBS", "").strip()
-    if wanted.isdigit() and int(wanted) > 0:
-        return int(wanted)
+    from ..load import worker_count
     from .links import unit_period_path
 
+    jobs = worker_count()
+    wanted = os.environ.get("GOALSITE_JOBS", "").strip()
+    if jobs == 1 or (wanted.isdigit() and int(wanted) > 0):  # one process, or as many as were asked for
+        return jobs
     to_render = sum(len(nodes) for (pid, uid), nodes in site.files.items()
                     if unit_period_path(uid, pid) not in site.reused)
-    if to_render < PARALLEL_MIN_OBJECTIVES:
-        return 1
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return min(2, cpus)
+    return 1 if to_render < PARALLEL_MIN_OBJECTIVES else jobs
 
 
 def _render_share(site: "Site", claims: "Claims | None") -> dict[str, str]:
