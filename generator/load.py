@@ -32,9 +32,7 @@ import io
 import logging
 import math
 import os
-import pickle
 import re
-import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -46,6 +44,7 @@ from yaml import events as ev
 from yaml.events import ScalarEvent
 
 from .problems import Location, Problem, error
+from .workers import Worker, WorkerFailed
 
 try:  # libyaml is about six times faster; the pure-Python parser gives the same events.
     from yaml import CSafeLoader as _Loader
@@ -616,17 +615,17 @@ def _period_files(root: Path) -> list[tuple[Path, str, int]]:
 
 
 class _Prefetch:
-    """Period files parsed by a forked worker while load_goals() reads the others.
+    """Period files parsed by a forked worker (workers.py) while load_goals() reads the others.
 
-    The worker takes the last files of the load, about WORKER_SHARE of their bytes, and sends back,
-    pickled through a pipe, what _parse() made of each: {display path: (digest of the bytes, data,
-    problems)}. load_goals() reads every file itself, as always, and takes the worker's result only
-    when the digest of what it read is the worker's: a file changed in between is parsed again here.
-    Should the worker fail, its files are parsed here, after a warning; the result is the same.
+    The worker takes the last files of the load, about WORKER_SHARE of their bytes, and sends back
+    what _parse() made of each: {display path: (digest of the bytes, data, problems)}. load_goals()
+    reads every file itself, as always, and takes the worker's result only when the digest of what
+    it read is the worker's: a file changed in between is parsed again here. Should the worker fail,
+    its files are parsed here, after a warning; the result is the same.
     """
 
-    def __init__(self, pid: int, reader: int, assigned: set[str]) -> None:
-        self.pid, self.reader, self.assigned = pid, reader, assigned
+    def __init__(self, worker: Worker, assigned: set[str]) -> None:
+        self.worker, self.assigned = worker, assigned
         self.results: dict[str, tuple[bytes, Any, list[Problem]]] | None = None
 
     @classmethod
@@ -640,22 +639,8 @@ class _Prefetch:
                 break
             share.append((path, display))
             taken += size
-        reader, writer = os.pipe()
-        pid = os.fork()
-        if pid:
-            os.close(writer)
-            return cls(pid, reader, {display for _, display in share})
-        # The worker. It leaves by os._exit only: no cleanup, no buffers of the parent flushed twice.
-        status = 1
-        try:
-            os.close(reader)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops the parent, which reaps the worker
-            payload = pickle.dumps(_parse_share(share), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(writer, "wb") as pipe:
-                pipe.write(payload)
-            status = 0
-        finally:
-            os._exit(status)
+        worker = Worker(lambda: _parse_share(share), "a worker parsing goal files")
+        return cls(worker, {display for _, display in share})
 
     def get(self, display: str, kind: str, digest: bytes) -> tuple[Any, list[Problem]] | None:
         """(data, problems) the worker made of the period file `display` with these bytes; None if it did not."""
@@ -663,38 +648,20 @@ class _Prefetch:
         if kind != "period" or display not in self.assigned:
             return None
         if self.results is None:
-            self.results = self._collect()
+            try:
+                self.results = self.worker.result()  # type: ignore[assignment]
+            except WorkerFailed as e:
+                _log.warning(f"goalsite: {e}; parsing its files here")
+                self.results = {}
         entry = self.results.get(display)
         if entry is None or entry[0] != digest:
             return None
         files_prefetched += 1
         return entry[1], entry[2]
 
-    def _collect(self) -> dict:
-        with os.fdopen(self.reader, "rb") as pipe:
-            payload = pipe.read()
-        self.reader = -1
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = 0
-        try:
-            return pickle.loads(payload)
-        except Exception:
-            why = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit status {os.waitstatus_to_exitcode(status)}"
-            _log.warning(f"goalsite: a worker parsing goal files stopped ({why}); parsing its files here")
-            return {}
-
     def close(self) -> None:
         """Stop and reap a worker whose results were never asked for."""
-        if self.pid:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(self.pid, 0)
-            self.pid = 0
-        if self.reader >= 0:
-            os.close(self.reader)
-            self.reader = -1
+        self.worker.stop()
 
 
 def _parse_share(share: list[tuple[Path, str]]) -> dict[str, tuple[bytes, Any, list[Problem]]]:

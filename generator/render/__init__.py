@@ -27,10 +27,7 @@ from __future__ import annotations
 
 import logging
 import os
-import pickle
-import signal
 import threading
-import traceback
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -151,82 +148,27 @@ def _render_in_processes(site: "Site", jobs: int) -> dict[str, str]:
     Should a worker fail (killed, out of memory, an exception), the pages are rendered again here in
     one process: the same pages, later, and an exception of the render itself is raised here.
     """
+    from ..workers import Worker, WorkerFailed
     from .page import Claims
 
     claims = Claims()
-    workers: list[tuple[int, int]] = []  # (pid, read end of its pipe), until collected
+    workers: list[Worker] = []  # until collected
     try:
         for _ in range(jobs - 1):
-            workers.append(_fork_worker(site, claims))
+            workers.append(Worker(lambda: _render_share(site, claims), "a render worker"))
         out = _render_share(site, claims)
         while workers:
-            out.update(_collect(*workers.pop(0)))
+            out.update(workers.pop(0).result())
         return out
-    except _WorkerFailed as e:
+    except WorkerFailed as e:
         _log.warning(f"goalsite: {e}; rendering the pages again in one process")
     finally:
         while workers:  # what a failure left running
-            _stop(*workers.pop())
+            workers.pop().stop()
     return _render_share(site, None)
 
 
-class _WorkerFailed(Exception):
-    pass
-
-
 _log = logging.getLogger("mkdocs.plugins.goalsite")
-
-
-def _fork_worker(site: "Site", claims: "Claims") -> tuple[int, int]:
-    """(pid, read end of its pipe) of a forked worker that renders the pages it claims."""
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid:
-        os.close(writer)
-        return pid, reader
-    # The worker. It leaves by os._exit only: no cleanup, no buffers of the parent flushed twice.
-    status = 1
-    try:
-        os.close(reader)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops the parent, which reaps the worker
-        try:
-            payload = pickle.dumps((True, _render_share(site, claims)), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:
-            payload = pickle.dumps((False, traceback.format_exc()))
-        with os.fdopen(writer, "wb") as pipe:
-            pipe.write(payload)
-        status = 0
-    finally:
-        os._exit(status)
-
-
-def _collect(pid: int, reader: int) -> dict[str, str]:
-    """The pages of a worker, once it has exited (and is reaped)."""
-    with os.fdopen(reader, "rb") as pipe:
-        payload = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    try:
-        ok, value = pickle.loads(payload)
-    except Exception:
-        raise _WorkerFailed(f"a render worker stopped ({_exit_text(status)})") from None
-    if not ok:
-        raise _WorkerFailed(f"a render worker failed:\n{value}")
-    return value
-
-
-def _exit_text(status: int) -> str:
-    if os.WIFSIGNALED(status):
-        return f"signal {os.WTERMSIG(status)}"
-    return f"exit status {os.waitstatus_to_exitcode(status)}"
-
-
-def _stop(pid: int, reader: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    os.waitpid(pid, 0)
-    os.close(reader)
 
 
 __all__ = ["render_pages", "default_jobs"]

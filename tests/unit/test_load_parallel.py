@@ -101,7 +101,8 @@ def test_a_worker_that_fails_costs_time_not_data(company, monkeypatch, caplog, h
         two = cold_load(company, monkeypatch, "2")
     assert load.files_prefetched == 0
     assert everything(two) == everything(one)
-    said = {"killed": "stopped (signal 9)", "raises": "stopped (exit status 1)"}[how]
+    said = {"killed": "a worker parsing goal files stopped (signal 9)",
+            "raises": "MemoryError: the worker ran out of memory"}[how]
     assert said in caplog.text and "parsing its files here" in caplog.text
 
 

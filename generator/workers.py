@@ -1,0 +1,79 @@
+"""A forked worker process: it runs one task and sends the result back, pickled through a pipe.
+
+The load (a large company's period files) and the render (its pages) hand part of their work
+to one. Forked, a worker reads the memory of this process as it was when it started, without
+copying it; only its result comes back. Never fork while other threads run (load.worker_count()).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import traceback
+from typing import Callable
+
+
+class WorkerFailed(Exception):
+    """The worker was killed, or its task raised: the message says which (with the traceback)."""
+
+
+class Worker:
+    """`task()` run in a forked process; result() waits for what it returned."""
+
+    def __init__(self, task: Callable[[], object], name: str) -> None:
+        self.name = name
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid:
+            os.close(writer)
+            self.pid, self.reader = pid, reader
+            return
+        # The worker. It leaves by os._exit only: no cleanup, no buffers of the parent flushed twice.
+        status = 1
+        try:
+            os.close(reader)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops the parent, which reaps the worker
+            try:
+                payload = pickle.dumps((True, task()), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:
+                payload = pickle.dumps((False, traceback.format_exc()))
+            with os.fdopen(writer, "wb") as pipe:
+                pipe.write(payload)
+            status = 0
+        finally:
+            os._exit(status)
+
+    def result(self) -> object:
+        """What the task returned, once the worker has exited (and is reaped); raises WorkerFailed."""
+        with os.fdopen(self.reader, "rb") as pipe:
+            payload = pipe.read()
+        self.reader = -1
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        try:
+            ok, value = pickle.loads(payload)
+        except Exception:
+            raise WorkerFailed(f"{self.name} stopped ({_exit_text(status)})") from None
+        if not ok:
+            raise WorkerFailed(f"{self.name} failed:\n{value}")
+        return value
+
+    def stop(self) -> None:
+        """Kill and reap the worker unless result() did; the pipe is closed either way."""
+        if self.pid:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+        if self.reader >= 0:
+            os.close(self.reader)
+            self.reader = -1
+
+
+def _exit_text(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"signal {os.WTERMSIG(status)}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"
