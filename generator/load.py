@@ -602,15 +602,14 @@ def _period_files(root: Path) -> list[tuple[Path, str, int]]:
         if not (PERIOD_RE.match(entry.name) and entry.is_dir()):
             continue
         display = display_path(entry)
-        with os.scandir(entry) as found:
-            files = sorted((item.name, item) for item in found
-                           if item.name.endswith(".yaml") and not item.name.startswith(".")
-                           and SLUG_RE.match(item.name[:-5]) and item.is_file())
-        for name, item in files:
-            try:
-                out.append((entry / name, _in_folder(display, name), item.stat().st_size))
-            except OSError:
-                continue
+        try:
+            with os.scandir(entry) as found:
+                files = sorted((item.name, item) for item in found
+                               if item.name.endswith(".yaml") and not item.name.startswith(".")
+                               and SLUG_RE.match(item.name[:-5]) and item.is_file())
+            out += [(entry / name, _in_folder(display, name), item.stat().st_size) for name, item in files]
+        except OSError:  # the load says what it cannot read; the worker leaves it alone
+            continue
     return out
 
 
@@ -639,7 +638,11 @@ class _Prefetch:
                 break
             share.append((path, display))
             taken += size
-        worker = Worker(lambda: _parse_share(share), "a worker parsing goal files")
+        try:
+            worker = Worker(lambda: _parse_share(share), "a worker parsing goal files")
+        except WorkerFailed as e:
+            _log.warning(f"goalsite: {e}; parsing the goal files in one process")
+            return None
         return cls(worker, {display for _, display in share})
 
     def get(self, display: str, kind: str, digest: bytes) -> tuple[Any, list[Problem]] | None:

@@ -15,7 +15,7 @@ from typing import Callable
 
 
 class WorkerFailed(Exception):
-    """The worker was killed, or its task raised: the message says which (with the traceback)."""
+    """The worker could not start, was killed, or its task raised: the message says which."""
 
 
 class Worker:
@@ -23,8 +23,16 @@ class Worker:
 
     def __init__(self, task: Callable[[], object], name: str) -> None:
         self.name = name
-        reader, writer = os.pipe()
-        pid = os.fork()
+        try:
+            reader, writer = os.pipe()
+        except OSError as e:  # out of file descriptors
+            raise WorkerFailed(f"{name} could not start: {e.strerror}") from None
+        try:
+            pid = os.fork()
+        except OSError as e:  # out of memory or of processes
+            os.close(reader)
+            os.close(writer)
+            raise WorkerFailed(f"{name} could not start: {e.strerror}") from None
         if pid:
             os.close(writer)
             self.pid, self.reader = pid, reader

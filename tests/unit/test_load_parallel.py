@@ -128,3 +128,19 @@ def test_no_worker_for_a_warm_load_a_small_company_or_a_threaded_process(company
     finally:
         stop.set()
         server.join()
+
+
+def test_a_worker_that_cannot_start_leaves_the_load_to_this_process(company, monkeypatch, caplog):
+    import errno
+
+    one = cold_load(company, monkeypatch, "1")
+
+    def no_fork():  # what fork() raises when the machine is out of memory or processes (root knows no RLIMIT_NPROC)
+        raise OSError(errno.EAGAIN, os.strerror(errno.EAGAIN))
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    with caplog.at_level("WARNING"):
+        two = cold_load(company, monkeypatch, "2")
+    assert load.files_prefetched == 0
+    assert everything(two) == everything(one)
+    assert "a worker parsing goal files could not start" in caplog.text
