@@ -44,7 +44,7 @@ from yaml import events as ev
 from yaml.events import ScalarEvent
 
 from .problems import Location, Problem, error
-from .workers import Worker, WorkerFailed
+from .workers import Worker, WorkerFailed, worker_count
 
 try:  # libyaml is about six times faster; the pure-Python parser gives the same events.
     from yaml import CSafeLoader as _Loader
@@ -567,18 +567,6 @@ def load_goals(root: Path | str) -> Goals:
             if _prefetch is not None:
                 _prefetch.close()
                 _prefetch = None
-
-
-def worker_count() -> int:
-    """How many processes may share a piece of CPU work now: `GOALSITE_JOBS`, else up to 2 when two
-    CPUs are free; 1 while other threads run (`mkdocs serve`: forking a threaded process is unsafe)."""
-    if threading.active_count() > 1 or not hasattr(os, "fork"):
-        return 1
-    wanted = os.environ.get("GOALSITE_JOBS", "").strip()
-    if wanted.isdigit() and int(wanted) > 0:
-        return int(wanted)
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return min(2, cpus)
 
 
 # --- parsing in a second process ----------------------------------------------------------

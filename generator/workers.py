@@ -2,7 +2,7 @@
 
 The load (a large company's period files) and the render (its pages) hand part of their work
 to one. Forked, a worker reads the memory of this process as it was when it started, without
-copying it; only its result comes back. Never fork while other threads run (load.worker_count()).
+copying it; only its result comes back. Never fork while other threads run (worker_count()).
 """
 
 from __future__ import annotations
@@ -10,8 +10,21 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import threading
 import traceback
 from typing import Callable
+
+
+def worker_count() -> int:
+    """How many processes may share a piece of CPU work now: `GOALSITE_JOBS`, else up to 2 when two
+    CPUs are free; 1 while other threads run (`mkdocs serve`: forking a threaded process is unsafe)."""
+    if threading.active_count() > 1 or not hasattr(os, "fork"):
+        return 1
+    wanted = os.environ.get("GOALSITE_JOBS", "").strip()
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(2, cpus)
 
 
 class WorkerFailed(Exception):

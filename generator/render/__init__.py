@@ -112,7 +112,7 @@ def default_jobs(site: "Site") -> int:
 
     Never more than one while other threads run (`mkdocs serve`): forking a threaded process is unsafe.
     """
-    from ..load import worker_count
+    from ..workers import worker_count
     from .links import unit_period_path
 
     jobs = worker_count()

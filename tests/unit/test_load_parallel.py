@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import load
+from generator import load, workers
 from generator.load import LocDict, LocList, load_goals
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "goals"
@@ -122,7 +122,7 @@ def test_no_worker_for_a_warm_load_a_small_company_or_a_threaded_process(company
     server = threading.Thread(target=stop.wait)  # as `goalsite serve`'s server thread
     server.start()
     try:
-        assert load.worker_count() == 1
+        assert workers.worker_count() == 1
         cold_load(company, monkeypatch, "2")
         assert load.files_prefetched == 0
     finally:
