@@ -15,14 +15,19 @@ import traceback
 from typing import Callable
 
 
+def jobs_asked() -> int | None:
+    """The number of processes `GOALSITE_JOBS` asks for (a whole number above 0), else None."""
+    wanted = os.environ.get("GOALSITE_JOBS", "").strip()
+    return int(wanted) if wanted.isdigit() and int(wanted) > 0 else None
+
+
 def worker_count() -> int:
     """How many processes may share a piece of CPU work now: `GOALSITE_JOBS`, else up to 2 when two
     CPUs are free; 1 while other threads run (`mkdocs serve`: forking a threaded process is unsafe)."""
     if threading.active_count() > 1 or not hasattr(os, "fork"):
         return 1
-    wanted = os.environ.get("GOALSITE_JOBS", "").strip()
-    if wanted.isdigit() and int(wanted) > 0:
-        return int(wanted)
+    if (asked := jobs_asked()) is not None:
+        return asked
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return min(2, cpus)
 

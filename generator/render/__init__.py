@@ -26,7 +26,6 @@ no other page references plotly.js).
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from typing import TYPE_CHECKING
 
@@ -112,12 +111,11 @@ def default_jobs(site: "Site") -> int:
 
     Never more than one while other threads run (`mkdocs serve`): forking a threaded process is unsafe.
     """
-    from ..workers import worker_count
+    from ..workers import jobs_asked, worker_count
     from .links import unit_period_path
 
     jobs = worker_count()
-    wanted = os.environ.get("GOALSITE_JOBS", "").strip()
-    if jobs == 1 or (wanted.isdigit() and int(wanted) > 0):  # one process, or as many as were asked for
+    if jobs == 1 or jobs_asked() is not None:  # one process, or as many as were asked for
         return jobs
     to_render = sum(len(nodes) for (pid, uid), nodes in site.files.items()
                     if unit_period_path(uid, pid) not in site.reused)
