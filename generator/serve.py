@@ -89,20 +89,9 @@ def serve(config_file: str, *, dev_addr: str | None = None, prepare: Callable | 
     mount_path = urlsplit(config.site_url or "/").path
     config.site_url = serve_url = _serve_url(host, port, mount_path)
 
-    def builder(config=None) -> None:
-        log.info("Building documentation...")
-        if config is None:
-            config = get_config()
-            config.site_url = serve_url
-        fingerprint = sources.fingerprint(config)
-        incremental.dirty = fingerprint == sources.built
-        with collector.paused(follow_up=incremental.behind):
-            build(config, serve_url=serve_url, dirty=incremental.dirty)
-        sources.built = fingerprint
-        if incremental.behind:
-            _rebuild_soon(server)
-
-    server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir, mount_path=mount_path)
+    builder = _Builder(get_config, serve_url, incremental, collector, sources)
+    server = builder.server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir,
+                                               mount_path=mount_path)
 
     def error_handler(code) -> bytes | None:
         if code in (404, 500):
@@ -130,6 +119,38 @@ def serve(config_file: str, *, dev_addr: str | None = None, prepare: Callable | 
         config.plugins.on_shutdown()
         build_log.removeFilter(quiet)
         shutil.rmtree(site_dir, ignore_errors=True)
+
+
+class _Builder:
+    """serve()'s builder: a full or dirty build, and the complete rebuild a fast one asks for.
+
+    Only the build asked for right after a fast rebuild is the collector's follow-up (see
+    _Collector), whether it succeeds or not: after a failed one `incremental.behind` still says the
+    company-wide pages are behind, and the next build renders them, but someone saved the edit that
+    started it and waits for it.
+    """
+
+    def __init__(self, get_config: Callable, serve_url: str, incremental: Incremental, collector: "_Collector",
+                 sources: "_Sources") -> None:
+        self.get_config, self.serve_url = get_config, serve_url
+        self.incremental, self.collector, self.sources = incremental, collector, sources
+        self.server: LiveReloadServer | None = None
+        self.follow_up_asked = False
+
+    def __call__(self, config=None) -> None:
+        log.info("Building documentation...")
+        if config is None:
+            config = self.get_config()
+            config.site_url = self.serve_url
+        fingerprint = self.sources.fingerprint(config)
+        self.incremental.dirty = fingerprint == self.sources.built
+        follow_up, self.follow_up_asked = self.follow_up_asked, False
+        with self.collector.paused(follow_up=follow_up):
+            build(config, serve_url=self.serve_url, dirty=self.incremental.dirty)
+        self.sources.built = fingerprint
+        if self.incremental.behind and self.server is not None:
+            self.follow_up_asked = True
+            _rebuild_soon(self.server)
 
 
 def _rebuild_soon(server: LiveReloadServer) -> None:

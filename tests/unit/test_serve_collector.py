@@ -163,3 +163,62 @@ def test_goal_files_frozen_by_the_first_serve_build_are_still_freed_when_they_ch
         assert old() is None, "a frozen file's data outlived its file: it is part of a cycle"
     finally:
         gc.unfreeze()
+
+
+def test_after_a_failed_complete_rebuild_the_next_build_is_one_someone_waits_for(tmp_path, monkeypatch):
+    """serve's builder, with real MkDocs builds of a real portal: a fast rebuild asks for the complete one
+    (a follow-up: the collector collects when idle), that one fails on a broken file, and the build of
+    the fix is not a follow-up though the company-wide pages are still behind: its garbage is collected
+    COLLECT_AFTER after it, and it asks for no other build."""
+    import shutil
+    from pathlib import Path
+
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+    from mkdocs.livereload import LiveReloadServer
+
+    from generator.incremental import Incremental
+
+    monkeypatch.setattr(serve, "COLLECT_AFTER", 0.05)
+    monkeypatch.setattr(serve, "COLLECT_IDLE", 4.0)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795305600")  # 2026-11-22
+    root = Path(__file__).resolve().parents[2]
+    goals = tmp_path / "goals"
+    shutil.copytree(root / "tests" / "fixtures" / "portal_minimal" / "goals", goals)
+    team = goals / "2026-Q4" / "sales-emea.yaml"
+    incremental = Incremental()
+    incremental.fast_min_chars = 0  # --fast-rebuilds on: every goal edit is a fast rebuild first
+    url = "http://127.0.0.1:8000/"
+
+    def get_config():
+        config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+        config.plugins["goalsite"].incremental = incremental
+        return config
+
+    config = get_config()
+    config.site_url = url
+    builder = serve._Builder(get_config, url, incremental, serve._Collector(), serve._Sources())
+    builder.server = server = LiveReloadServer(builder=builder, host="127.0.0.1", port=8000, root=str(tmp_path))
+    was = gc.isenabled()
+    with config.plugins["goalsite"].preset(goals_dir=str(goals)):
+        try:
+            builder(config)
+            assert not server._want_rebuild
+            team.write_text(team.read_text().replace("Become the first choice", "Become the clear favourite"))
+            builder()
+            assert incremental.behind and server._want_rebuild, "the fast rebuild asked for the complete one"
+            server._want_rebuild = False  # as the server's build loop does before it builds
+            team.write_text(team.read_text() + "objectives: [\n")
+            with pytest.raises(MkDocsException):
+                builder()  # the complete rebuild fails: the file broke in between
+            assert incremental.behind and not server._want_rebuild
+            team.write_text(team.read_text().replace("objectives: [\n", ""))
+            builder()  # the fix, which someone waits for
+            assert not incremental.behind and not server._want_rebuild
+            assert _until(gc.isenabled, 2.0), "collected as after any build, not once idle for COLLECT_IDLE"
+            assert "Become the clear favourite" in (tmp_path / "site" / "periods" / "2026-Q4" / "index.html").read_text()
+        finally:
+            for thread in threading.enumerate():
+                if isinstance(thread, threading.Timer):
+                    thread.join(10)
+            (gc.enable if was else gc.disable)()
