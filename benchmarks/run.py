@@ -250,7 +250,7 @@ def measure(n: int, core_only: bool = False, build_only: bool = False, repeat: i
         runs.append(run)
     # With --repeat, the run whose core was fastest, and the fastest bare parse of all (as timeit takes
     # its best: a shared machine's noise only ever adds time).
-    m = dict(min(runs, key=lambda r: r["core"]), parse=min(r["parse"] for r in runs), runs=len(runs))
+    m = dict(min(runs, key=lambda r: r["core"]), parse=min(r["parse"] for r in runs), runs=len(runs), teams=n)
     if core_only:
         progress(f"N={n}: --core-only: no goalsite build, no baseline")
         return m
@@ -393,6 +393,7 @@ def _fetch(url: str) -> str | None:
 
 def table(results: dict[int, dict], notes: list[str]) -> str:
     MB, KB = 1e6, 1024
+    at_1000 = lambda m, met: ("ok" if met else "MISS") if m["teams"] == 1000 else "-"
     rows = [
         ("files (YAML)", lambda m: f"{m['files']:,}"),
         ("YAML size MB", lambda m: f"{m['yaml_bytes'] / MB:.1f}"),
@@ -433,8 +434,9 @@ def table(results: dict[int, dict], notes: list[str]) -> str:
         ("RATIO build / (parse + baseline) (<= 1.2)", lambda m: f"{m['build'] / (m['parse'] + m['baseline']):.2f}"),
         ("TARGET unit page <= 150 KB", lambda m: "ok" if m["largest_unit"] <= 150 * KB else "MISS"),
         ("TARGET search <= 4 KB/page", lambda m: "ok" if m["search_bytes"] / KB / max(1, m["pages"]) <= 4 else "MISS"),
-        ("TARGET warm core <= 1 s", lambda m: "ok" if m["warm"] <= 1 else "MISS"),
-        ("TARGET serve edit <= 3 s", lambda m: "ok" if m["serve_edit"] <= 3 else "MISS"),
+        # The issue sets these two at 1,000 teams; other sizes show their figure above, not a verdict.
+        ("TARGET warm core <= 1 s (1,000 teams)", lambda m: at_1000(m, m["warm"] <= 1)),
+        ("TARGET serve edit <= 3 s (1,000 teams)", lambda m: at_1000(m, m["serve_edit"] <= 3)),
     ]
     ns = sorted(results)
     head = ["metric"] + [f"N={n:,}" for n in ns]
