@@ -35,6 +35,7 @@ import os
 import re
 import threading
 import time
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,26 +77,54 @@ def _at(mark: Mark) -> tuple[int, int]:
 
 
 class LocDict(dict):
-    """A YAML mapping that remembers where it, its keys and its values are."""
+    """A YAML mapping that remembers where it, its keys and its values are.
 
-    __slots__ = ("mark", "key_marks", "value_marks")
+    `marks` holds a key's mark then its value's, for each key in the mapping's order, as 8-byte
+    machine words rather than int objects: a large company's check-ins are millions of small
+    mappings, and two dicts of marks each were more than half of what the loaded files held in
+    memory. A mapping is never changed once built, so a key's place in it is fixed.
+    """
+
+    __slots__ = ("mark", "marks", "_places")
 
     def __init__(self, mark: Mark):
         super().__init__()
         self.mark = mark
-        self.key_marks: dict[str, Mark] = {}
-        self.value_marks: dict[str, Mark] = {}
+        self.marks = array("Q")
+        self._places: dict[str, int] | None = None
+
+    def key_mark(self, key: str) -> Mark:
+        """Where `key` itself is (KeyError when it is not a key of the mapping)."""
+        return self.marks[2 * self._place(key)]
+
+    def value_mark(self, key: str) -> Mark:
+        """Where the value of `key` is (KeyError when it is not a key of the mapping)."""
+        return self.marks[2 * self._place(key) + 1]
+
+    def _place(self, key: str) -> int:
+        if len(self) <= _SCAN_KEYS:  # a goal file's mappings have a few keys: no index to keep
+            for i, k in enumerate(self):
+                if k == key:
+                    return i
+            raise KeyError(key)
+        if self._places is None:  # a large mapping: every problem in it looks a key up
+            self._places = {k: i for i, k in enumerate(self)}
+        return self._places[key]
+
+
+_SCAN_KEYS = 16
+"""Up to this many keys a mapping finds a key's place by walking its keys."""
 
 
 class LocList(list):
-    """A YAML sequence that remembers where it and each of its items are."""
+    """A YAML sequence that remembers where it and each of its items are (`item_marks`, as LocDict's)."""
 
     __slots__ = ("mark", "item_marks")
 
     def __init__(self, mark: Mark):
         super().__init__()
         self.mark = mark
-        self.item_marks: list[Mark] = []
+        self.item_marks = array("Q")
 
 
 @dataclass
@@ -123,7 +152,7 @@ class Source:
         for i, k in enumerate(keys):
             last = i == len(keys) - 1
             if isinstance(node, LocDict) and isinstance(k, str) and k in node:
-                mark = (node.key_marks if (last and key) else node.value_marks)[k]
+                mark = node.key_mark(k) if (last and key) else node.value_mark(k)
                 node = node[k]
             elif isinstance(node, LocList) and isinstance(k, int) and 0 <= k < len(node):
                 mark = node.item_marks[k]
@@ -349,7 +378,7 @@ def _build(text: str) -> Any:
                     raise _YamlTooBig(mark, "load.yaml-key", "Expected a plain key, got a mapping or list used as a key")
                 key = event.value
                 if key in parent:
-                    first = _at(parent.key_marks[key])[0]
+                    first = _at(parent.key_mark(key))[0]
                     raise _YamlTooBig(mark, "load.duplicate-key", f"Expected each key once, got {key!r} again (first on line {first})",
                                       "Remove one of the two, or merge them.")
                 frame[1] = (key, mark)
@@ -357,8 +386,9 @@ def _build(text: str) -> Any:
                 key, kmark = frame[1]
                 frame[1] = None
                 parent[key] = value
-                parent.key_marks[key] = kmark
-                parent.value_marks[key] = mark
+                marks = parent.marks
+                marks.append(kmark)
+                marks.append(mark)
         return root
     finally:
         loader.dispose()

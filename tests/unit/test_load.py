@@ -254,11 +254,24 @@ def test_source_at_finds_nested_keys_values_and_list_items(tmp_path):
     assert source.at().path == "acme.yaml"
 
 
+def test_every_key_of_a_large_mapping_knows_where_it_and_its_value_are(tmp_path):
+    # Past LocDict's few-keys walk, a key's place comes from an index made on the first look-up.
+    keys = [f"k{i:02d}" for i in range(40)]
+    source, problems = read(tmp_path, "top:\n" + "".join(f"  {k}: {i}\n" for i, k in enumerate(keys)) + "  k05: again\n")
+    assert [p.code for p in problems] == ["load.duplicate-key"] and "first on line 7" in problems[0].message
+    source, _ = read(tmp_path, "top:\n" + "".join(f"  {k}:   {i}\n" for i, k in enumerate(keys)))
+    for i in reversed(range(len(keys))):  # the last key first: the index is made then, and used after
+        assert source.at("top", keys[i], key=True) == Location(source.path, i + 2, 3)
+        assert source.at("top", keys[i]) == Location(source.path, i + 2, 10)
+    with pytest.raises(KeyError):
+        source.data["top"].value_mark("nope")
+
+
 def test_located_containers_remember_their_marks(tmp_path):
     source, _ = read(tmp_path, "a:\n  - x\n  - {b: 1}\n")
     assert isinstance(source.data, LocDict) and isinstance(source.data["a"], LocList)
     assert [_at(m) for m in source.data["a"].item_marks] == [(2, 5), (3, 5)]
-    assert _at(source.data.key_marks["a"]) == (1, 1)
+    assert _at(source.data.key_mark("a")) == (1, 1)
     wide, _ = read(tmp_path, "a: [" + "x, " * 30_000 + "y]\n")  # a column beyond 16 bits
     assert _at(wide.data["a"].item_marks[-1]) == (1, 5 + 3 * 30_000)
     assert wide.at("a", 30_000) == Location(wide.path, 1, 5 + 3 * 30_000)

@@ -22,7 +22,7 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "goals"
 def located(value):
     """A value with every mark of its mappings and lists in it, for comparing two loads in full."""
     if isinstance(value, LocDict):
-        return ("map", value.mark, [(k, value.key_marks[k], value.value_marks[k], located(v)) for k, v in value.items()])
+        return ("map", value.mark, [(k, value.key_mark(k), value.value_mark(k), located(v)) for k, v in value.items()])
     if isinstance(value, LocList):
         return ("list", value.mark, list(value.item_marks), [located(v) for v in value])
     return (type(value).__name__, value)
