@@ -33,6 +33,7 @@ import logging
 import math
 import os
 import re
+import sys
 import threading
 import time
 from array import array
@@ -267,9 +268,10 @@ def _scalar(event: ev.ScalarEvent, mark: Mark) -> Any:
 
 
 def _plain(text: str) -> Any:
-    """resolve_plain() of a plain scalar, remembered for the texts that may be typed."""
+    """resolve_plain() of a plain scalar, remembered for the texts that may be typed; a short text is
+    interned, as ids, owners and statuses recur across a company's files."""
     if text and text[0] not in _MAYBE_TYPED:
-        return text
+        return _intern(text) if len(text) <= _INTERN_CHARS else text
     value = _TYPED.get(text, _MISSING)
     if value is _MISSING:
         value = resolve_plain(text)
@@ -290,6 +292,10 @@ def _to_float(value: int | float) -> float:
         return float(value)
     except OverflowError:  # an integer beyond the float range: infinite, which the model rejects
         return math.inf if value > 0 else -math.inf
+
+
+_intern = sys.intern
+_INTERN_CHARS = 32
 
 
 def _mark(m: Any) -> Mark:
@@ -376,7 +382,7 @@ def _build(text: str) -> Any:
             elif frame[1] is None:
                 if cls is not ev.ScalarEvent:
                     raise _YamlTooBig(mark, "load.yaml-key", "Expected a plain key, got a mapping or list used as a key")
-                key = event.value
+                key = _intern(event.value)  # the same few keys in every mapping: one str each
                 if key in parent:
                     first = _at(parent.key_mark(key))[0]
                     raise _YamlTooBig(mark, "load.duplicate-key", f"Expected each key once, got {key!r} again (first on line {first})",

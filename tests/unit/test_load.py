@@ -267,6 +267,15 @@ def test_every_key_of_a_large_mapping_knows_where_it_and_its_value_are(tmp_path)
         source.data["top"].value_mark("nope")
 
 
+def test_keys_and_short_texts_are_one_object_however_often_they_recur(tmp_path):
+    # A large company's files repeat the same keys and ids millions of times: one str object each.
+    source, _ = read(tmp_path, "checkins:\n  - {date: 2026-10-02, value: 1, note: team-alpha}\n"
+                               "  - {date: 2026-10-09, value: 2, note: team-alpha}\n")
+    first, second = source.data["checkins"]
+    assert [k1 is k2 for k1, k2 in zip(first, second)] == [True, True, True]
+    assert first["note"] is second["note"]
+
+
 def test_located_containers_remember_their_marks(tmp_path):
     source, _ = read(tmp_path, "a:\n  - x\n  - {b: 1}\n")
     assert isinstance(source.data, LocDict) and isinstance(source.data["a"], LocList)
