@@ -236,6 +236,44 @@ def baseline(n_pages: int, avg_bytes: int, work: Path) -> tuple[float, float, di
     return wall, rss, stats
 
 
+# --- the machine's page faults (run in a fresh interpreter: `run.py --_faults MB`) --------------
+
+FAULT_PROBE_MB = 1024
+"""How much fresh memory the page-fault probe touches, once it holds the memory it is asked to."""
+
+
+def faults_worker(hold_mb: int) -> None:
+    """Print the seconds a GB of fresh memory takes to fault in, in a process that holds `hold_mb` MB.
+
+    The core's work grows five times from 1,000 to 5,000 teams (cProfile's call counts), and so does
+    its memory. On the virtual machines this project is measured on, a page fault costs more the more
+    memory is in use on the machine (0.5 s a GB holding 1.6 GB, 2.6 s holding 8 GB, 3.7 s when another
+    process holds 6.4 GB beside 1.6, on 2026-12-06): the 5,000-team run pays more for each of its
+    megabytes than the 1,000-team run, whatever the core does with them. This measures that cost.
+    """
+    import mmap
+
+    def touch(mb: int) -> tuple[mmap.mmap, float]:
+        area = mmap.mmap(-1, mb << 20)
+        t = time.perf_counter()
+        for offset in range(0, mb << 20, mmap.PAGESIZE):
+            area[offset] = 1
+        return area, time.perf_counter() - t
+
+    held, _ = touch(hold_mb)
+    _, seconds = touch(FAULT_PROBE_MB)
+    print(json.dumps({"hold_mb": hold_mb, "seconds_per_gb": seconds * 1024 / FAULT_PROBE_MB}))
+
+
+def fault_cost(hold_mb: float) -> float:
+    """faults_worker() in a fresh process, the fastest of two: seconds a fresh GB costs there."""
+    runs = []
+    for _ in range(2):
+        _, _, out = run_measured([PY, str(Path(__file__).resolve()), "--_faults", str(int(hold_mb))])
+        runs.append(json.loads(out.strip().splitlines()[-1])["seconds_per_gb"])
+    return min(runs)
+
+
 def measure(n: int, core_only: bool = False, build_only: bool = False, repeat: int = 1) -> dict:
     goals = company(n)
     runs = []
@@ -458,6 +496,9 @@ def main(argv=None) -> int:
         sys.path.insert(0, str(ROOT))
         core_worker(sys.argv[2])
         return 0
+    if argv is None and len(sys.argv) == 3 and sys.argv[1] == "--_faults":
+        faults_worker(int(sys.argv[2]))
+        return 0
     ap = argparse.ArgumentParser(description="goalsite scale benchmark (issue 8)")
     ap.add_argument("--teams", default=None,
                     help="comma-separated team counts (default 100,300, or none when --core-only is given)")
@@ -501,6 +542,11 @@ def main(argv=None) -> int:
         else:  # --core-only for one or both
             notes.append(f"RATIO time(5,000)/time(1,000) (<= 5.5): core {b['core'] / a['core']:.2f}, "
                          f"bare parse {b['parse'] / a['parse']:.2f} (no build: --core-only)")
+        progress("page faults: a fresh GB, in processes holding the peak memory of the 1,000- and the 5,000-team core")
+        small, large = fault_cost(a["core_rss"]), fault_cost(b["core_rss"])
+        notes.append(f"MACHINE page faults: a fresh GB took {small:.2f} s in a process holding {a['core_rss']:,.0f} MB "
+                     f"(the 1,000-team core's peak) and {large:.2f} s holding {b['core_rss']:,.0f} MB (the 5,000-team "
+                     f"core's): {large / small:.1f} times as long (fastest of two each)")
     print(table(results, notes))
     return 0
 
