@@ -294,8 +294,9 @@ def _to_float(value: int | float) -> float:
         return math.inf if value > 0 else -math.inf
 
 
-_intern = sys.intern
+_intern = sys.intern  # freed with their last reference (the first releases of Python 3.12 kept them for good)
 _INTERN_CHARS = 32
+"""Plain texts up to this long are interned: ids, owners, statuses, units; not titles or notes."""
 
 
 def _mark(m: Any) -> Mark:
