@@ -260,8 +260,9 @@ def faults_worker(hold_mb: int) -> None:
             area[offset] = 1
         return area, time.perf_counter() - t
 
-    held, _ = touch(hold_mb)
+    held, _ = touch(hold_mb)  # kept in use (referenced) while the probe's GB is faulted in
     _, seconds = touch(FAULT_PROBE_MB)
+    held.close()
     print(json.dumps({"hold_mb": hold_mb, "seconds_per_gb": seconds * 1024 / FAULT_PROBE_MB}))
 
 
