@@ -382,3 +382,88 @@ def test_the_pre_commit_hook():
     assert hook == {**hook, "id": "goalsite-check", "entry": "goalsite check", "language": "python",
                     "pass_filenames": False, "files": "^goals/"}
 
+
+# --- the Makefile on a fresh machine ---------------------------------------------------------------------
+
+
+def _make(tmp_path: Path, *args: str, tools: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`make -f Makefile ARGS` in tmp_path, with fake commands (`id`, `apt-get`, ...) first on the PATH."""
+    bin_dir = tmp_path / "fake-bin"
+    bin_dir.mkdir(exist_ok=True)
+    for name, body in (tools or {}).items():
+        (bin_dir / name).write_text("#!/bin/sh\n" + body + "\n")
+        (bin_dir / name).chmod(0o755)
+    (tmp_path / "pyproject.toml").touch()
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    for name in ("GOALSITE_CHROMIUM", "CHROMIUM", "GOALSITE_SKIP_BROWSER", "MAKEFLAGS", "MAKELEVEL"):
+        env.pop(name, None)
+    return subprocess.run(["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), *args], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=60)
+
+
+RECORD_APT = 'echo "apt-get $*" >> "$(dirname "$0")/../apt.log"'
+
+
+@pytest.mark.parametrize("uid, debian_path", [("1000", True), ("0", False)], ids=["not-root", "own-path"])
+def test_make_says_what_to_install_instead_of_running_apt_get(tmp_path, uid, debian_path):
+    """Only root on Debian gets chromium installed; anybody else gets a message, not a dpkg lock error."""
+    browser = str(tmp_path / "no-chromium")
+    debian = ["DEBIAN_CHROMIUM=" + browser] if debian_path else []
+    proc = _make(tmp_path, *debian, "CHROMIUM=" + browser, browser, tools={"id": f"echo {uid}", "apt-get": RECORD_APT})
+    assert proc.returncode != 0
+    assert not (tmp_path / "apt.log").exists()
+    assert f"the browser tests need Chromium at {browser}" in proc.stderr
+    assert "apt-get install chromium" in proc.stderr and "make test CHROMIUM=/path/to/chromium" in proc.stderr
+    assert "GOALSITE_SKIP_BROWSER=1" in proc.stderr
+
+
+def test_make_installs_debian_chromium_for_root(tmp_path):
+    browser = str(tmp_path / "usr-bin-chromium")
+    proc = _make(tmp_path, "DEBIAN_CHROMIUM=" + browser, browser, tools={"id": "echo 0", "apt-get": RECORD_APT})
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "apt.log").read_text().splitlines() == ["apt-get update -qq",
+                                                              "apt-get install -y -qq chromium"]
+
+
+def test_make_test_passes_the_browser_to_the_tests(tmp_path):
+    browser = str(tmp_path / "my-chrome")
+    dry = _make(tmp_path, "-n", "test", "VENV=venv", "CHROMIUM=" + browser)
+    assert f"GOALSITE_CHROMIUM={browser} venv/bin/python -m pytest" in dry.stdout
+    assert "the browser tests need Chromium" in dry.stdout  # it would stop first: the browser is missing
+    skipped = _make(tmp_path, "-n", "test", "VENV=venv", "CHROMIUM=" + browser, "GOALSITE_SKIP_BROWSER=1")
+    assert "the browser tests need Chromium" not in skipped.stdout and "-m pytest" in skipped.stdout
+
+
+def test_the_browser_tests_drive_the_browser_make_names(tmp_path):
+    """tests/browser/conftest.py reads GOALSITE_CHROMIUM, which `make test` sets from CHROMIUM."""
+    code = "import tests.browser.conftest as c; print(c.CHROMIUM)"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GOALSITE_CHROMIUM": str(tmp_path / "chrome")}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == str(tmp_path / "chrome"), out.stderr
+    del env["GOALSITE_CHROMIUM"]
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "/usr/bin/chromium", out.stderr
+
+
+FAKE_PYTHON_WITHOUT_VENV = """
+if [ "$1" = -m ] && [ "$2" = venv ]; then
+  mkdir -p "$3/bin" && touch "$3/bin/python"
+  echo "The virtual environment was not created successfully because ensurepip is not available." >&2
+  exit 1
+fi
+[ "$1" = -c ] && exit 1
+exit 0
+"""
+
+
+def test_make_names_python3_venv_when_venv_fails(tmp_path):
+    proc = _make(tmp_path, "PYTHON=python3-debian", "VENV=venv", "venv/bin/python",
+                 tools={"python3-debian": FAKE_PYTHON_WITHOUT_VENV})
+    assert proc.returncode != 0
+    assert "install the python3-venv package (sudo apt-get install python3-venv)" in proc.stderr
+    assert not (tmp_path / "venv").exists(), "a half-made venv would make the next `make` skip creating it"
+
+
+def test_make_names_a_missing_python(tmp_path):
+    proc = _make(tmp_path, "PYTHON=no-such-python3", "VENV=venv", "venv/bin/python")
+    assert proc.returncode != 0 and "no-such-python3 not found" in proc.stderr
