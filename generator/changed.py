@@ -80,7 +80,7 @@ def changed_since(goals_dir: Path | str, base: str) -> Changes:
                        "check out the whole history (fetch-depth: 0) or fetch it: git fetch origin main")
     prefix = "" if rel == "." else rel + "/"
     paths = _changed_paths(top, sha, rel)
-    olds = _blobs_at(top, sha, [p for p in paths if p.endswith(".yaml")])
+    olds = _blobs_at(top, sha, [p for p in paths if p.endswith(".yaml") and "\n" not in p])  # one name a line
     root = Path(goals_dir).resolve()
     spans = {}
     with tempfile.TemporaryDirectory(prefix="goalsite-changed-") as tmp:
