@@ -5,7 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
-CHROMIUM ?= /usr/bin/chromium
+DEBIAN_CHROMIUM := /usr/bin/chromium
+CHROMIUM ?= $(or $(GOALSITE_CHROMIUM),$(DEBIAN_CHROMIUM))
 
 .PHONY: site test serve check install clean
 
@@ -22,8 +23,21 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/goalsite check --goals goals
 
+# Debian and Ubuntu ship the venv module's pip (ensurepip) in a package of its own, python3-venv:
+# without it `python3 -m venv` fails halfway and leaves a broken .venv, which is removed again.
 $(VENV)/bin/python:
-	$(PYTHON) -m venv $(VENV)
+	@command -v $(PYTHON) >/dev/null 2>&1 || { \
+	  echo "error: $(PYTHON) not found: install Python 3.11 or later, or run make PYTHON=/path/to/python3" >&2; exit 1; }
+	@$(PYTHON) -m venv $(VENV) || { \
+	  rm -rf $(VENV); \
+	  if ! $(PYTHON) -c 'import ensurepip' >/dev/null 2>&1; then \
+	    echo "error: $(PYTHON) cannot create a virtual environment: its venv module has no ensurepip." >&2; \
+	    echo "On Debian and Ubuntu install the python3-venv package (sudo apt-get install python3-venv)," >&2; \
+	    echo "then run make again." >&2; \
+	  else \
+	    echo "error: $(PYTHON) -m venv $(VENV) failed (see above)" >&2; \
+	  fi; \
+	  exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(VENV)/bin/python
@@ -34,12 +48,25 @@ $(TSTAMP): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
+# The browser tests drive a chromium of the system: Playwright may not download a browser of its own.
+# CI runs as root on Debian, where the missing /usr/bin/chromium is installed with apt-get; anywhere
+# else (not root, not Debian, another path) installing is left to the user, with what to run.
 $(CHROMIUM):
-	@# Debian's chromium: Playwright may not download a browser of its own here.
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+	@if [ "$@" = "$(DEBIAN_CHROMIUM)" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium for the browser tests (apt-get install chromium)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+	  echo "error: the browser tests need Chromium at $@, and there is none." >&2; \
+	  echo "  Debian: sudo apt-get install chromium      Fedora: sudo dnf install chromium" >&2; \
+	  echo "  Ubuntu, macOS, elsewhere: install Chromium or Google Chrome, then point at it:" >&2; \
+	  echo "    make test CHROMIUM=/path/to/chromium" >&2; \
+	  echo "  Or skip the browser tests on this machine: make test GOALSITE_SKIP_BROWSER=1" >&2; \
+	  exit 1; \
+	fi
 
-test: $(TSTAMP) $(CHROMIUM)
-	$(BIN)/python -m pytest -p no:cacheprovider -q
+# GOALSITE_CHROMIUM tells the browser tests (tests/browser/conftest.py) which browser to drive.
+test: $(TSTAMP) $(if $(filter 1,$(GOALSITE_SKIP_BROWSER)),,$(CHROMIUM))
+	GOALSITE_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -p no:cacheprovider -q
 
 clean:
 	rm -rf $(VENV) site .goalsite-cache

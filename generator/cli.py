@@ -61,20 +61,33 @@ def cli():
     """Turn a company's goal files into its goal transparency portal."""
 
 
+changed_since_option = click.option(
+    "--changed-since", "base", default=None, metavar="REV",
+    help="Check a proposal against git revision REV (its base branch): list the problems in the goals "
+         "changed since REV first and only count the other warnings.",
+)
+
+
 @cli.command()
 @goals_option
 @today_option
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--strict", is_flag=True,
+              help="Treat warnings as errors; with --changed-since only the warnings in what changed, "
+                   "and never date-driven ones (stale check-ins and KPIs).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default=None,
               help="Output format (default: github under GitHub Actions, text elsewhere).")
-def check(goals_dir, today, strict, fmt):
+@changed_since_option
+def check(goals_dir, today, strict, fmt, base):
     """Validate and lint the goal files; list every problem with file:line:column."""
     from .pipeline import build_portal
     from .problems import escalate, format_github, format_json, format_text
 
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    changes = _changes(goals_dir, base)
     build = build_portal(goals_dir, today or default_today())
+    if changes is not None:
+        _report_proposal(build.problems, changes, strict, fmt)
     problems = escalate(build.problems) if strict else build.problems
     if fmt == "json":
         click.echo(format_json(problems))
@@ -84,6 +97,41 @@ def check(goals_dir, today, strict, fmt):
     else:
         click.echo(format_text(problems), err=False)
     sys.exit(1 if any(p.is_error for p in problems) else 0)
+
+
+def _changes(goals_dir, base):
+    """What changed in the goals since git revision `base` (None without one); exit 2 when git cannot say."""
+    if base is None:
+        return None
+    from .changed import changed_since
+    from .history import GitError
+
+    try:
+        return changed_since(goals_dir, base)
+    except GitError as e:
+        click.echo(f"Error: {e}", err=True)
+        sys.exit(2)
+
+
+def _report_proposal(problems, changes, strict: bool, fmt: str):
+    """`check --changed-since`: the problems in what changed first, the other warnings counted; exits."""
+    from .changed import format_json, triage
+    from .problems import format_github
+
+    result = triage(problems, changes, strict=strict)
+    if fmt == "json":
+        click.echo(format_json(result))
+    elif fmt == "github":
+        click.echo("\n".join(filter(None, [format_github(result.listed), result.footer()])))
+    else:
+        click.echo(_proposal_text(result))
+    sys.exit(1 if result.failed else 0)
+
+
+def _proposal_text(result) -> str:
+    from .problems import format_problem
+
+    return "\n".join([*map(format_problem, result.listed), result.footer()])
 
 
 config_file_option = click.option(
@@ -104,9 +152,12 @@ verbose_option = click.option("--verbose", "-v", is_flag=True, help="Show MkDocs
 @click.option("--site-url", default=None, metavar="URL",
               help="Where the portal will be served (overrides site_url of mkdocs.yml). "
                    "Material's instant navigation needs it.")
-@click.option("--strict", is_flag=True, help="Fail on lint warnings and on MkDocs warnings.")
+@click.option("--strict", is_flag=True,
+              help="Fail on lint warnings and on MkDocs warnings; with --changed-since only on the lint "
+                   "warnings in what changed, and never on date-driven ones.")
+@changed_since_option
 @verbose_option
-def build(goals_dir, today, site_dir, include_private, config_file, site_url, strict, verbose):
+def build(goals_dir, today, site_dir, include_private, config_file, site_url, strict, base, verbose):
     """Check the goals and build the portal into --site-dir.
 
     On any error in the goal files nothing is built and --site-dir is left as it
@@ -118,29 +169,44 @@ def build(goals_dir, today, site_dir, include_private, config_file, site_url, st
     --today when unset, so the same goals and --today give a byte-identical site.
     """
     from .pipeline import build_portal, keep_for_process
-    from .problems import escalate, format_text, summarize
     from .progress import Progress
 
     today = today or default_today()
+    changes = _changes(goals_dir, base)
     progress = Progress()
     progress.phase("Reading goals")
     result = build_portal(goals_dir, today, include_private=include_private, history=True)
     keep_for_process()  # this process builds one site and exits
     progress.close()
-    problems = escalate(result.problems) if strict else result.problems
+    problems, report, lint = _build_problems(result.problems, changes, strict)
     if not result.ok or any(p.is_error for p in problems):
-        click.echo(format_text(problems))
+        click.echo(report())
         sys.exit(1)
     options = dict(goals_dir=os.path.abspath(goals_dir), today=today.isoformat(), include_private=include_private)
     with _mkdocs_session(verbose) as counter, _source_date(today):
         config = _publish_site(config_file, site_dir, result, options, strict=strict, site_url=site_url,
                                progress=progress)
     pages = sum(1 for _ in Path(site_dir).rglob("*.html"))
-    lint = f"; goals: {summarize(problems)}, run goalsite check to list them" if problems else ""
     click.echo(f"Built {pages} pages into {site_dir} ({counter.count} MkDocs warnings{lint})")
     if not config.site_url:
         click.echo("note: no site_url (mkdocs.yml or --site-url): links reload whole pages, because "
                    "Material's instant navigation follows only the URLs of the sitemap", err=True)
+
+
+def _build_problems(problems, changes, strict: bool):
+    """(the problems after --strict, the report to print when they stop the build, the summary's goals part)."""
+    from .problems import escalate, format_text, summarize
+
+    if changes is None:
+        problems = escalate(problems) if strict else problems
+        lint = f"; goals: {summarize(problems)}, run goalsite check to list them" if problems else ""
+        return problems, lambda: format_text(problems), lint
+    from .changed import triage
+
+    result = triage(problems, changes, strict=strict)
+    lint = (f"; goals: {summarize(result.introduced)} in what changed since {changes.base}, "
+            f"{summarize(result.others)} elsewhere, run goalsite check to list them")
+    return result.introduced + result.others, lambda: _proposal_text(result), lint
 
 
 @cli.command()

@@ -46,6 +46,11 @@ class Rule:
     #: Whether the rule looks at one objective at a time (objective()) rather than the whole portal (check()).
     PER_OBJECTIVE = True
 
+    #: Whether the rule can warn about goals nobody changed, only because `today` moved on (a check-in or
+    #: a KPI reading grew old). Such warnings pile up in any busy repository, so `--changed-since` never
+    #: fails a proposal on them (see cli.md, "Checking a proposal").
+    DATE_DRIVEN = False
+
     def warn(self, node, message: str, hint: str | None = None) -> Problem:
         return warning(node.location, f"lint.{self.ID}", message, hint)
 
@@ -102,6 +107,7 @@ class StaleCheckin(Rule):
     ID = "stale-checkin"
     SUMMARY = "A key result of the running period has no check-in within `checkin_every_days`."
     WHY = "FAST goals are frequently discussed: a weekly check-in keeps progress, confidence and blockers visible."
+    DATE_DRIVEN = True
 
     def objective(self, obj, live):
         for kr in obj.key_results:
@@ -244,6 +250,7 @@ class KpiStale(Rule):
     SUMMARY = "A KPI has no value within its `update_every_days`."
     WHY = "A health metric that is not kept up to date cannot warn anyone."
     PER_OBJECTIVE = False
+    DATE_DRIVEN = True
 
     def check(self, live):
         for kpi in live.portal.kpis.values():

@@ -32,7 +32,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("GOALSITE_CHROMIUM") or "/usr/bin/chromium"
+"""The browser to drive: Debian's chromium, or the one `make test CHROMIUM=PATH` passes on."""
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -66,9 +67,11 @@ def _browser_gate():
         pytest.fail("Playwright for Python is not installed: run `make test` "
                     "(it runs pip install -e '.[test]')", pytrace=False)
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(f"Debian's chromium is missing at {CHROMIUM}: run `make test`, which installs it "
-                    "(apt-get install chromium); set GOALSITE_SKIP_BROWSER=1 to skip the browser "
-                    "tests on a developer machine", pytrace=False)
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: install it (Debian: apt-get install chromium; "
+                    "`make test` does it when run as root), or point at your own browser with "
+                    "GOALSITE_CHROMIUM=/path/to/chromium (`make test CHROMIUM=/path/to/chromium`); "
+                    "set GOALSITE_SKIP_BROWSER=1 to skip the browser tests on a developer machine",
+                    pytrace=False)
 
 
 # --- building and serving -------------------------------------------------------------------------

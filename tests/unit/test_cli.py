@@ -170,6 +170,116 @@ def test_the_installed_entry_point(tree):
     assert usage.returncode == 2 and "Traceback" not in usage.stderr
 
 
+# --- check --changed-since: a proposal fails for what it introduces ---------------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "goals"
+LATE = "2026-12-07"
+"""Two weeks after the example company's last check-ins: 96 date-driven warnings, 85 stale check-ins and 11 stale KPIs."""
+STOREFRONT = "goals/2026-Q4/storefront.yaml"
+
+
+def _git(cwd: Path, *args: str) -> None:
+    config = ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", *config, *args], cwd=cwd, check=True, capture_output=True)
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def company(tmp_path, monkeypatch) -> Path:
+    """The example company committed in a git repository in tmp_path (the working directory)."""
+    import shutil
+
+    shutil.copytree(EXAMPLE, tmp_path / "goals")
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "the goals as they are")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def propose(*args: str, env: dict | None = None):
+    """`goalsite check` of the working tree as a proposal against main."""
+    return run("check", "--goals", "goals", "--today", LATE, "--changed-since", "main", *args, env=env)
+
+
+def test_a_proposal_passes_despite_everybody_elses_stale_goals(company):
+    """Before: `check --strict` failed every proposal with 96 errors, none of them the author's."""
+    assert run("check", "--goals", "goals", "--today", LATE, "--strict").output.splitlines()[-1] == "96 errors in 17 files"
+    # Lower a target (a moved goalpost, which `goalsite diff` reports): the key result is stale too.
+    _replace(company / STOREFRONT, 'metric: {unit: "%", from: 61, to: 70}', 'metric: {unit: "%", from: 61, to: 68}')
+    _git(company, "commit", "-q", "-am", "lower the completion target")
+    for args in [(), ("--strict",)]:
+        result = run("check", "--goals", "goals", "--today", LATE, "--changed-since", "HEAD~1", *args)
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines() == [
+            f"{STOREFRONT}:39:9: warning: Key result 'fast-mobile-checkout/completion' has had no check-in since "
+            "2026-11-20 (more than 7 days) [lint.stale-checkin]",
+            "    hint: Add a check-in under its checkins: with date, value, confidence and a note.",
+            "In what changed since HEAD~1: 1 warning in 1 file",
+            "Elsewhere: 95 warnings in 17 files not listed, 95 of them date-driven: "
+            "run goalsite check without --changed-since to list them"]
+
+
+def test_the_warning_a_proposal_introduces_comes_first_and_fails_it_under_strict(company):
+    _replace(company / STOREFRONT, 'metric: {unit: "%", from: 61, to: 70}', 'metric: {unit: "%", from: 61, to: 68}')
+    _replace(company / STOREFRONT, "title: Give mobile shoppers a checkout that feels instant",
+             "title: Give mobile shoppers a 2 s checkout with 70% completion")
+    _git(company, "switch", "-q", "-c", "proposal")
+    _git(company, "commit", "-q", "-am", "a lower target and a number in a title")
+    lenient = propose()
+    assert lenient.exit_code == 0
+    first = lenient.output.splitlines()[0]
+    assert first.startswith(f"{STOREFRONT}:8:5: warning: Objective 'fast-mobile-checkout' has a target in its title")
+    assert first.endswith("[lint.objective-looks-like-kr]")
+    strict = propose("--strict")
+    assert strict.exit_code == 1
+    lines = strict.output.splitlines()
+    assert lines[0] == first.replace(": warning: ", ": error: ")
+    assert "warning: Key result 'fast-mobile-checkout/completion'" in lines[2]  # date-driven: still a warning
+    assert lines[-2] == "In what changed since main: 1 error, 1 warning in 1 file"
+
+
+def test_a_proposal_annotates_its_own_problems_and_counts_the_others(company):
+    """GitHub shows 10 warnings of a step: the author's must not hide behind 96 of other teams."""
+    _replace(company / STOREFRONT, "title: Give mobile shoppers a checkout that feels instant",
+             "title: Give mobile shoppers a checkout at 70% completion")
+    result = propose(env={"GITHUB_ACTIONS": "true"})
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith(f"::warning file={STOREFRONT},line=8,col=5,title=lint.objective-looks-like-kr::")
+    assert lines[1:] == ["In what changed since main: 1 warning in 1 file",
+                         "Elsewhere: 96 warnings in 17 files not listed, 96 of them date-driven: "
+                         "run goalsite check without --changed-since to list them"]
+
+
+def test_errors_elsewhere_are_listed_and_fail(company):
+    _replace(company / "goals/2026-Q4/sourcing.yaml", "owner: samir", "owner: nobody-at-all")
+    _git(company, "commit", "-q", "-am", "somebody else broke a file")
+    _replace(company / STOREFRONT, 'from: 61, to: 70}', 'from: 61, to: 68}')
+    result = propose("--format", "json")
+    doc = json.loads(result.output)
+    assert result.exit_code == 1
+    assert doc["changed_since"] == "main" and doc["errors"] == 1
+    assert [p["introduced"] for p in doc["problems"][:1]] == [True]
+    error = next(p for p in doc["problems"] if p["severity"] == "error")
+    assert error["path"] == "goals/2026-Q4/sourcing.yaml" and not error["introduced"]
+    text = propose()
+    assert text.exit_code == 1 and "goals/2026-Q4/sourcing.yaml" in text.output.splitlines()[2]
+
+
+def test_an_unknown_base_is_a_usage_error(company):
+    result = run("check", "--goals", "goals", "--today", LATE, "--changed-since", "origin/main")
+    assert result.exit_code == 2
+    assert "Expected a git revision --changed-since that this checkout has, got 'origin/main'" in result.output
+    assert "Traceback" not in result.output
+
+
 # --- schema ------------------------------------------------------------------------------------------------------------
 
 

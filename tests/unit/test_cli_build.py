@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,56 @@ def test_the_company_name_names_the_site_escaped(runner, tmp_path):
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "Acme &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co goals" in home
     assert "<script>alert(1)" not in home
+
+
+# --- build --changed-since: the preview of a proposal --------------------------------------------------------------
+
+
+def _git(cwd: Path, *args: str) -> None:
+    config = ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", *config, *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture
+def proposal(tmp_path) -> Path:
+    """The example company committed on main, and a proposal on top that lowers a target (the key result is stale)."""
+    shutil.copytree(ROOT / "goals", tmp_path / "goals")
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "the goals as they are")
+    path = tmp_path / "goals" / "2026-Q4" / "storefront.yaml"
+    path.write_text(path.read_text().replace("from: 61, to: 70}", "from: 61, to: 68}", 1))
+    return tmp_path
+
+
+def _build(runner, repo: Path, *args: str):
+    return runner.invoke(cli, ["build", "--goals", str(repo / "goals"), "--today", "2026-12-07", "--site-dir",
+                               str(repo / "site"), "--config-file", str(ROOT / "mkdocs.yml"), *args])
+
+
+def test_a_strict_proposal_build_ignores_date_driven_warnings(runner, proposal):
+    """The preview of a proposal is built although 96 check-ins and KPIs of other teams are stale."""
+    assert _build(runner, proposal, "--strict").exit_code == 1  # as before, without --changed-since
+    result = _build(runner, proposal, "--strict", "--changed-since", "main")
+    assert result.exit_code == 0, result.output
+    assert (proposal / "site" / "index.html").is_file()
+    assert ("goals: 1 warning in 1 file in what changed since main, 95 warnings in 17 files elsewhere, "
+            "run goalsite check to list them)") in result.output
+
+
+def test_a_strict_proposal_build_fails_on_the_warning_it_introduces(runner, proposal):
+    path = proposal / "goals" / "2026-Q4" / "storefront.yaml"
+    path.write_text(path.read_text().replace("a checkout that feels instant", "a checkout at 70% completion", 1))
+    strict = _build(runner, proposal, "--strict", "--changed-since", "main")
+    assert strict.exit_code == 1 and not (proposal / "site").exists()
+    assert "storefront.yaml:8:5: error: Objective 'fast-mobile-checkout' has a target" in strict.output.splitlines()[0]
+    check = runner.invoke(cli, ["check", "--goals", str(proposal / "goals"), "--today", "2026-12-07", "--strict",
+                                "--changed-since", "main"])
+    assert strict.output == check.output
+    assert _build(runner, proposal, "--changed-since", "main").exit_code == 0  # the preview, without --strict
+
+
+def test_a_proposal_build_needs_a_base_git_knows(runner, proposal):
+    result = _build(runner, proposal, "--changed-since", "origin/main")
+    assert result.exit_code == 2 and "got 'origin/main'" in result.stderr
+    assert not (proposal / "site").exists()
