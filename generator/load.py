@@ -45,6 +45,7 @@ import yaml
 from yaml import events as ev
 from yaml.events import ScalarEvent
 
+from .ids import PERIOD_RE, SLUG_RE
 from .problems import Location, Problem, error
 from .workers import Worker, WorkerFailed, worker_count
 
@@ -59,9 +60,6 @@ MAX_VALUES = 1_000_000
 """Values a file may expand to, aliases counted each time they are used."""
 MAX_DEPTH = 64
 """Nesting depth of mappings and lists; goal files need about eight."""
-
-PERIOD_RE = re.compile(r"^\d{4}(?:-H[12]|-Q[1-4])?$")
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 Mark = int
 """Where a value is: its line and column, both 1-based, as one int (`line << 32 | column`, see
