@@ -11,11 +11,12 @@ import datetime as dt
 import json
 import logging
 import os
-import re
 import sys
 from pathlib import Path
 
 import click
+
+from .ids import PERIOD_RE, SLUG_RE
 
 
 class DateType(click.ParamType):
@@ -382,8 +383,7 @@ class KeyResultRefType(click.ParamType):
 
     def convert(self, value, param, ctx):
         parts = str(value).split("/")
-        slug = r"[a-z0-9][a-z0-9-]{0,62}"
-        if len(parts) != 3 or not all(re.fullmatch(slug, p) for p in parts):
+        if len(parts) != 3 or not all(SLUG_RE.match(p) for p in parts):
             self.fail(f"expected UNIT/OBJECTIVE/KR (three ids), got {value!r}", param, ctx)
         return tuple(parts)
 
@@ -394,7 +394,7 @@ class PeriodIdType(click.ParamType):
     name = "PERIOD"
 
     def convert(self, value, param, ctx):
-        if not re.fullmatch(r"\d{4}(?:-H[12]|-Q[1-4])?", str(value)):
+        if not PERIOD_RE.match(str(value)):
             self.fail(f"expected a period id (2026, 2026-H2, 2026-Q4), got {value!r}", param, ctx)
         return str(value)
 

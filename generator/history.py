@@ -27,7 +27,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from .load import PERIOD_RE, SLUG_RE, read_yaml
+from .ids import PERIOD_RE, SLUG_RE
+from .load import read_yaml
 from .model import Metric, PeriodFile, validate_source
 from .resolve import period_dates
 

@@ -45,6 +45,7 @@ import yaml
 from yaml import events as ev
 from yaml.events import ScalarEvent
 
+from .ids import PERIOD_RE, SLUG_RE
 from .problems import Location, Problem, error
 from .workers import Worker, WorkerFailed, worker_count
 
@@ -59,9 +60,6 @@ MAX_VALUES = 1_000_000
 """Values a file may expand to, aliases counted each time they are used."""
 MAX_DEPTH = 64
 """Nesting depth of mappings and lists; goal files need about eight."""
-
-PERIOD_RE = re.compile(r"^\d{4}(?:-H[12]|-Q[1-4])?$")
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 Mark = int
 """Where a value is: its line and column, both 1-based, as one int (`line << 32 | column`, see
@@ -193,10 +191,16 @@ class Goals:
 
 # --- scalars -----------------------------------------------------------------
 
-_INT_RE = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
-_FLOAT_RE = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$")
-_INF_NAN = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".nan": math.nan}
-_DATE_RE = re.compile(r"^\d{4}-\d\d-\d\d$")
+# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1033-core-schema), as editors read it:
+# decimal (leading zeros allowed), 0o octal and 0x hexadecimal whole numbers, no underscores.
+_INT_RE = re.compile(r"[-+]?[0-9]+\Z")
+_OCT_RE = re.compile(r"0o[0-7]+\Z")
+_HEX_RE = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_INF_NAN = {sign + dot: math.inf if sign != "-" else -math.inf
+            for sign in ("", "+", "-") for dot in (".inf", ".Inf", ".INF")}
+_INF_NAN.update({".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan})
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 # First characters of plain scalars that can only ever be strings: a quick exit for titles.
@@ -206,11 +210,52 @@ _TAG = "tag:yaml.org,2002:"
 _MAX_INT_DIGITS = 4000  # below sys.get_int_max_str_digits() (4300)
 
 
+class WrittenInt(int):
+    """A whole number written otherwise than Python prints it (`007`, `+1`, `0x1F`).
+
+    It is the number where a number is expected; `str()` gives the text as written,
+    so where text is expected (`id: 007`, `title: 0x1F`) the model reads what the
+    user wrote, not a silently different `7` or `31`.
+    """
+
+    text: str
+
+    def __new__(cls, value: int, text: str) -> "WrittenInt":
+        self = super().__new__(cls, value)
+        self.text = text
+        return self
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __reduce__(self) -> tuple:  # pickled through the parsing worker's pipe
+        return (WrittenInt, (int(self), self.text))
+
+
+class WrittenFloat(float):
+    """A number written otherwise than Python prints it (`1e3`, `.5`, `1.50`, `.inf`); see WrittenInt."""
+
+    text: str
+
+    def __new__(cls, value: float, text: str) -> "WrittenFloat":
+        self = super().__new__(cls, value)
+        self.text = text
+        return self
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __reduce__(self) -> tuple:
+        return (WrittenFloat, (float(self), self.text))
+
+
 def resolve_plain(text: str) -> Any:
     """A plain (unquoted) scalar as YAML 1.2's core schema reads it, plus dates.
 
-    `yes`, `no`, `on`, `off` stay strings; numbers with leading zeros stay strings
-    (`id: 007`); `2026-10-05` is a date; `2026-02-30` stays a string.
+    `yes`, `no`, `on`, `off` stay strings; `007` is 7, `0o17` 15 and `0x1F` 31, but
+    `1_000` is a string (underscores are YAML 1.1). A number whose text is not the
+    way Python prints it remembers its text (WrittenInt, WrittenFloat).
+    `2026-10-05` is a date; `2026-02-30` stays a string.
     """
     if not text:
         return None
@@ -221,23 +266,29 @@ def resolve_plain(text: str) -> Any:
     if text in _BOOLS:
         return _BOOLS[text]
     if _INT_RE.match(text):
-        digits = text.replace("_", "")
-        if len(digits) > _MAX_INT_DIGITS:
+        if len(text) > _MAX_INT_DIGITS:
             # int() refuses thousands of digits (ValueError since Python 3.11): keep the text, so a
             # title stays as written and a value is reported as not a number.
             return text
-        return int(digits)
-    if _FLOAT_RE.match(text) and any(c in text for c in ".eE"):
-        return float(text.replace("_", ""))
-    lowered = text.lower()
-    if lowered in _INF_NAN:
-        return _INF_NAN[lowered]
+        return _as_written(int(text), text)
+    if _OCT_RE.match(text) or _HEX_RE.match(text):
+        return _as_written(int(text[2:], 8 if text[1] == "o" else 16), text)
+    if _FLOAT_RE.match(text):
+        return _as_written(float(text), text)
+    if text in _INF_NAN:
+        return WrittenFloat(_INF_NAN[text], text)
     if _DATE_RE.match(text):
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
             return text
     return text
+
+
+def _as_written(value: int | float, text: str) -> Any:
+    if str(value) == text:
+        return value
+    return WrittenInt(value, text) if isinstance(value, int) else WrittenFloat(value, text)
 
 
 class _YamlTooBig(Exception):

@@ -18,12 +18,20 @@ from typing import Annotated, Any, Literal, Optional
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from .load import SLUG_RE, CsvSeries, Goals, Source, _type_name, resolve_plain
+from .ids import PERIOD_PATTERN, PERIOD_RE, REF_PATTERN, REF_RE, SLUG_PATTERN, SLUG_RE
+from .load import CsvSeries, Goals, Source, _type_name, resolve_plain
 from .problems import Location, Problem, error
 
-PERIOD_PATTERN = r"^\d{4}(?:-H[12]|-Q[1-4])?$"
-REF_PATTERN = r"^(?:(\d{4}(?:-H[12]|-Q[1-4])?):)?([a-z0-9][a-z0-9-]{0,62})/([a-z0-9][a-z0-9-]{0,62})(?:/([a-z0-9][a-z0-9-]{0,62}))?$"
-REF_RE = re.compile(REF_PATTERN)
+MAX_TEXT_CHARS = 500
+"""Most characters of a one-line text: a title, a name, a label, a tag, a unit, a link, a check-in's
+`blockers` and `next`, a KPI's `calculation` and `source`."""
+MAX_MARKDOWN_CHARS = 20_000
+"""Most characters of a Markdown text: a description, the company's mission, vision, purpose and
+strategy, a check-in's `note`, a retrospective item. Longer text belongs in a linked document; the
+bound also keeps the work of rendering one text small."""
+DATE_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$(?!\n)"
+"""A date YYYY-MM-DD in the JSON Schema (ECMA and Python read it alike, see ids.py); `format: date`
+rejects the days a month lacks."""
 
 
 # --- scalar types ------------------------------------------------------------------
@@ -48,24 +56,45 @@ def _fail(kind: str, message: str, **ctx: Any) -> PydanticCustomError:
     return PydanticCustomError(f"goalsite_{kind}", message, ctx or None)
 
 
-def _text(value: Any) -> str:
+def _written(value: Any) -> str | None:
+    """A scalar as the user wrote it, where text is expected; None for what is no text (true, ~, a list).
+
+    A number or a date is its text: `title: 2026` is "2026", `id: 007` is "007" (the loader keeps
+    the text of a number Python would print otherwise, see load.WrittenInt).
+    """
     if isinstance(value, str):
         return value
     if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
-        raise _fail("text", "Expected text, got {got}", got=_got(value))
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        return None
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)  # a number written as a title: its text
+    return str(value) if isinstance(value, (int, float)) else None
+
+
+def _text(value: Any) -> str:
+    text = _written(value)
+    if text is None:
+        raise _fail("text", "Expected text, got {got}", got=_got(value))
+    return text
+
+
+def _text_of_at_most(limit: int):
+    """A validator of text no longer than `limit` characters."""
+
+    def check(value: Any) -> str:
+        text = _text(value)
+        if len(text) > limit:
+            raise _fail("too_long", "Expected at most {limit} characters, got {got}", limit=f"{limit:,}", got=f"{len(text):,}")
+        return text
+
+    return check
 
 
 def _slug(value: Any) -> str:
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)  # `id: 2026` is the id "2026"
-    if not isinstance(value, str) or not SLUG_RE.match(value):
+    text = _written(value)  # `id: 2026` is the id "2026"
+    if text is None or not SLUG_RE.match(text):
         raise _fail("id", "Expected an id of lowercase letters, digits and dashes, got {got}", got=_got(value))
-    return value
+    return text
 
 
 MAX_MAGNITUDE = 1e15
@@ -81,7 +110,7 @@ def _number(value: Any) -> float:
     except OverflowError:  # an integer beyond the range of floats (10**400): as good as infinite
         raise _fail("finite", "Expected a finite number, got {got}", got="a number too large to use") from None
     if not math.isfinite(number):
-        raise _fail("finite", "Expected a finite number, got {got}", got=value)
+        raise _fail("finite", "Expected a finite number, got {got}", got=str(value))
     if abs(number) > MAX_MAGNITUDE:
         raise _fail("magnitude", "Expected a number between -10^15 and 10^15, got {got}", got=f"{number:g}")
     return number
@@ -92,7 +121,7 @@ def _day(value: Any) -> dt.date:
         raise _fail("date", "Expected a date (YYYY-MM-DD), got a date and time {got}", got=str(value))
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and re.match(r"^\d{4}-\d\d-\d\d$", value):
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         try:  # a quoted date, "2026-10-05", is still a date
             return dt.date.fromisoformat(value)
         except ValueError:
@@ -105,7 +134,7 @@ def _whole(value: Any) -> int:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise _fail("integer", "Expected a whole number, got {got}", got=_got(value))
-    return value
+    return int(value)  # a plain int, not the loader's WrittenInt
 
 
 def _flag(value: Any) -> bool:
@@ -122,26 +151,38 @@ def _ref(value: Any) -> str:
 
 
 def _period(value: Any) -> str:
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)  # `period: 2026` is the year 2026
-    if not isinstance(value, str) or not re.match(PERIOD_PATTERN, value):
+    text = _written(value)  # `period: 2026` is the year 2026
+    if text is None or not PERIOD_RE.match(text):
         raise _fail("period", "Expected a period id YYYY, YYYY-HN or YYYY-QN, got {got}", got=_got(value))
-    return value
+    return text
 
 
 def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string"})]
-Markdown = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "description": "Markdown; raw HTML is not rendered"})]
-Slug = Annotated[str, BeforeValidator(_slug), WithJsonSchema({"type": "string", "pattern": SLUG_RE.pattern})]
-Number = Annotated[float, BeforeValidator(_number), WithJsonSchema({"type": "number"})]
-Day = Annotated[dt.date, BeforeValidator(_day), WithJsonSchema({"type": "string", "format": "date"})]
+# The JSON Schema of each type says what its validator accepts, as an editor reads YAML (1.2 core: no
+# dates, `007` is the number 7): text may be written as a number; an id or a period as a whole number.
+_MARKDOWN = "Markdown; raw HTML is not rendered"
+Text = Annotated[str, BeforeValidator(_text_of_at_most(MAX_TEXT_CHARS)),
+                 WithJsonSchema({"type": ["string", "number"], "maxLength": MAX_TEXT_CHARS})]
+ShortMarkdown = Annotated[str, BeforeValidator(_text_of_at_most(MAX_TEXT_CHARS)),
+                          WithJsonSchema({"type": ["string", "number"], "maxLength": MAX_TEXT_CHARS, "description": _MARKDOWN})]
+Markdown = Annotated[str, BeforeValidator(_text_of_at_most(MAX_MARKDOWN_CHARS)),
+                     WithJsonSchema({"type": ["string", "number"], "maxLength": MAX_MARKDOWN_CHARS, "description": _MARKDOWN})]
+Slug = Annotated[str, BeforeValidator(_slug),
+                 WithJsonSchema({"type": ["string", "integer"], "pattern": SLUG_PATTERN, "minimum": 0, "maximum": 10**63 - 1})]
+# Not NaN: YAML's `.nan` reaches an editor's validator, where NaN passes every bound (each comparison is false),
+# but cannot be at least 1 and at most -1 at once as a real number can.
+_NOT_NAN = {"not": {"minimum": 1, "maximum": -1}}
+Number = Annotated[float, BeforeValidator(_number),
+                   WithJsonSchema({"type": "number", "minimum": -int(MAX_MAGNITUDE), "maximum": int(MAX_MAGNITUDE), **_NOT_NAN})]
+Day = Annotated[dt.date, BeforeValidator(_day), WithJsonSchema({"type": "string", "pattern": DATE_PATTERN, "format": "date"})]
 Whole = Annotated[int, BeforeValidator(_whole), WithJsonSchema({"type": "integer"})]
 Flag = Annotated[bool, BeforeValidator(_flag), WithJsonSchema({"type": "boolean"})]
 Ref = Annotated[str, BeforeValidator(_ref), WithJsonSchema({"type": "string", "pattern": REF_PATTERN})]
-PeriodId = Annotated[str, BeforeValidator(_period), WithJsonSchema({"type": "string", "pattern": PERIOD_PATTERN})]
+PeriodId = Annotated[str, BeforeValidator(_period),
+                     WithJsonSchema({"type": ["string", "integer"], "pattern": PERIOD_PATTERN, "minimum": 1000, "maximum": 9999})]
 Refs = Annotated[list[Ref], BeforeValidator(_one_or_many),
                  WithJsonSchema({"anyOf": [{"type": "string", "pattern": REF_PATTERN},
                                            {"type": "array", "items": {"type": "string", "pattern": REF_PATTERN}}]})]
@@ -151,6 +192,28 @@ Visibility = Literal["public", "private"]
 class _Model(BaseModel):
     # No populate_by_name: `from_:` in a goal file must be an unknown field, not a synonym of `from:`.
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- rules across the fields of one mapping, as JSON Schema says them (the checks below say them for goalsite) ---
+
+_NULL = {"type": "null"}
+_SET = {"not": _NULL}
+
+
+def _exactly_one_form(*forms: tuple[str, ...]) -> dict[str, Any]:
+    """JSON Schema: the fields of exactly one form are set (not null); those of the other forms are absent or null."""
+    fields = [name for form in forms for name in form]
+    return {"oneOf": [{"required": list(form), "properties": {name: _SET if name in form else _NULL for name in fields}}
+                      for form in forms]}
+
+
+_METRIC_OR_MILESTONE = {
+    "if": {"required": ["milestone"], "properties": {"milestone": {"const": True}}},
+    "then": {"properties": {"metric": _NULL, "checkins": {"items": {"properties": {"value": {"minimum": 0, "maximum": 1}}}}}},
+    "else": {"required": ["metric"], "properties": {"metric": _SET}},
+}
+_VALUES_OR_DATA = {"if": {"required": ["values"], "properties": {"values": {"minItems": 1}}},
+                   "then": {"properties": {"data": _NULL}}}
 
 
 # --- org.yaml ------------------------------------------------------------------------
@@ -209,7 +272,7 @@ class Org(_Model):
     settings: Settings = Settings()
     units: list[Unit] = []
     people: list[Person] = []
-    periods: dict[PeriodId, PeriodDates] = {}
+    periods: dict[PeriodId, PeriodDates] = Field({}, json_schema_extra={"additionalProperties": False})
 
 
 # --- period files ---------------------------------------------------------------------
@@ -217,6 +280,8 @@ class Org(_Model):
 
 class Metric(_Model):
     """What a key result measures: `unit` and exactly one form."""
+
+    model_config = ConfigDict(json_schema_extra=_exactly_one_form(("from", "to"), ("keep_between",), ("keep_above",), ("keep_below",)))
 
     unit: Optional[Text] = Field(None, description="Display unit, e.g. % or logos; may be empty")
     from_: Optional[Number] = Field(None, alias="from", description="Baseline (with `to`)")
@@ -248,12 +313,14 @@ class CheckIn(_Model):
     value: Number
     confidence: Optional[Whole] = Field(None, ge=1, le=10, description="1..10: how likely the target is reached")
     note: Optional[Markdown] = None
-    blockers: Optional[Markdown] = None
-    next: Optional[Markdown] = None
+    blockers: Optional[ShortMarkdown] = None
+    next: Optional[ShortMarkdown] = None
 
 
 class KeyResult(_Model):
     """A measurable result that shows the objective was reached."""
+
+    model_config = ConfigDict(json_schema_extra=_METRIC_OR_MILESTONE)
 
     id: Slug
     title: Text
@@ -318,6 +385,8 @@ class PeriodFile(_Model):
 class KpiMetric(_Model):
     """A KPI's health threshold: a unit and one keep form."""
 
+    model_config = ConfigDict(json_schema_extra=_exactly_one_form(("keep_between",), ("keep_above",), ("keep_below",)))
+
     unit: Optional[Text] = None
     keep_between: Optional[tuple[Number, Number]] = None
     keep_above: Optional[Number] = None
@@ -333,6 +402,8 @@ class KpiValue(_Model):
 
 class Kpi(_Model):
     """A health metric of the business, leading or lagging."""
+
+    model_config = ConfigDict(json_schema_extra=_VALUES_OR_DATA)
 
     id: Slug
     name: Text
@@ -489,10 +560,11 @@ def _problem(source: Source, cls: type[_Model], err: dict) -> Problem:
         if name == "<<":
             hint = "YAML merge keys (<<) are not supported: write the fields out."
     else:
-        where = source.at(*loc)
+        # A mapping key that is no valid period id (`periods: {2026-Q5: ...}`): pydantic says `[key]`.
+        where = source.at(*loc[:-1], key=True) if loc and loc[-1] == "[key]" else source.at(*loc)
         message = _message(kind, err, value)
         hint = _HINTS.get(kind)
-    field_name = ".".join(_printable(p) for p in loc if isinstance(p, str)) or "file"
+    field_name = ".".join(_printable(p) for p in loc if isinstance(p, str) and p != "[key]") or "file"
     return error(where, f"model.{_CODES.get(kind, 'type')}", f"{field_name}: {message}", hint)
 
 
@@ -504,7 +576,7 @@ def _printable(name: str) -> str:
 _CODES = {
     "missing": "missing-field", "extra_forbidden": "unknown-field", "goalsite_id": "bad-id",
     "goalsite_finite": "not-finite", "goalsite_magnitude": "out-of-range", "goalsite_date": "bad-date", "goalsite_ref": "bad-reference",
-    "goalsite_period": "bad-period", "literal_error": "bad-choice", "greater_than_equal": "out-of-range",
+    "goalsite_period": "bad-period", "goalsite_too_long": "too-long", "literal_error": "bad-choice", "greater_than_equal": "out-of-range",
     "less_than_equal": "out-of-range", "greater_than": "out-of-range", "less_than": "out-of-range",
 }
 _HINTS = {
@@ -514,6 +586,7 @@ _HINTS = {
     "goalsite_date": "Write dates as YYYY-MM-DD, e.g. 2026-10-05.",
     "goalsite_text": "Quote it: title: \"...\"",
     "goalsite_number": "Write a plain number without quotes or units, e.g. 25 or 2.4.",
+    "goalsite_too_long": "Keep it short here and move the long text to a linked document (a wiki page, say).",
     "goalsite_ref": "For example sales/win-dach, sales/win-dach/new-logos or 2026:acme/grow-revenue.",
     "dict_type": "Indent the fields under this key.",
     "model_type": "Indent the fields under this key.",
@@ -664,7 +737,7 @@ def _check_metric(metric: Any, source: Source, path: tuple, *, allow_range: bool
 def _check_kpi(kpi: Kpi, source: Source, i: int):
     if kpi.metric is not None:
         yield from _check_metric(kpi.metric, source, ("kpis", i, "metric"), allow_range=False)
-    if kpi.values and kpi.data:
+    if kpi.values and kpi.data is not None:
         yield error(source.at("kpis", i, "data", key=True), "model.kpi-values",
                     "Expected `values` or `data`, got both", "Keep the series in one place.")
 

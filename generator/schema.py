@@ -44,6 +44,8 @@ def json_schema(kind: str = "period") -> dict[str, Any]:
 
 
 _BOUNDS = {"gt": "exclusiveMinimum", "ge": "minimum", "lt": "exclusiveMaximum", "le": "maximum"}
+_LOWER = ("minimum", "exclusiveMinimum")
+_UPPER = ("maximum", "exclusiveMaximum")
 
 
 def _add_bounds(model: Any, node: dict) -> None:
@@ -55,4 +57,13 @@ def _add_bounds(model: Any, node: dict) -> None:
             continue
         target = next((branch for branch in prop.get("anyOf", []) if branch.get("type") != "null"), prop)
         for keyword, value in bounds.items():
-            target.setdefault(keyword, value)
+            _tighten(target, keyword, value)
+
+
+def _tighten(node: dict, keyword: str, value: float) -> None:
+    """Add a field's bound to its type's schema, dropping the type's looser bound on that side (a Number's 10^15)."""
+    lower = keyword in _LOWER
+    for other in _LOWER if lower else _UPPER:
+        if other in node and (node[other] <= value if lower else node[other] >= value):
+            del node[other]
+    node.setdefault(keyword, value)

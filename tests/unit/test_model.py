@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.load import load_goals
-from generator.model import Metric, Objective, validate_goals
+from generator.model import MAX_MARKDOWN_CHARS, MAX_TEXT_CHARS, Metric, Objective, validate_goals
 
 # An objective whose one key result is complete but for its metric (line 8 onwards).
 HEAD = """\
@@ -138,7 +138,7 @@ ORG_ROWS = [
     ("period-dates-reversed", "company: {id: acme, name: Acme}\nperiods:\n  2026-Q4: {start: 2026-12-31, end: 2026-10-01}\n",
      [("org.yaml", 3, 37, "model.bad-period-dates")]),
     ("period-key", "company: {id: acme, name: Acme}\nperiods:\n  2026-Q5: {start: 2026-10-01, end: 2026-12-31}\n",
-     [("org.yaml", 3, 12, "model.bad-period")]),
+     [("org.yaml", 3, 3, "model.bad-period")]),
     ("person-unit-missing", "company: {id: acme, name: Acme}\npeople:\n  - {id: dana, name: Dana}\n",
      [("org.yaml", 3, 5, "model.missing-field")]),
 ]
@@ -184,7 +184,7 @@ def test_missing_field_message(tree):
 
 @pytest.mark.parametrize("text, message", [
     (HEAD + METRIC + CHECKIN % "'4'", "objectives.key_results.checkins.value: Expected a number, got '4'"),
-    (HEAD + METRIC + CHECKIN % ".inf", "objectives.key_results.checkins.value: Expected a finite number, got inf"),
+    (HEAD + METRIC + CHECKIN % ".inf", "objectives.key_results.checkins.value: Expected a finite number, got .inf"),
     (HEAD + METRIC + "        weight: 0\n", "objectives.key_results.weight: Expected a value more than 0, got number 0"),
     (HEAD.replace("id: grow", "id: Grow"), "objectives.id: Expected an id of lowercase letters, digits and dashes, got 'Grow'"),
 ])
@@ -344,3 +344,129 @@ def test_large_but_sane_numbers_are_fine(tree):
                 metric: {unit: EUR, from: 1.0e+12, to: 1.2e+12}
         """
     assert tree.problems({"2026-Q4/acme.yaml": team}) == []
+
+
+# --- text lengths (issue 25) --------------------------------------------------------------------------------
+
+LONG = {"line": MAX_TEXT_CHARS, "markdown": MAX_MARKDOWN_CHARS}
+ORG_TEXT = """\
+company: {id: acme, name: Acme Corp}
+units:
+  - {id: sales, name: Sales, kind: department, lead: dana}
+  - {id: sales-emea, name: Sales EMEA, parent: sales, lead: eli}
+  - {id: cs, name: Customer Success, kind: department, lead: carol}
+people:
+  - {id: dana, name: Dana Fox, unit: sales}
+  - {id: eli, name: Eli Stone, unit: sales-emea}
+  - {id: carol, name: Carol Reyes, unit: cs}
+"""
+
+
+@pytest.mark.parametrize("field, kind, where", [
+    ("title", "line", (3, 12)),
+    ("description", "markdown", (5, 18)),
+    ("tags", "line", (5, 12)),
+])
+def test_an_objective_text_over_its_limit_is_an_error(tree, field, kind, where):
+    limit = LONG[kind]
+    for size, expected in ((limit, []), (limit + 1, [(F, *where, "model.too-long")])):
+        text = "x" * size
+        value = f"[{text}]" if field == "tags" else text
+        doc = HEAD.replace("    owner: dana\n", f"    owner: dana\n    {field}: {value}\n") if field != "title" else \
+            HEAD.replace("title: Grow into Europe", f"title: {text}")
+        assert tree.problems({F: doc + METRIC}) == expected, (field, size)
+
+
+@pytest.mark.parametrize("field, limit", [("note", MAX_MARKDOWN_CHARS), ("blockers", MAX_TEXT_CHARS), ("next", MAX_TEXT_CHARS)])
+def test_a_check_in_text_over_its_limit_is_an_error(tree, field, limit):
+    ok = HEAD + METRIC + f"        checkins:\n          - {{date: 2026-11-02, value: 3, {field}: {'x' * limit}}}\n"
+    assert tree.problems({F: ok}) == []
+    over = ok.replace("x" * limit, "x" * (limit + 1))
+    assert tree.problems({F: over}) == [(F, 10, 44 + len(field), "model.too-long")]
+
+
+@pytest.mark.parametrize("files, expected", [
+    ({"org.yaml": ORG_TEXT.replace("name: Acme Corp", "name: " + "n" * 501)}, ("org.yaml", 1, 27)),
+    ({"org.yaml": ORG_TEXT + "  - {id: x, name: X, unit: cs, title: " + "t" * 501 + "}\n"}, ("org.yaml", 10, 39)),
+    ({"org.yaml": ORG_TEXT.replace("kind: department, lead: carol", "kind: " + "k" * 501)}, ("org.yaml", 5, 44)),
+    ({"org.yaml": ORG_TEXT.replace("company: {id: acme, name: Acme Corp}",
+                                   "company: {id: acme, name: Acme Corp, strategy: " + "s" * 20_001 + "}")}, ("org.yaml", 1, 48)),
+    ({"kpis.yaml": KPI + "    calculation: " + "c" * 501 + "\n"}, ("kpis.yaml", 5, 18)),
+    ({"kpis.yaml": KPI + "    source: " + "c" * 501 + "\n"}, ("kpis.yaml", 5, 13)),
+    ({"kpis.yaml": KPI + "    description: " + "d" * 20_001 + "\n"}, ("kpis.yaml", 5, 18)),
+    ({"kpis.yaml": KPI + "    metric: {unit: " + "u" * 501 + ", keep_above: 1}\n"}, ("kpis.yaml", 5, 20)),
+    ({F: HEAD + "        metric: {unit: " + "u" * 501 + ", from: 0, to: 25}\n"}, (F, 8, 24)),
+    ({F: HEAD + METRIC + "    initiatives: [{title: I, link: " + "l" * 501 + "}]\n"}, (F, 9, 36)),
+    ({F: HEAD + METRIC + "retrospective: {lessons: [" + "r" * 20_001 + "]}\n"}, (F, 9, 27)),
+])
+def test_every_kind_of_text_has_a_limit(tree, files, expected):
+    assert tree.problems(files) == [(*expected, "model.too-long")]
+
+
+def test_the_too_long_message_says_the_limit_and_where_long_text_goes(tree):
+    [p] = problems(tree, {F: HEAD.replace("    owner: dana\n", "    owner: dana\n    description: " + "d" * 20_345 + "\n") + METRIC})
+    assert p.message == "objectives.description: Expected at most 20,000 characters, got 20,345"
+    assert "linked document" in p.hint
+
+
+# --- scalars as YAML 1.2 reads them; text as written -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("written, value", [
+    ("007", 7), ("+4", 4), ("0x1F", 31), ("0o17", 15), (".5", 0.5), ("1e3", 1000), ("4.", 4),
+])
+def test_every_yaml_1_2_spelling_of_a_number_is_a_number(tree, written, value):
+    build = tree.build({F: HEAD + "        metric: {unit: x, from: 0, to: 5000}\n" + CHECKIN % written})
+    assert build.errors == []
+    pf, _, _ = build.model.periods["2026-Q4"]["sales"]
+    [checkin] = pf.objectives[0].key_results[0].checkins
+    assert checkin.value == value and type(checkin.value) is float
+
+
+@pytest.mark.parametrize("written", ["1_000", "0X1F", "-0x1F", "yes"])
+def test_what_yaml_1_2_reads_as_text_is_no_number(tree, written):
+    assert tree.problems({F: HEAD + METRIC + CHECKIN % written}) == [(F, 10, 39, "model.type")]
+
+
+def test_a_whole_number_in_every_spelling_is_a_whole_number(tree):
+    build = tree.build({F: HEAD + METRIC + "        checkins:\n          - {date: 2026-11-02, value: 3, confidence: 007}\n"})
+    pf, _, _ = build.model.periods["2026-Q4"]["sales"]
+    assert build.errors == [] and type(pf.objectives[0].key_results[0].checkins[0].confidence) is int
+
+
+def test_where_text_is_expected_a_number_or_date_is_read_as_written(tree):
+    build = tree.build({F: """
+        objectives:
+          - id: 007
+            title: 1.50
+            owner: dana
+            tags: [0x1F, 1e3, .inf, 2026-10-05, +1]
+            key_results:
+              - id: 2026-10-05
+                title: 1_000
+                metric: {unit: 1.0, from: 0, to: 1}
+    """})
+    assert build.errors == []
+    pf, _, _ = build.model.periods["2026-Q4"]["sales"]
+    obj = pf.objectives[0]
+    assert (obj.id, obj.title, obj.tags) == ("007", "1.50", ["0x1F", "1e3", ".inf", "2026-10-05", "+1"])
+    kr = obj.key_results[0]
+    assert (kr.id, kr.title, kr.metric.unit) == ("2026-10-05", "1_000", "1.0")
+
+
+@pytest.mark.parametrize("written", ["+1", "1.0", "0x1F", "1E3"])
+def test_a_number_written_as_no_id_is_no_id(tree, written):
+    """`id: +1` is the text '+1' to goalsite, which is no id; an editor sees the number 1 (see format.md)."""
+    assert tree.problems({F: HEAD.replace("id: grow", f"id: {written}") + METRIC}) == [(F, 2, 9, "model.bad-id")]
+
+
+def test_a_number_keeps_its_text_through_the_parsing_worker_s_pipe():
+    """A cold load of a large company parses files in a forked worker and pickles what it made."""
+    import pickle
+
+    from generator.load import resolve_plain
+
+    for written in ("007", "0x1F", "1e3", ".5", ".inf"):
+        value = resolve_plain(written)
+        again = pickle.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        assert str(again) == written and type(again) is type(value)
