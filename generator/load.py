@@ -61,6 +61,9 @@ MAX_VALUES = 1_000_000
 """Values a file may expand to, aliases counted each time they are used."""
 MAX_DEPTH = 64
 """Nesting depth of mappings and lists; goal files need about eight."""
+MAX_EXPANDED_TEXT = MAX_FILE_BYTES
+"""Characters of text (keys and values) a file may expand to, an alias's text counted each time it is
+used: what the largest file allowed holds written out, so that only aliases can reach it."""
 
 PERIOD_RE = re.compile(r"^\d{4}(?:-H[12]|-Q[1-4])?$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -309,12 +312,13 @@ def _build(text: str) -> Any:
     """Build located data from YAML text; raises yaml.YAMLError or _YamlTooBig."""
     loader = _Loader(text)
     try:
-        stack: list[list] = []  # frames: [container, pending_key, anchor, weight]
-        anchors: dict[str, tuple[Any, int]] = {}
+        stack: list[list] = []  # frames: [container, pending_key, anchor, weight, mark, text before it]
+        anchors: dict[str, tuple[Any, int, int]] = {}  # the value, its weight in values and in characters
         open_anchors: set[str] = set()
         root: Any = None
         documents = 0
         total = 0
+        text = 0  # characters of the keys and values so far, an alias's counted each time it is used
         while True:
             event = loader.get_event()
             cls = type(event)
@@ -326,8 +330,9 @@ def _build(text: str) -> Any:
                 else:
                     value = _scalar(event, mark)
                 weight = 1
+                text += len(event.value)
                 if event.anchor:
-                    anchors[event.anchor] = (value, 1)
+                    anchors[event.anchor] = (value, 1, len(event.value))
             elif cls is ev.MappingStartEvent or cls is ev.SequenceStartEvent:
                 mark = _mark(event.start_mark)
                 if event.tag not in (None, "!", _TAG + "map", _TAG + "seq"):
@@ -339,13 +344,13 @@ def _build(text: str) -> Any:
                 container = LocDict(mark) if cls is ev.MappingStartEvent else LocList(mark)
                 if event.anchor:
                     open_anchors.add(event.anchor)
-                stack.append([container, None, event.anchor, 1, mark])
+                stack.append([container, None, event.anchor, 1, mark, text])
                 continue
             elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
-                container, _, anchor, weight, cmark = stack.pop()
+                container, _, anchor, weight, cmark, text_before = stack.pop()
                 if anchor:
                     open_anchors.discard(anchor)
-                    anchors[anchor] = (container, weight)
+                    anchors[anchor] = (container, weight, text - text_before)
                 value, weight, mark = container, weight, cmark
             elif cls is ev.AliasEvent:
                 mark = _mark(event.start_mark)
@@ -354,7 +359,14 @@ def _build(text: str) -> Any:
                                       "A value cannot contain itself.")
                 if event.anchor not in anchors:
                     raise _YamlTooBig(mark, "load.yaml-syntax", f"Expected a defined anchor, got *{event.anchor}")
-                value, weight = anchors[event.anchor]
+                value, weight, size = anchors[event.anchor]
+                text += size
+                # Checked here only: without aliases a file's text is at most its size, under MAX_FILE_BYTES.
+                if text > MAX_EXPANDED_TEXT:
+                    raise _YamlTooBig(mark, "load.too-much-text",
+                                      f"Expected at most {MAX_EXPANDED_TEXT // (1024 * 1024)} MB of text once aliases are "
+                                      "expanded, got more (the text of an alias counts each time it is used)",
+                                      "Is this an alias bomb? Write a long text out once instead of repeating it through aliases.")
             elif cls is ev.StreamEndEvent:
                 break
             elif cls is ev.DocumentStartEvent:
