@@ -512,7 +512,7 @@ def _publish_site(config_file: str, site_dir: str, result, options: dict, *, str
     """
     from mkdocs.commands.build import build as mkdocs_build
 
-    from .publish import publish
+    from .publish import SiteNotWritable, publish
 
     overrides = {"site_url": site_url} if site_url else {}
     config = _load_config(config_file, strict=strict, **overrides)
@@ -535,6 +535,8 @@ def _publish_site(config_file: str, site_dir: str, result, options: dict, *, str
         _run_mkdocs(publish, build_into, site_dir)
     except FileExistsError as e:
         raise click.UsageError(str(e))
+    except SiteNotWritable as e:
+        raise click.ClickException(_safe(e))
     return config
 
 
