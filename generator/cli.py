@@ -188,7 +188,7 @@ def build(goals_dir, today, site_dir, include_private, config_file, site_url, st
         config = _publish_site(config_file, site_dir, result, options, strict=strict, site_url=site_url,
                                progress=progress)
     pages = sum(1 for _ in Path(site_dir).rglob("*.html"))
-    click.echo(f"Built {pages} pages into {site_dir} ({counter.count} MkDocs warnings{lint})")
+    click.echo(f"Built {pages} pages into {_safe(site_dir)} ({counter.count} MkDocs warnings{lint})")
     if not config.site_url:
         click.echo("note: no site_url (mkdocs.yml or --site-url): links reload whole pages, because "
                    "Material's instant navigation follows only the URLs of the sitemap", err=True)
@@ -302,7 +302,7 @@ def diff(base, head, goals_dir, today, fmt, base_url):
             old_dir = export_revision(goals_dir, base, Path(tmp) / "base", name="BASE")
             new_dir = export_revision(goals_dir, head, Path(tmp) / "head", name="HEAD") if head else goals_dir
         except GitError as e:
-            click.echo(f"Error: {e}", err=True)
+            click.echo(f"Error: {_safe(e)}", err=True)
             sys.exit(2)
         old, new = build_portal(old_dir, today), build_portal(new_dir, today)
         changes = compare(old, new)
@@ -465,9 +465,9 @@ def checkin(target, value, confidence, note, blockers, next_, day, period, goals
             raise writeback.Refused(problems)
         writeback.write_atomic(edit.path, edit.text)
     verb = "Replaced the" if replaced else "Added a"
-    click.echo(f"{verb} check-in of {'/'.join(target)} on {entry['date']} in {display_path(path)}:")
+    click.echo(_safe(f"{verb} check-in of {'/'.join(target)} on {entry['date']} in {display_path(path)}:"))
     for line in writeback.added_lines(before, edit.text):
-        click.echo(f"+ {line}")
+        click.echo(f"+ {_safe(line)}")
 
 
 @cli.command()
@@ -509,11 +509,11 @@ def rollover(source, target, unit, goals_dir, today, force):
     if period.state(today) == "running":
         click.echo(f"note: {source} is still running; success is decided on the scores of {today}")
     for edit in plan.edits:
-        click.echo(f"{'Overwrote' if edit.existed else 'Wrote'} {edit.path.as_posix()}")
+        click.echo(f"{'Overwrote' if edit.existed else 'Wrote'} {_safe(edit.path.as_posix())}")
     for line in plan.wrote:
-        click.echo(f"  rolled over {line}")
+        click.echo(f"  rolled over {_safe(line)}")
     for line in plan.skipped:
-        click.echo(f"skipped {line}")
+        click.echo(f"skipped {_safe(line)}")
 
 
 # --- running MkDocs ------------------------------------------------------------------------------
@@ -530,13 +530,20 @@ class _Counter(logging.Handler):
         self.count += 1
 
 
+class _OneLineFormatter(logging.Formatter):
+    """Each record on one line: a message that quotes goal text cannot start a line (a CI command) of its own."""
+
+    def format(self, record):
+        return _safe(super().format(record))
+
+
 @contextlib.contextmanager
 def _mkdocs_session(verbose: bool):
     """MkDocs logs on stderr as `LEVEL - message`: warnings and errors only, unless --verbose."""
     logger = logging.getLogger("mkdocs")
     saved = logger.level, logger.propagate, list(logger.handlers)
     printer = logging.StreamHandler(sys.stderr)
-    printer.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    printer.setFormatter(_OneLineFormatter("%(levelname)-7s -  %(message)s"))
     counter = _Counter()
     logger.handlers[:] = [printer, counter]
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
@@ -571,7 +578,7 @@ def _publish_site(config_file: str, site_dir: str, result, options: dict, *, str
     """
     from mkdocs.commands.build import build as mkdocs_build
 
-    from .publish import publish
+    from .publish import SiteNotWritable, publish
 
     overrides = {"site_url": site_url} if site_url else {}
     config = _load_config(config_file, strict=strict, **overrides)
@@ -594,6 +601,8 @@ def _publish_site(config_file: str, site_dir: str, result, options: dict, *, str
         _run_mkdocs(publish, build_into, site_dir)
     except FileExistsError as e:
         raise click.UsageError(str(e))
+    except SiteNotWritable as e:
+        raise click.ClickException(_safe(e))
     return config
 
 
@@ -619,8 +628,15 @@ def _run_mkdocs(fn, *args, **kwargs):
         return fn(*args, **kwargs)
     except MkDocsException as e:
         # PluginError and Abort were already logged by MkDocs; the message says what stopped the build.
-        click.echo(f"Error: {e}", err=True)
+        click.echo(f"Error: {_safe(e)}", err=True)
         sys.exit(1)
+
+
+def _safe(value: object) -> str:
+    """A value for one line of output: control characters escaped (see problems.escape_controls)."""
+    from .problems import escape_controls
+
+    return escape_controls(str(value))
 
 
 def main():  # pragma: no cover - `python -m generator`

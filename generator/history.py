@@ -34,6 +34,8 @@ from .resolve import period_dates
 
 CACHE_DIR = ".goalsite-cache"
 CACHE_VERSION = 1
+_LINK_MODE = "120000"
+"""git's mode of a symbolic link."""
 
 
 class GitError(Exception):
@@ -75,7 +77,7 @@ def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
 
 def _existing(path: Path) -> Path:
     path = path.resolve()
-    while not path.is_dir() and path != path.parent:
+    while not os.path.isdir(path) and path != path.parent:  # isdir: False, not an error, for a locked folder
         path = path.parent
     return path
 
@@ -116,8 +118,26 @@ def export_revision(goals_dir: Path | str, rev: str, dest: Path, name: str = "BA
     if _git(["ls-tree", "--name-only", sha, "--", rel], top).strip():
         archive = _git(["archive", "--format=tar", sha, "--", rel], top)
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(dest, filter="data")
+            members = tar.getmembers()
+            tar.extractall(dest, members=[m for m in members if not (m.issym() or m.islnk())], filter="data")
+        _place_links(dest, [m for m in members if m.issym()])
     return out
+
+
+def _place_links(dest: Path, links: list[tarfile.TarInfo]) -> None:
+    """The symbolic links of a revision, written as they were committed (mode 120000) and never followed.
+
+    tarfile's "data" filter stops at a link that leads out of `dest`; as written here, such a link is
+    there for the loader to refuse (load.outside-goals), exactly as in the working tree, and a link
+    between goal files still works. Placed after every file: nothing is ever written through one.
+    """
+    top = os.path.join(os.path.realpath(dest), "")
+    for member in links:
+        path = dest / member.name
+        parent = os.path.realpath(path.parent)
+        if os.path.join(parent, "").startswith(top) and not os.path.lexists(path):
+            os.makedirs(parent, exist_ok=True)
+            os.symlink(member.linkname, os.path.join(parent, path.name))
 
 
 # --- target history ------------------------------------------------------------------------------
@@ -185,7 +205,9 @@ def _log(top: Path, rel: str, head: str) -> list[tuple[tuple[str, str, str, str]
                 continue
             meta, _, path = line.partition("\t")
             parts = meta.split()
-            if _is_period_file(path, rel):
+            # A symbolic link (mode 120000) is never followed: its blob, the link's target, is no goal file.
+            # Such a version is skipped, like a broken one: the targets known before stay.
+            if _is_period_file(path, rel) and parts[1] != _LINK_MODE:
                 changed.append((path, None if parts[4].startswith("D") else parts[3]))
         commits.append(((commit, author, when[:10]), changed))
     return commits

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import hashlib
 import io
 import logging
@@ -39,6 +40,7 @@ import time
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 from typing import Any
 
 import yaml
@@ -46,7 +48,7 @@ from yaml import events as ev
 from yaml.events import ScalarEvent
 
 from .ids import PERIOD_RE, SLUG_RE
-from .problems import Location, Problem, error
+from .problems import Location, Problem, error, escape_controls, has_controls
 from .workers import Worker, WorkerFailed, worker_count
 
 try:  # libyaml is about six times faster; the pure-Python parser gives the same events.
@@ -60,6 +62,9 @@ MAX_VALUES = 1_000_000
 """Values a file may expand to, aliases counted each time they are used."""
 MAX_DEPTH = 64
 """Nesting depth of mappings and lists; goal files need about eight."""
+MAX_EXPANDED_TEXT = MAX_FILE_BYTES
+"""Characters of text (keys and values) a file may expand to, an alias's text counted each time it is
+used: what the largest file allowed holds written out, so that only aliases can reach it."""
 
 Mark = int
 """Where a value is: its line and column, both 1-based, as one int (`line << 32 | column`, see
@@ -358,12 +363,13 @@ def _build(text: str) -> Any:
     """Build located data from YAML text; raises yaml.YAMLError or _YamlTooBig."""
     loader = _Loader(text)
     try:
-        stack: list[list] = []  # frames: [container, pending_key, anchor, weight]
-        anchors: dict[str, tuple[Any, int]] = {}
+        stack: list[list] = []  # frames: [container, pending_key, anchor, weight, mark, text before it]
+        anchors: dict[str, tuple[Any, int, int]] = {}  # the value, its weight in values and in characters
         open_anchors: set[str] = set()
         root: Any = None
         documents = 0
         total = 0
+        text = 0  # characters of the keys and values so far, an alias's counted each time it is used
         while True:
             event = loader.get_event()
             cls = type(event)
@@ -375,8 +381,9 @@ def _build(text: str) -> Any:
                 else:
                     value = _scalar(event, mark)
                 weight = 1
+                text += len(event.value)
                 if event.anchor:
-                    anchors[event.anchor] = (value, 1)
+                    anchors[event.anchor] = (value, 1, len(event.value))
             elif cls is ev.MappingStartEvent or cls is ev.SequenceStartEvent:
                 mark = _mark(event.start_mark)
                 if event.tag not in (None, "!", _TAG + "map", _TAG + "seq"):
@@ -388,13 +395,13 @@ def _build(text: str) -> Any:
                 container = LocDict(mark) if cls is ev.MappingStartEvent else LocList(mark)
                 if event.anchor:
                     open_anchors.add(event.anchor)
-                stack.append([container, None, event.anchor, 1, mark])
+                stack.append([container, None, event.anchor, 1, mark, text])
                 continue
             elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
-                container, _, anchor, weight, cmark = stack.pop()
+                container, _, anchor, weight, cmark, text_before = stack.pop()
                 if anchor:
                     open_anchors.discard(anchor)
-                    anchors[anchor] = (container, weight)
+                    anchors[anchor] = (container, weight, text - text_before)
                 value, weight, mark = container, weight, cmark
             elif cls is ev.AliasEvent:
                 mark = _mark(event.start_mark)
@@ -403,7 +410,14 @@ def _build(text: str) -> Any:
                                       "A value cannot contain itself.")
                 if event.anchor not in anchors:
                     raise _YamlTooBig(mark, "load.yaml-syntax", f"Expected a defined anchor, got *{event.anchor}")
-                value, weight = anchors[event.anchor]
+                value, weight, size = anchors[event.anchor]
+                text += size
+                # Checked here only: without aliases a file's text is at most its size, under MAX_FILE_BYTES.
+                if text > MAX_EXPANDED_TEXT:
+                    raise _YamlTooBig(mark, "load.too-much-text",
+                                      f"Expected at most {MAX_EXPANDED_TEXT // (1024 * 1024)} MB of text once aliases are "
+                                      "expanded, got more (the text of an alias counts each time it is used)",
+                                      "Is this an alias bomb? Write a long text out once instead of repeating it through aliases.")
             elif cls is ev.StreamEndEvent:
                 break
             elif cls is ev.DocumentStartEvent:
@@ -523,16 +537,27 @@ _MEMO = _Memo()
 
 
 def read_yaml(path: Path, display: str, kind: str, **context: Any) -> tuple[Source, list[Problem]]:
-    """Parse one YAML file into a Source; problems instead of exceptions."""
-    return _read(path, display, kind, context, memo=None)
+    """Parse one YAML file into a Source; problems instead of exceptions.
+
+    The file is read through a fence around its own folder: a link to a file elsewhere is refused.
+    """
+    fence = _Fence(Path(path).parent)
+    real = fence.find(path)
+    if real is None:
+        return Source(display, kind, **context), [fence.outside(Location(display))]
+    return _read(fence, real, display, kind, context, memo=None)
 
 
-def _read(path: Path, display: str, kind: str, context: dict, memo: _Memo | None) -> tuple[Source, list[Problem]]:
+def _read(fence: _Fence, real: str, display: str, kind: str, context: dict,
+          memo: _Memo | None) -> tuple[Source, list[Problem]]:
+    """The goal file at the resolved path `real` (see _Fence), through `memo` when given."""
     global files_read
     source = Source(display, kind, **context)
-    where = (str(path), display, kind, tuple(sorted(context.items())))
+    where = (real, display, kind, tuple(sorted(context.items())))
     try:
-        st = path.stat()
+        st = fence.stat(real)
+        if not S_ISREG(st.st_mode):
+            return source, [fence.not_a_file(Location(display))]
         if st.st_size > MAX_FILE_BYTES:
             return source, [error(Location(display), "load.too-large",
                                   f"Expected a goal file under {MAX_FILE_BYTES // (1024 * 1024)} MB, got {st.st_size / (1024 * 1024):.1f} MB",
@@ -546,10 +571,10 @@ def _read(path: Path, display: str, kind: str, context: dict, memo: _Memo | None
                     memo.current[settled[1]] = found
                     return found
         read_at = time.time_ns()
-        raw = path.read_bytes()
+        raw = fence.read(real)
         files_read += 1
     except OSError as exc:
-        return source, [error(Location(display), "load.unreadable", f"Expected a readable file, got: {exc.strerror}")]
+        return source, [fence.unreadable(Location(display), exc)]
     if memo is None:
         return _parse(source, raw)
     digest = hashlib.blake2b(raw, digest_size=20).digest()
@@ -573,9 +598,9 @@ def _read(path: Path, display: str, kind: str, context: dict, memo: _Memo | None
     return found
 
 
-def _read_goal_file(path: Path, display: str, kind: str, **context: Any) -> tuple[Source, list[Problem]]:
-    """read_yaml() through the memo of load_goals() (whose lock the caller holds)."""
-    return _read(path, display, kind, context, memo=_MEMO)
+def _read_goal_file(fence: _Fence, real: str, display: str, kind: str, **context: Any) -> tuple[Source, list[Problem]]:
+    """_read() through the memo of load_goals() (whose lock the caller holds)."""
+    return _read(fence, real, display, kind, context, memo=_MEMO)
 
 
 def _parse(source: Source, raw: bytes) -> tuple[Source, list[Problem]]:
@@ -639,6 +664,110 @@ def _in_folder(folder_display: str, name: str) -> str:
     return name if folder_display == "." else f"{folder_display}/{name}"
 
 
+# --- the bounds of the goals folder ----------------------------------------------------------
+
+#: How the fence opens a file it has resolved: never through a link (one put there since it was
+#: resolved), never waiting on a pipe, never leaking the descriptor into a child process.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One entry of a folder, as the fence found it."""
+
+    name: str
+    kind: str  # "file", "folder", "outside" (a link that leaves the goals folder) or "other"
+    real: str  # the resolved path ("" when outside)
+
+
+class _Fence:
+    """The only way the loader reaches the disk: it lists, stats and reads what lies inside the goals folder.
+
+    A path is resolved (each symbolic link on the way followed) before anything is opened, and opened
+    only when the result lies under the resolved goals folder. So a link to another file or folder of
+    the goals folder works, and a link that leaves it is refused unread, with a problem at the link
+    that does not say where it leads: CI logs and pull-request comments repeat problems. What is opened
+    is the resolved path, with O_NOFOLLOW: a link put in its place after the check is not followed
+    either. A file or folder that cannot be read (permissions) is a problem, not an exception.
+
+    load_goals() makes one for the goals folder (its prefetch worker reads through a copy of it);
+    read_yaml() one for the folder of the file it reads.
+    """
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = os.path.realpath(root)
+        self._prefix = os.path.join(self.root, "")
+
+    def find(self, path: Path | str) -> str | None:
+        """The resolved path of `path` when it lies inside the goals folder, else None."""
+        real = os.path.realpath(path)
+        return real if real.startswith(self._prefix) else None
+
+    def scan(self, real_folder: str) -> list[_Entry]:
+        """The entries of a resolved folder, sorted by name; raises OSError when it cannot be listed.
+
+        The listing says which entries are files and folders: only links cost a look-up (of where they lead).
+        """
+        out = []
+        with os.scandir(real_folder) as found:
+            for item in found:
+                real = os.path.join(real_folder, item.name)
+                if item.is_symlink():
+                    out.append(self._link(item.name, real))
+                elif item.is_dir(follow_symlinks=False):
+                    out.append(_Entry(item.name, "folder", real))
+                else:
+                    out.append(_Entry(item.name, "file" if item.is_file(follow_symlinks=False) else "other", real))
+        out.sort(key=lambda e: e.name)
+        return out
+
+    def _link(self, name: str, path: str) -> _Entry:
+        real = self.find(path)
+        if real is None:
+            return _Entry(name, "outside", "")
+        try:
+            mode = os.stat(real).st_mode
+        except OSError:  # a broken link: reading it says so
+            return _Entry(name, "file", real)
+        return _Entry(name, "folder" if S_ISDIR(mode) else "file" if S_ISREG(mode) else "other", real)
+
+    @staticmethod
+    def stat(real: str) -> os.stat_result:
+        """The stat of a resolved path (lstat: its last part is no link); raises OSError."""
+        return os.lstat(real)
+
+    @staticmethod
+    def read(real: str) -> bytes:
+        """The bytes of the regular file at a resolved path; raises OSError."""
+        fd = os.open(real, _OPEN_FLAGS)
+        with open(fd, "rb", closefd=True) as f:
+            if not S_ISREG(os.fstat(fd).st_mode):
+                raise OSError(errno.EINVAL, "not a regular file")
+            return f.read()
+
+    @staticmethod
+    def outside(where: Location) -> Problem:
+        return error(where, "load.outside-goals",
+                     "Expected a file or folder inside the goals folder, got a symbolic link that leads outside it",
+                     "Copy what it links to into the goals folder, or remove the link: goalsite reads nothing outside it.")
+
+    @staticmethod
+    def unreadable(where: Location, exc: OSError, what: str = "file") -> Problem:
+        return error(where, "load.unreadable", f"Expected a readable {what}, got: {exc.strerror or exc}",
+                     f"Make the {what} readable by the user that runs goalsite (and every folder above it searchable).")
+
+    @staticmethod
+    def not_a_file(where: Location) -> Problem:
+        return error(where, "load.not-a-file", "Expected a regular file, got a pipe, a socket or a device",
+                     "Replace it with a plain file.")
+
+
+def _bad_name(where: Location, name: str) -> Problem:
+    return error(where, "load.bad-name",
+                 f"Expected a file or folder name without control characters or line breaks, got '{escape_controls(name)}'",
+                 "Rename it: a name in the goals folder is one line of plain text.")
+
+
 def load_goals(root: Path | str) -> Goals:
     """Read every goal file under `root`. Never raises for bad input."""
     global files_read, files_prefetched, _prefetch
@@ -647,10 +776,11 @@ def load_goals(root: Path | str) -> Goals:
         _MEMO.start()
         files_read = files_prefetched = 0
         root = Path(root)
-        if cold and worker_count() > 1 and root.is_dir():
-            _prefetch = _Prefetch.start(_period_files(root))
+        fence = _Fence(root)
+        if cold and worker_count() > 1 and os.path.isdir(root):
+            _prefetch = _Prefetch.start(_period_files(fence, root))
         try:
-            return _load_goals(root)
+            return _load_goals(root, fence)
         finally:
             if _prefetch is not None:
                 _prefetch.close()
@@ -671,20 +801,23 @@ _prefetch: "_Prefetch | None" = None
 _log = logging.getLogger("mkdocs.plugins.goalsite")
 
 
-def _period_files(root: Path) -> list[tuple[Path, str, int]]:
-    """(path, display path, size) of every file _load_entry() reads as a period file, in its order."""
-    out = []
-    for entry in sorted(root.iterdir()):
-        if not (PERIOD_RE.match(entry.name) and entry.is_dir()):
-            continue
-        display = display_path(entry)
+def _period_files(fence: _Fence, root: Path) -> list[tuple[Path, str, int]]:
+    """(resolved path, display path, size) of every file _load_entry() reads as a period file, in its order.
+
+    Listed through the fence, as the load lists them: the worker reads nothing outside the goals folder.
+    """
+    out: list[tuple[Path, str, int]] = []
+    try:
+        folders = [e for e in fence.scan(fence.root) if e.kind == "folder" and PERIOD_RE.match(e.name)]
+    except OSError:  # the load says what it cannot read; the worker leaves it alone
+        return out
+    for folder in folders:
+        display = display_path(root / folder.name)
         try:
-            with os.scandir(entry) as found:
-                files = sorted((item.name, item) for item in found
-                               if item.name.endswith(".yaml") and not item.name.startswith(".")
-                               and SLUG_RE.match(item.name[:-5]) and item.is_file())
-            out += [(entry / name, _in_folder(display, name), item.stat().st_size) for name, item in files]
-        except OSError:  # the load says what it cannot read; the worker leaves it alone
+            out += [(Path(e.real), _in_folder(display, e.name), fence.stat(e.real).st_size)
+                    for e in fence.scan(folder.real)
+                    if e.kind == "file" and e.name.endswith(".yaml") and SLUG_RE.match(e.name[:-5])]
+        except OSError:
             continue
     return out
 
@@ -748,7 +881,7 @@ def _parse_share(share: list[tuple[Path, str]]) -> dict[str, tuple[bytes, Any, l
     out = {}
     for path, display in share:
         try:
-            raw = path.read_bytes()
+            raw = _Fence.read(os.fspath(path))  # resolved inside the goals folder by _period_files()
         except OSError:
             continue
         if len(raw) > MAX_FILE_BYTES:
@@ -758,93 +891,117 @@ def _parse_share(share: list[tuple[Path, str]]) -> dict[str, tuple[bytes, Any, l
     return out
 
 
-def _load_goals(root: Path) -> Goals:
+def _load_goals(root: Path, fence: _Fence) -> Goals:
     goals = Goals(root=root)
-    if not root.is_dir():
-        goals.problems.append(error(Location(display_path(root)), "load.no-goals",
-                                    f"Expected a goals folder at {display_path(root)}, got nothing there",
+    top = display_path(root)
+    try:
+        if not S_ISDIR(os.stat(root).st_mode):
+            raise NotADirectoryError
+        entries = fence.scan(fence.root)
+    except (FileNotFoundError, NotADirectoryError):
+        goals.problems.append(error(Location(top), "load.no-goals", f"Expected a goals folder at {top}, got nothing there",
                                     "Pass --goals DIR, or run from the folder that holds goals/."))
         return goals
-    org_path = root / "org.yaml"
-    if org_path.is_file():
-        goals.org, problems = _read_goal_file(org_path, display_path(org_path), "org")
-        goals.problems += problems
-    else:
-        goals.problems.append(error(Location(display_path(org_path)), "load.no-org",
+    except OSError as exc:  # the folder, or one above it, may not be read
+        goals.problems.append(fence.unreadable(Location(top), exc, "goals folder"))
+        return goals
+    org = next((e for e in entries if e.name == "org.yaml"), None)
+    if org is None or org.kind == "folder":
+        goals.problems.append(error(Location(_in_folder(top, "org.yaml")), "load.no-org",
                                     "Expected org.yaml in the goals folder, got none",
                                     "Create goals/org.yaml with `company:` (id and name)."))
-    for entry in sorted(root.iterdir()):
-        _load_entry(goals, entry)
-    _load_csv_files(goals)
+    for entry in ([org] if org else []) + [e for e in entries if e is not org]:  # org.yaml first
+        _load_entry(goals, fence, entry, _in_folder(top, entry.name))
+    _load_csv_files(goals, fence)
     return goals
 
 
-def _load_entry(goals: Goals, entry: Path) -> None:
+def _load_entry(goals: Goals, fence: _Fence, entry: _Entry, display: str) -> None:
     name = entry.name
-    display = display_path(entry)
-    if name.startswith(".") or name == "org.yaml":
+    if name.startswith(".") or not _fenced(goals, fence, entry, display):
         return
-    if entry.is_dir():
+    if entry.kind == "folder":
         if name == "kpis":
-            for f in _yaml_files(goals, entry):
-                source, problems = _read_goal_file(f, _in_folder(display, f.name), "kpis")
+            for f in _yaml_files(goals, fence, entry, display):
+                source, problems = _read_goal_file(fence, f.real, _in_folder(display, f.name), "kpis")
                 goals.kpis.append(source)
                 goals.problems += problems
-        elif name == "data":
-            return
         elif PERIOD_RE.match(name):
-            goals.periods[name] = {}
-            for f in _yaml_files(goals, entry):
-                unit = f.stem
-                if not SLUG_RE.match(unit):
-                    goals.problems.append(error(Location(display_path(f)), "load.bad-file-name",
-                                                f"Expected the file name to be a unit id (lowercase letters, digits, dashes), got {unit!r}",
-                                                "Name each period file after its unit: goals/2026-Q4/sales-emea.yaml."))
-                    continue
-                source, problems = _read_goal_file(f, _in_folder(display, f.name), "period", period=name, unit=unit)
-                goals.periods[name][unit] = source
-                goals.problems += problems
-        else:
+            _load_period(goals, fence, entry, display)
+        elif name not in ("data", "org.yaml"):
             hint = ("Period folders are named YYYY, YYYY-H1/H2 or YYYY-Q1..Q4, in capitals: 2026-Q4."
                     if re.match(r"^\d{4}", name) else
                     "The goals folder holds org.yaml, kpis.yaml, kpis/, data/ and one folder per period.")
             goals.problems.append(error(Location(display), "load.unknown-folder",
                                         f"Expected a period folder (YYYY, YYYY-HN, YYYY-QN), kpis/ or data/, got {name}/", hint))
+    elif name == "org.yaml":
+        goals.org, problems = _read_goal_file(fence, entry.real, display, "org")
+        goals.problems += problems
     elif name == "kpis.yaml":
-        source, problems = _read_goal_file(entry, display, "kpis")
+        source, problems = _read_goal_file(fence, entry.real, display, "kpis")
         goals.kpis.insert(0, source)
         goals.problems += problems
     elif name in ("org.yml", "kpis.yml"):
         goals.problems.append(error(Location(display), "load.yml-extension", f"Expected a .yaml file, got {name}",
-                                    f"Rename it to {entry.stem}.yaml."))
+                                    f"Rename it to {name[:-4]}.yaml."))
     elif name.endswith((".yaml", ".yml")):
         goals.problems.append(error(Location(display), "load.unknown-file",
                                     f"Expected org.yaml or kpis.yaml at the top of the goals folder, got {name}",
                                     "Period files go in a period folder: goals/2026-Q4/UNIT.yaml."))
 
 
-def _yaml_files(goals: Goals, folder: Path) -> list[Path]:
-    files = []
-    # scandir: whether an entry is a file comes with the listing, not from a stat of each of thousands.
-    with os.scandir(folder) as entries:
-        found = sorted((entry.name, entry.is_file()) for entry in entries)
-    for name, is_file in found:
-        f = folder / name
-        if name.startswith(".") or not is_file:
+def _fenced(goals: Goals, fence: _Fence, entry: _Entry, display: str) -> bool:
+    """Whether an entry may be looked at: its name is one line of text and, a link, it stays inside."""
+    if has_controls(entry.name):
+        goals.problems.append(_bad_name(Location(display), entry.name))
+        return False
+    if entry.kind == "outside":
+        goals.problems.append(fence.outside(Location(display)))
+        return False
+    return True
+
+
+def _load_period(goals: Goals, fence: _Fence, folder: _Entry, display: str) -> None:
+    period = folder.name
+    goals.periods[period] = {}
+    for f in _yaml_files(goals, fence, folder, display):
+        unit, where = f.name[:-len(".yaml")], _in_folder(display, f.name)
+        if not SLUG_RE.match(unit):
+            goals.problems.append(error(Location(where), "load.bad-file-name",
+                                        f"Expected the file name to be a unit id (lowercase letters, digits, dashes), got {unit!r}",
+                                        "Name each period file after its unit: goals/2026-Q4/sales-emea.yaml."))
             continue
-        if f.suffix == ".yml":
-            goals.problems.append(error(Location(display_path(f)), "load.yml-extension",
-                                        f"Expected a .yaml file, got {f.name}",
-                                        f"Rename it to {f.stem}.yaml."))
-        elif f.suffix == ".yaml":
-            files.append(f)
+        source, problems = _read_goal_file(fence, f.real, where, "period", period=period, unit=unit)
+        goals.periods[period][unit] = source
+        goals.problems += problems
+
+
+def _yaml_files(goals: Goals, fence: _Fence, folder: _Entry, display: str) -> list[_Entry]:
+    """The .yaml files of a folder of the goals folder (its listing comes with whether each is a file:
+    no stat of each of thousands)."""
+    try:
+        entries = fence.scan(folder.real)
+    except OSError as exc:
+        goals.problems.append(fence.unreadable(Location(display), exc, "folder"))
+        return []
+    files = []
+    for entry in entries:
+        name = entry.name
+        where = _in_folder(display, name)
+        if name.startswith(".") or not _fenced(goals, fence, entry, where) or entry.kind == "folder":
+            continue
+        if name.endswith(".yml"):
+            goals.problems.append(error(Location(where), "load.yml-extension", f"Expected a .yaml file, got {name}",
+                                        f"Rename it to {name[:-4]}.yaml."))
+        elif name.endswith(".yaml"):
+            files.append(entry)
     return files
 
 
 # --- CSV series ------------------------------------------------------------------
 
 
-def _load_csv_files(goals: Goals) -> None:
+def _load_csv_files(goals: Goals, fence: _Fence) -> None:
     """Read the CSV file named by each KPI's `data:`; the path must stay inside the goals folder."""
     for source in goals.kpis:
         kpis = source.data.get("kpis") if isinstance(source.data, dict) else None
@@ -855,48 +1012,50 @@ def _load_csv_files(goals: Goals) -> None:
             if not isinstance(ref, str) or ref in goals.csv:
                 continue
             where = source.at("kpis", i, "data")
-            path, problem = _safe_data_path(goals.root, ref, where)
+            real, problem = _safe_data_path(fence, goals.root, ref, where)
             if problem:
                 goals.problems.append(problem)
                 continue
-            series, problems = read_csv(path, display_path(path), where)
+            series, problems = read_csv(fence, real, display_path(goals.root / ref))
             goals.problems += problems
             if series is not None:
                 goals.csv[ref] = series
 
 
-def _safe_data_path(root: Path, ref: str, where: Location) -> tuple[Path | None, Problem | None]:
-    bad = None
+def _safe_data_path(fence: _Fence, root: Path, ref: str, where: Location) -> tuple[str | None, Problem | None]:
+    """The resolved path of a `data:` reference; a problem when it leaves the goals folder or names nothing."""
     parts = Path(ref).parts
+    if has_controls(ref):
+        return None, _bad_name(where, ref)
     if not ref or Path(ref).is_absolute() or ".." in parts or "\\" in ref:
         bad = "a path that leaves the goals folder"
+    elif (real := fence.find(root.joinpath(*parts))) is None:
+        bad = "a path through a symbolic link that leads outside it"
     else:
-        path = root
-        for part in parts:
-            path = path / part
-            if path.is_symlink():
-                bad = f"a path through the symbolic link {part}"
-                break
-        else:
-            if not path.is_file():
-                return None, error(where, "load.data-missing", f"Expected a CSV file at {ref} in the goals folder, got nothing there",
-                                   "Paths are relative to the goals folder: data: data/KPI-ID.csv.")
-            return path, None
+        try:
+            if S_ISREG(fence.stat(real).st_mode):
+                return real, None
+        except (FileNotFoundError, NotADirectoryError):
+            pass
+        except OSError:
+            return real, None  # read_csv() says what is wrong
+        return None, error(where, "load.data-missing", f"Expected a CSV file at {ref} in the goals folder, got nothing there",
+                           "Paths are relative to the goals folder: data: data/KPI-ID.csv.")
     return None, error(where, "load.data-outside", f"Expected a path inside the goals folder, got {bad}: {ref!r}",
                        "Put the CSV under goals/data/ and write data: data/NAME.csv.")
 
 
-def read_csv(path: Path, display: str, where: Location) -> tuple[CsvSeries | None, list[Problem]]:
-    """Read a `date,value` CSV file into rows; values are checked by the model."""
+def read_csv(fence: _Fence, real: str, display: str) -> tuple[CsvSeries | None, list[Problem]]:
+    """Read the `date,value` CSV file at a resolved path (see _Fence) into rows; values are checked by the model."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        if fence.stat(real).st_size > MAX_FILE_BYTES:
             return None, [error(Location(display), "load.too-large",
                                 f"Expected a CSV file under {MAX_FILE_BYTES // (1024 * 1024)} MB, got a larger one")]
-        text = path.read_bytes().decode("utf-8-sig")
+        text = fence.read(real).decode("utf-8-sig")
     except UnicodeDecodeError:
         return None, [error(Location(display), "load.encoding", "Expected UTF-8 text, got other bytes", "Save the file as UTF-8.")]
     except OSError as exc:
-        return None, [error(where, "load.unreadable", f"Expected a readable CSV file, got: {exc.strerror}")]
+        return None, [fence.unreadable(Location(display), exc, "CSV file")]
     # newline="": a lone carriage return ends a line, as in the csv module's own files and in editors.
     reader = csv.reader(io.StringIO(text, newline=""))
     series = CsvSeries(display)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -85,10 +86,45 @@ def escalate(problems: Iterable[Problem]) -> list[Problem]:
     ]
 
 
+# --- printing goal data safely --------------------------------------------------------------
+
+#: What goal data may not print raw: the control characters (Unicode category Cc: newline, carriage
+#: return, tab, escape, the C1 controls with NEL) and the line and paragraph separators. A line break
+#: in a file name or a title would start a line of its own in a CI log, where `::error::...` or
+#: `::stop-commands::...` is a command to GitHub Actions; an escape would drive the terminal.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROLS_BUT_LINE_BREAKS = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_one(match: re.Match) -> str:
+    c = match.group()
+    return _NAMED.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+
+def has_controls(text: str) -> bool:
+    """Whether `text` holds a control character or a line separator (see escape_controls())."""
+    return _CONTROLS.search(text) is not None
+
+
+def escape_controls(text: str) -> str:
+    """`text` with each control character and line separator written as an escape (`\\n`, `\\x1b`, `\\u2028`).
+
+    Printed, the text stays on the line it starts on and sends the terminal nothing but text. Every
+    line goalsite prints from goal data goes through this (or through JSON's own escaping).
+    """
+    return _CONTROLS.sub(_escape_one, text) if _CONTROLS.search(text) else text
+
+
 def format_problem(p: Problem) -> str:
-    """`path:line:col: severity: message [code]`, and the hint indented on the next line."""
-    line = f"{p.location}: {p.severity.value}: {p.message} [{p.code}]"
-    return line + (f"\n    hint: {p.hint}" if p.hint else "")
+    """`path:line:col: severity: message [code]`, and the hint indented on the next line.
+
+    Every part but the severity may come from goal data (a file name, a quoted value): each is escaped,
+    so that a problem is always these one or two lines.
+    """
+    where, message, code = escape_controls(str(p.location)), escape_controls(p.message), escape_controls(p.code)
+    line = f"{where}: {p.severity.value}: {message} [{code}]"
+    return line + (f"\n    hint: {escape_controls(p.hint)}" if p.hint else "")
 
 
 def format_text(problems: list[Problem]) -> str:
@@ -112,6 +148,9 @@ def summarize(problems: list[Problem]) -> str:
 
 
 def _escape_github(value: str, *, property_value: bool = False) -> str:
+    # Line breaks become %0D and %0A below; every other control character is shown escaped.
+    if _CONTROLS_BUT_LINE_BREAKS.search(value):
+        value = _CONTROLS_BUT_LINE_BREAKS.sub(_escape_one, value)
     # The workflow-command escaping rules of GitHub Actions' toolkit (core/command.ts).
     value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if property_value:
@@ -120,7 +159,11 @@ def _escape_github(value: str, *, property_value: bool = False) -> str:
 
 
 def format_github(problems: list[Problem]) -> str:
-    """GitHub Actions workflow commands: one `::error file=…,line=…,col=…::` annotation a problem."""
+    """GitHub Actions workflow commands: one `::error file=…,line=…,col=…::` annotation a problem.
+
+    An annotation is one line whatever the goal data holds: line breaks are written %0A (GitHub shows
+    them as breaks inside the annotation), other control characters as escapes.
+    """
     lines = []
     for p in problems:
         props = ",".join(

@@ -32,21 +32,41 @@ TEMP_SUFFIX = ".goalsite-tmp"
 """The suffix of a file being written by `write_atomic()`."""
 
 
+class SiteNotWritable(Exception):
+    """publish() could not make, lock or swap the folders next to the site (a read-only parent, say).
+
+    The message names the folder and what went wrong; the last good site is left as it was.
+    """
+
+
 def publish(build_fn: Callable[[Path], None], site_dir: Path | str) -> None:
     """Run `build_fn(tmp_dir)` and, only if it returns, make tmp_dir the new `site_dir`.
 
     The temporary folder sits next to `site_dir` (same filesystem, so the swap is two
     renames). If `build_fn` raises, the temporary folder is removed and `site_dir` is
     untouched. Leftovers of a killed run are cleaned up (or restored) on the next run.
+    When the folders cannot be written, SiteNotWritable says so, and `site_dir` is untouched too.
     """
     site = Path(site_dir).absolute()
-    site.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(site):
+    with _writing(str(site_dir)):
+        site.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(site, str(site_dir)):
         _publish(build_fn, site, str(site_dir))
 
 
 @contextlib.contextmanager
-def _locked(site: Path) -> Iterator[None]:
+def _writing(name: str) -> Iterator[None]:
+    """publish()'s own work on the folders: an OSError there is a SiteNotWritable naming the folder."""
+    try:
+        yield
+    except OSError as e:
+        where = f": {e.filename}" if e.filename else ""
+        raise SiteNotWritable(f"Cannot write the site {name} ({e.strerror or e}{where}): the folder that holds it "
+                              "must be writable by the user running goalsite. The last site was left as it was.") from None
+
+
+@contextlib.contextmanager
+def _locked(site: Path, name: str) -> Iterator[None]:
     """One publish next to `site` at a time: a second build waits for the first.
 
     Without it, the second build's `_recover()` would delete the first one's
@@ -56,7 +76,8 @@ def _locked(site: Path) -> Iterator[None]:
     if fcntl is None:
         yield
         return
-    fd = os.open(site.parent, os.O_RDONLY)
+    with _writing(name):
+        fd = os.open(site.parent, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -65,26 +86,40 @@ def _locked(site: Path) -> Iterator[None]:
 
 
 def _publish(build_fn: Callable[[Path], None], site: Path, name: str) -> None:
-    _recover(site)
-    if site.is_dir() and any(site.iterdir()) and not (site / "index.html").is_file():
+    with _writing(name):
+        _recover(site)
         # The old folder is deleted after the swap: never do that to a folder that is not a site.
+        replaceable = not site.is_dir() or not any(site.iterdir()) or (site / "index.html").is_file()
+    if not replaceable:
         raise FileExistsError(f"{name} is not empty and holds no index.html: not a site to replace")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{site.name}.{_NEW}", dir=site.parent))
+    with _writing(name):
+        tmp = Path(tempfile.mkdtemp(prefix=f".{site.name}.{_NEW}", dir=site.parent))
     try:
         # mkdtemp makes the folder 0700; a published site must be readable like any new folder.
         umask = os.umask(0)
         os.umask(umask)
         tmp.chmod(0o777 & ~umask)
         build_fn(tmp)
+        with _writing(name):
+            _swap(tmp, site)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _swap(tmp: Path, site: Path) -> None:
+    """Make `tmp` the site: two renames, the second undone if it fails, so the old site never goes missing."""
     old = None
     if site.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{site.name}.{_OLD}", dir=site.parent))
         old.rmdir()
         site.rename(old)
-    tmp.rename(site)
+    try:
+        tmp.rename(site)
+    except OSError:
+        if old is not None:
+            old.rename(site)
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
