@@ -58,7 +58,8 @@ class Live:
         self.scores = scores
         self.periods = [p for p in portal.periods.values() if p.state(scores.today) != "closed"]
         self.objectives: list[ObjectiveNode] = [o for p in self.periods for up in p.files.values() for o in up.objectives
-                                                if portal.objectives[o.ref] is o]  # not a duplicate id
+                                                if portal.objectives[o.ref] is o  # not a duplicate id
+                                                and o.ref not in portal.incomplete]  # parts of it had errors
 
 
 class NoKeyResults(Rule):
@@ -221,7 +222,7 @@ class LeadingKpiPredictsNothing(Rule):
 
     def check(self, live):
         for kpi in live.portal.kpis.values():
-            if kpi.kpi.indicator == "leading" and not kpi.predicts:
+            if kpi.kpi.indicator == "leading" and not kpi.kpi.predicts:  # as written: a KPI it names may have errors
                 yield self.warn(kpi, f"Leading KPI '{kpi.id}' predicts no KPI",
                                 "Add predicts: [LAGGING-KPI-ID].")
 

@@ -194,3 +194,15 @@ def test_warning_messages_and_hints(tree):
     assert p.severity.value == "warning"
     assert p.message == "Key result 'win-dach/logos' has had no check-in since 2026-11-14 (more than 7 days)"
     assert p.hint == "Add a check-in under its checkins: with date, value, confidence and a note."
+
+
+@pytest.mark.parametrize("changes, expected", [
+    # Without its measured key result (an error) the objective would look all milestones.
+    ({S: SALES.replace("to: 25}", "to: high}")}, [(S, 9, 44, "model.type")]),
+    # Without its only check-in (an error) the key result would look stale.
+    ({S: SALES.replace("value: 12, confidence: 8", "value: twelve, confidence: 8")}, [(S, 11, 39, "model.type")]),
+    # Without the KPI it predicts (an error) the leading KPI would look as if it predicted nothing.
+    ({"kpis.yaml": KPIS.replace("indicator: lagging", "indicator: lagged")}, [("kpis.yaml", 5, 16, "model.bad-choice")]),
+], ids=["key-result-left-out", "checkin-left-out", "predicted-kpi-left-out"])
+def test_parts_left_out_for_their_errors_bring_no_advice(tree, changes, expected):
+    assert tree.problems({**CLEAN, **changes}, warnings=True) == expected
