@@ -570,13 +570,13 @@ def _check_date(r: _Resolver, src: Source, keys: tuple, day: dt.date, period: Pe
 
 def _find(portal: Portal, ref: str, here: ObjectiveNode) -> tuple[ObjectiveNode | KeyResultNode | None, str, str]:
     """(target, the reference in full, its period) for an aligns_to or rolled_over_from string."""
-    full, period, to_kr = _full_ref(ref, here.period.id)
+    full, period, to_kr = full_ref(ref, here.period.id)
     target = portal.key_results.get(full) if to_kr else portal.objectives.get(full)
     return target, full, period
 
 
 @functools.lru_cache(maxsize=100_000)  # the same references every rebuild: parsed once
-def _full_ref(ref: str, here: str) -> tuple[str, str, bool]:
+def full_ref(ref: str, here: str) -> tuple[str, str, bool]:
     """(the reference in full, its period, whether it names a key result) of a reference made in period `here`."""
     m = REF_RE.match(ref)
     period = m.group(1) or here
