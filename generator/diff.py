@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import Metric, Objective, PeriodFile
+from .model import Kpi, KpiFile, Metric, Objective, PeriodFile
 from .pipeline import Build
 from .problems import Problem
 from .resolve import full_ref
@@ -157,10 +157,7 @@ def _raw_private(old: Build, new: Build, ref: str) -> bool:
         data, item = _raw(build, ref)
         if not data or not item:
             continue
-        fields = {f.alias or name for name, f in Objective.model_fields.items()}
-        unknown = [(k, v) for k, v in item.items() if k not in fields]
-        if any(_may_be_visibility(k, v) for k, v in unknown) or set(data) - set(PeriodFile.model_fields) \
-                or item.get("visibility", data.get("visibility", "public")) != "public":
+        if _private_item(item, data, "period"):
             return True
     return False
 
@@ -386,9 +383,8 @@ def _secrets(build: Build) -> set[str]:
     for source in build.goals.sources():
         data = source.data if isinstance(source.data, dict) else {}
         items = data.get("kpis") if source.kind == "kpis" else data.get("objectives")
-        file_private = source.kind == "period" and data.get("visibility", "public") != "public"
         for item in items if isinstance(items, list) else []:
-            if isinstance(item, dict) and (file_private or _private_item(item, data)):
+            if isinstance(item, dict) and _private_item(item, data, source.kind):
                 out |= {str(item[k]) for k in ("id", "title", "name") if item.get(k) not in (None, "")}
                 for kr in item.get("key_results") or [] if isinstance(item.get("key_results"), list) else []:
                     if isinstance(kr, dict) and kr.get("title"):
@@ -407,14 +403,20 @@ def _private_spans(build: Build) -> list[tuple[str, int, int]]:
         rel = _relative_path(source.path, build)
         starts = [source.at("kpis" if source.kind == "kpis" else "objectives", i).line for i in range(len(items))]
         for i, item in enumerate(items):
-            if isinstance(item, dict) and _private_item(item, data):
+            if isinstance(item, dict) and _private_item(item, data, source.kind):
                 spans.append((rel, starts[i], starts[i + 1] - 1 if i + 1 < len(starts) else 10**9))
     return spans
 
 
-def _private_item(item: dict, data: dict) -> bool:
-    """Whether an objective or KPI as written may be private: anything but public (a misspelt value too)."""
-    return item.get("visibility", data.get("visibility", "public")) != "public"
+def _private_item(item: dict, data: dict, kind: str) -> bool:
+    """Whether an objective or KPI as written may be private: unless it says public (by itself or by its file),
+    has no unknown field that may be a misspelt `visibility:`, and its file's header no unknown key."""
+    item_cls, file_cls = (Kpi, KpiFile) if kind == "kpis" else (Objective, PeriodFile)
+    fields = {f.alias or name for name, f in item_cls.model_fields.items()}
+    if any(k not in file_cls.model_fields for k in data):
+        return True  # as model.py takes it: an unknown key in a file's header makes the file private
+    visibility = item.get("visibility", data.get("visibility", "public") if kind == "period" else "public")
+    return visibility != "public" or any(_may_be_visibility(k, v) for k, v in item.items() if k not in fields)
 
 
 def _is_private(p: Problem, rel: str, secrets: set[str], spans: list) -> bool:

@@ -556,8 +556,9 @@ def _salvage_period(data: dict, salvage: Salvage) -> tuple[PeriodFile | None, li
         if failed - {"retrospective"}:
             salvage.gaps.add("*")
         header = {k: v for k, v in header.items() if k not in failed}
-        if "visibility" in failed:
-            header["visibility"] = "private"
+        if failed - set(PeriodFile.model_fields) or "visibility" in failed:
+            # a wrong `visibility:`, or an unknown key that may be a misspelt one: private, to be safe
+            header.setdefault("visibility", "private")
         try:
             pf = PeriodFile.model_validate(header)
         except ValidationError:
