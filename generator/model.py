@@ -801,8 +801,9 @@ def _sound_objectives(pf: PeriodFile, source: Source, index: Any, salvage: Salva
     """
     if any(getattr(pf, key) not in (None, expected) for key, expected in (("unit", source.unit), ("period", source.period))):
         salvage.gaps.add("*")
-    ids = [obj.id for obj in pf.objectives]
-    salvage.gaps.update(oid for oid in ids if ids.count(oid) > 1)
+    seen: set[str] = set()
+    for obj in pf.objectives:
+        (salvage.gaps if obj.id in seen else seen).add(obj.id)
     objectives = [_sound_objective(obj, source, o, salvage) for obj, o in zip(pf.objectives, index)]
     if all(a is b for a, b in zip(objectives, pf.objectives)):
         return pf

@@ -398,3 +398,16 @@ def test_an_added_objective_shows_its_owner_alignment_and_key_results(repo):
             "  - Raise NPS from 30 to 45: 30 → 45 points\n"
             "  - Launch the welcome kit: milestone\n") in md
     assert "**Added** key result" not in md  # listed under their objective
+
+
+def test_an_objective_id_given_twice_is_not_compared(repo):
+    repo.edit("goals/2026-Q4/acme.yaml", "        kpi: customer-retention\n", """        kpi: customer-retention
+  - id: customer-experience
+    title: A second one
+    owner: carol
+    key_results: [{id: k, title: Ship it, milestone: true}]
+""")
+    data = repo.changes("HEAD")
+    assert [(c["kind"], c["level"], c["ref"]) for c in data["changes"]] == [
+        ("not-compared", "objective", "2026-Q4:acme/customer-experience")]
+    assert [e["code"] for e in data["problems"]["errors"]] == ["model.duplicate-id"]
