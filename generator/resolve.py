@@ -269,11 +269,12 @@ class _Resolver:
             return list(kept[3])
         checkins = kr.checkins
         ordered = True  # dates one after another, as people write them: the check-ins are already effective
-        fine = True
+        fine = period.id not in self.undated  # (dates not checked against wrong period dates: not kept either)
         previous = None
         for c, checkin in zip(self.model.places(kr, "checkins"), checkins):
             day = checkin.date
-            if not first <= day <= last and (period.id not in self.undated or day > self.today):  # a large company has hundreds of thousands of dates: most are fine
+            # a large company has hundreds of thousands of dates: most are fine
+            if not first <= day <= last and (period.id not in self.undated or day > self.today):
                 _check_date(self, src, (*path, "checkins", c, "date"), day, period, "checkins.date")
                 fine = False
             if previous is not None and day <= previous:

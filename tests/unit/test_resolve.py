@@ -656,3 +656,14 @@ def test_what_did_not_validate_is_known_to_the_later_stages(tree):
     assert set(build.portal.key_results) == {"2026-Q4:sales/grow/nps"}
     assert [c.value for c in build.portal.key_results["2026-Q4:sales/grow/nps"].checkins] == [31]
     assert set(build.portal.units) == {"acme", "sales", "sales-emea"} and not build.ok
+
+
+def test_dates_not_checked_against_wrong_period_dates_are_checked_once_they_are_fixed(tree):
+    from generator.pipeline import build_portal
+
+    goals = tree.write({"2026-Q4/sales.yaml": KR + "        checkins: [{date: 2026-09-01, value: 3}]\n"})
+    wrong = tree.org + "periods:\n  2026-Q4: {start: 2026-12-31, end: 2026-10-01}\n"
+    (goals / "org.yaml").write_text(wrong, encoding="utf-8")
+    assert [p.code for p in build_portal(goals, D(2026, 11, 22)).errors] == ["model.bad-period-dates"]
+    (goals / "org.yaml").write_text(tree.org, encoding="utf-8")  # the same key result model, kept by load.py
+    assert [p.code for p in build_portal(goals, D(2026, 11, 22)).errors] == ["resolve.date-outside-period"]
