@@ -446,20 +446,51 @@ class Model:
     """period -> unit -> (file, its source, the index in the source of each objective kept)."""
     broken: set[tuple[str, str]] = field(default_factory=set)
     """(kind, name) of sources that did not validate: ("org", ""), ("kpis", path), ("period", "2026-Q4:sales")."""
+    gaps: set[str] = field(default_factory=set)
+    """The parts that did not validate, which a reference or a comparison must not take for absent: "org/ID" (a unit
+    or person), "kpi/ID", "PERIOD:UNIT/OBJECTIVE" and "PERIOD:UNIT/OBJECTIVE/KR"; "org/*", "kpi/*", "PERIOD:UNIT/*"
+    and "PERIOD:UNIT/OBJECTIVE/*" where an item's id could not be read, or a whole file or list. See `unverified()`."""
+    partial: set[str] = field(default_factory=set)
+    """Refs of the objectives kept without some of their key results or check-ins (they had errors)."""
+    positions: dict[tuple[int, str], tuple[Any, list[int]]] = field(default_factory=dict)
+    """{(id(model), list field): (the model, the index in the file of each item kept)} where items were left out."""
+
+    def unverified(self, name: str) -> bool:
+        """Whether `name` ("org/dana", "kpi/nps", "2026-Q4:sales/grow/logos") may be a part that did not validate."""
+        if name in self.gaps:
+            return True
+        parts = name.split("/")
+        return any("/".join(parts[:i]) in self.gaps or "/".join(parts[:i]) + "/*" in self.gaps
+                   for i in range(1, len(parts)))
+
+    def places(self, parent: Any, name: str) -> Any:
+        """The index in the file of each item of `parent`'s list `name` (items that did not validate left out)."""
+        return _places(self.positions, parent, name)
+
+
+def _places(positions: dict, parent: Any, name: str) -> Any:
+    kept = positions.get((id(parent), name))
+    return kept[1] if kept is not None and kept[0] is parent else range(len(getattr(parent, name)))
 
 
 def validate_goals(goals: Goals) -> tuple[Model, list[Problem]]:
-    """Validate every loaded source; problems of all files, none raised."""
+    """Validate every loaded source; problems of all files, none raised.
+
+    A file that fails validation is kept with the parts that did validate (see `Salvage`), so that
+    the later stages report their problems in the same run and `goalsite diff` compares them.
+    """
     model = Model()
     problems: list[Problem] = []
     for source in goals.sources():
         if source.data is None:
             model.broken.add(_broken_key(source))
+            model.gaps.add(_gap_prefix(source) + "*")
             continue
         if source.validated is None:
             source.validated = _validate_one(source)
-        parsed, found, index = source.validated
+        parsed, found, index, salvage = source.validated
         problems += found
+        _add_salvage(model, source, salvage)
         if parsed is None or any(p.is_error for p in found):
             model.broken.add(_broken_key(source))
             if parsed is None:
@@ -467,7 +498,7 @@ def validate_goals(goals: Goals) -> tuple[Model, list[Problem]]:
         if isinstance(parsed, Org):
             model.org, model.org_source = parsed, source
         elif isinstance(parsed, KpiFile):
-            for i, kpi in enumerate(parsed.kpis):
+            for i, kpi in zip(index, parsed.kpis):
                 model.kpis.append((kpi, source, i))
                 values, found = _kpi_values(kpi, source, i, goals.csv)
                 model.kpi_values.setdefault(kpi.id, values)
@@ -482,44 +513,190 @@ def validate_goals(goals: Goals) -> tuple[Model, list[Problem]]:
     return model, problems
 
 
-def _validate_one(source: Source) -> tuple[_Model | None, list[Problem], list[int] | None]:
-    """One file on its own: its model (None when unusable), its problems, and which objectives were kept.
+@dataclass
+class Salvage:
+    """What validation left out of one file, kept with its Source.
+
+    `gaps` names the parts that did not validate relative to the file ("grow", "grow/logos", "*" when an
+    id could not be read; see `Model.gaps`), `partial` the objectives kept without some of their parts,
+    `positions` where the items kept are in the file (see `Model.positions`).
+    """
+
+    gaps: set[str] = field(default_factory=set)
+    partial: set[str] = field(default_factory=set)
+    positions: dict[tuple[int, str], tuple[Any, list[int]]] = field(default_factory=dict)
+
+    def keep(self, parent: Any, name: str, places: list[int]) -> None:
+        """Record where the items of `parent`'s list `name` are, when some were left out."""
+        if list(places) != list(range(len(places))):
+            self.positions[(id(parent), name)] = (parent, list(places))
+
+    def places(self, parent: Any, name: str) -> Any:
+        return _places(self.positions, parent, name)
+
+
+def _gap_prefix(source: Source) -> str:
+    return {"org": "org/", "kpis": "kpi/"}.get(source.kind) or f"{source.period}:{source.unit}/"
+
+
+def _add_salvage(model: Model, source: Source, salvage: "Salvage") -> None:
+    prefix = _gap_prefix(source)
+    model.gaps.update(prefix + gap for gap in salvage.gaps)
+    model.partial.update(prefix + oid for oid in salvage.partial)
+    model.positions.update(salvage.positions)
+
+
+def _validate_one(source: Source) -> tuple[_Model | None, list[Problem], list[int] | None, Salvage]:
+    """One file on its own: its model (None when unusable), its problems, where the objectives (or KPIs)
+    kept are in the file, and what was left out.
 
     Depends on nothing but the source, so load.py's memoised Sources keep the result.
     """
     parsed, found = validate_source(source)
+    salvage = Salvage()
     index = None
-    if parsed is None and source.kind == "period":
-        parsed, index = _validate_objectives_apart(source)
-    if parsed is not None:
-        found += _check_source(parsed, source, index)
-    if parsed is not None and not isinstance(parsed, (Org, KpiFile)):
-        index = index if index is not None else list(range(len(parsed.objectives)))
-        parsed, index = _sound_objectives(parsed, source, index)
-    return parsed, found, index
+    if parsed is None:  # the errors are reported: keep what did validate, item by item
+        parsed, index = _SALVAGERS[source.kind](source.data, salvage)
+    if parsed is None:
+        salvage.gaps.add("*")
+        return None, found, None, salvage
+    if index is None and not isinstance(parsed, Org):
+        index = list(range(len(parsed.kpis if isinstance(parsed, KpiFile) else parsed.objectives)))
+    found += _check_source(parsed, source, index, salvage)
+    if isinstance(parsed, PeriodFile):
+        parsed = _sound_objectives(parsed, source, index, salvage)
+    return parsed, found, index, salvage
 
 
-def _validate_objectives_apart(source: Source) -> tuple[PeriodFile | None, list[int] | None]:
-    """A period file that failed validation, kept with its sound objectives only.
+def _raw_id(item: Any) -> str:
+    """The id an item that failed validation was written with, or "*" when it has no readable one."""
+    value = item.get("id") if isinstance(item, dict) else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    return value if isinstance(value, str) and SLUG_RE.match(value) else "*"
 
-    The file is broken either way (its errors were reported), but resolving the
-    objectives that did validate reports their problems in the same run.
+
+def _each(cls: type[_Model], items: Any, salvage: Salvage) -> tuple[list, list[int]]:
+    """The items of a list that validate as `cls`, and their indexes; the ids of the others become gaps."""
+    if not isinstance(items, list):
+        salvage.gaps.add("*")
+        return [], []
+    kept, places = [], []
+    for i, item in enumerate(items):
+        try:
+            kept.append(cls.model_validate(item))
+            places.append(i)
+        except ValidationError:
+            salvage.gaps.add(_raw_id(item))
+    return kept, places
+
+
+def _salvage_org(data: dict, salvage: Salvage) -> tuple[Org | None, None]:
+    """org.yaml with its sound units and people; unusable when the company, settings or periods are not sound."""
+    try:
+        org = Org.model_validate({k: v for k, v in data.items() if k not in ("units", "people")})
+    except ValidationError:
+        return None, None
+    units, unit_places = _each(Unit, data.get("units", []), salvage)
+    people, people_places = _each(Person, data.get("people", []), salvage)
+    org = org.model_copy(update={"units": units, "people": people})
+    salvage.keep(org, "units", unit_places)
+    salvage.keep(org, "people", people_places)
+    return org, None
+
+
+def _salvage_kpis(data: dict, salvage: Salvage) -> tuple[KpiFile, list[int]]:
+    """A KPI file with its sound KPIs."""
+    if any(key != "kpis" for key in data):
+        salvage.gaps.add("*")  # a misspelt `kpis:`: what it holds is unknown
+    kpis, places = _each(Kpi, data.get("kpis", []), salvage)
+    return KpiFile(kpis=kpis), places
+
+
+def _salvage_period(data: dict, salvage: Salvage) -> tuple[PeriodFile | None, list[int] | None]:
+    """A period file with its sound objectives, each with its sound key results, initiatives and check-ins.
+
+    A header that fails makes the whole file a gap (references into it are not trusted); a `visibility`
+    that fails makes its objectives private, so that nothing of them can reach a summary.
     """
-    data = source.data
-    objectives = data.get("objectives")
     header = {k: v for k, v in data.items() if k != "objectives"}
     try:
         pf = PeriodFile.model_validate(header)
-    except ValidationError:
-        return None, None
-    kept, index = [], []
-    for i, item in enumerate(objectives if isinstance(objectives, list) else []):
+    except ValidationError as exc:
+        failed = {err["loc"][0] for err in exc.errors() if err["loc"]}
+        if failed - {"retrospective"}:
+            salvage.gaps.add("*")
+        header = {k: v for k, v in header.items() if k not in failed}
+        if failed - set(PeriodFile.model_fields) or "visibility" in failed:
+            # a wrong `visibility:`, or an unknown key that may be a misspelt one: private, to be safe
+            header.setdefault("visibility", "private")
         try:
-            kept.append(Objective.model_validate(item))
-            index.append(i)
+            pf = PeriodFile.model_validate(header)
         except ValidationError:
-            continue
+            return None, None
+    objectives = data.get("objectives", [])
+    if not isinstance(objectives, list):
+        salvage.gaps.add("*")
+        objectives = []
+    kept, index = [], []
+    for o, item in enumerate(objectives):
+        obj = _salvage_objective(item, salvage)
+        if obj is not None:
+            kept.append(obj)
+            index.append(o)
     return pf.model_copy(update={"objectives": kept}), index
+
+
+def _salvage_objective(item: Any, salvage: Salvage) -> Objective | None:
+    try:
+        return Objective.model_validate(item)
+    except ValidationError:
+        pass
+    try:
+        obj = Objective.model_validate({k: v for k, v in item.items() if k not in ("key_results", "initiatives")})
+    except (ValidationError, AttributeError):  # not a mapping, or its own fields fail
+        salvage.gaps.add(_raw_id(item))
+        return None
+    raw = item.get("key_results", [])
+    if not isinstance(raw, list):
+        salvage.gaps.add(f"{obj.id}/*")
+        raw = None
+    krs, kr_places = [], []
+    for k, kr_item in enumerate(raw or []):
+        kr = _salvage_key_result(kr_item, obj.id, salvage)
+        if kr is not None:
+            krs.append(kr)
+            kr_places.append(k)
+    if raw is None or len(krs) < len(raw):
+        salvage.partial.add(obj.id)
+    initiatives, ini_places = _each(Initiative, item.get("initiatives", []), Salvage())  # not referred to: no gaps
+    obj = obj.model_copy(update={"key_results": krs, "initiatives": initiatives})
+    salvage.keep(obj, "key_results", kr_places)
+    salvage.keep(obj, "initiatives", ini_places)
+    return obj
+
+
+def _salvage_key_result(item: Any, oid: str, salvage: Salvage) -> KeyResult | None:
+    """A key result with its sound check-ins (its objective is partial when one is left out)."""
+    try:
+        return KeyResult.model_validate(item)
+    except ValidationError:
+        pass
+    try:
+        kr = KeyResult.model_validate({k: v for k, v in item.items() if k != "checkins"})
+    except (ValidationError, AttributeError):
+        salvage.gaps.add(f"{oid}/{_raw_id(item)}")
+        return None
+    raw = item.get("checkins", [])
+    checkins, places = _each(CheckIn, raw, Salvage())  # a check-in has no id to be a gap
+    kr = kr.model_copy(update={"checkins": checkins})
+    salvage.keep(kr, "checkins", places)
+    if not isinstance(raw, list) or len(places) < len(raw):
+        salvage.partial.add(oid)
+    return kr
+
+
+_SALVAGERS = {"org": _salvage_org, "kpis": _salvage_kpis, "period": _salvage_period}
 
 
 def _broken_key(source: Source) -> tuple[str, str]:
@@ -641,11 +818,12 @@ def _inner_model(annotation: Any) -> Any:
 # --- checks across fields of one file ----------------------------------------------------------
 
 
-def _check_source(parsed: _Model, source: Source, index: list[int] | None = None) -> list[Problem]:
+def _check_source(parsed: _Model, source: Source, index: Any = None, salvage: Salvage | None = None) -> list[Problem]:
+    salvage = salvage or Salvage()
     if isinstance(parsed, PeriodFile):
-        return list(_check_period_file(parsed, source, index or list(range(len(parsed.objectives)))))
+        return list(_check_period_file(parsed, source, index or range(len(parsed.objectives)), salvage))
     if isinstance(parsed, KpiFile):
-        return [p for i, k in enumerate(parsed.kpis) for p in _check_kpi(k, source, i)]
+        return [p for i, k in zip(index or range(len(parsed.kpis)), parsed.kpis) for p in _check_kpi(k, source, i)]
     if isinstance(parsed, Org):
         return [error(source.at("periods", pid, "end"), "model.bad-period-dates",
                       f"periods.{pid}: Expected the end on or after the start, got {d.start} to {d.end}")
@@ -653,7 +831,7 @@ def _check_source(parsed: _Model, source: Source, index: list[int] | None = None
     return []
 
 
-def _check_period_file(pf: PeriodFile, source: Source, index: list[int]):
+def _check_period_file(pf: PeriodFile, source: Source, index: Any, salvage: Salvage):
     for key, expected in (("unit", source.unit), ("period", source.period)):
         got = getattr(pf, key)
         if got is not None and got != expected:
@@ -662,32 +840,71 @@ def _check_period_file(pf: PeriodFile, source: Source, index: list[int]):
                         f"{key}: Expected {expected!r} (the {where}), got {got!r}",
                         f"Remove `{key}:` or make it equal the {where}.")
     for o, obj in zip(index, pf.objectives):
-        yield from _check_objective(obj, source, o)
+        yield from _check_objective(obj, source, o, salvage)
     yield from _duplicates([obj.id for obj in pf.objectives], source, ("objectives",), "objective", index)
 
 
-def _check_objective(obj: Objective, source: Source, o: int):
-    yield from _duplicates([kr.id for kr in obj.key_results], source, ("objectives", o, "key_results"), "key result")
-    for k, kr in enumerate(obj.key_results):
+def _check_objective(obj: Objective, source: Source, o: int, salvage: Salvage):
+    places = salvage.places(obj, "key_results")
+    yield from _duplicates([kr.id for kr in obj.key_results], source, ("objectives", o, "key_results"), "key result",
+                           places)
+    for k, kr in zip(places, obj.key_results):
         yield from _check_key_result(kr, source, ("objectives", o, "key_results", k))
-    known = {kr.id for kr in obj.key_results}
-    for i, ini in enumerate(obj.initiatives):
+        yield from _check_checkins(kr, source, ("objectives", o, "key_results", k), salvage.places(kr, "checkins"))
+    known = _key_result_ids(obj, salvage)
+    for i, ini in zip(salvage.places(obj, "initiatives"), obj.initiatives):
         for j, ref in enumerate(ini.key_results):
-            if ref not in known:
+            if ref not in known and "*" not in known:
                 yield _unknown(source.at("objectives", o, "initiatives", i, "key_results", j), "key result", ref, known,
                                "initiatives name key results of their own objective.")
 
 
-def _sound_objectives(pf: PeriodFile, source: Source, index: list[int]) -> tuple[PeriodFile, list[int]]:
-    """The file without the objectives that failed the checks across fields.
+def _key_result_ids(obj: Objective, salvage: Salvage) -> set[str]:
+    """The ids of an objective's key results, those left out for their errors too ("*" for one without an id)."""
+    prefix = f"{obj.id}/"
+    return {kr.id for kr in obj.key_results} | {g[len(prefix):] for g in salvage.gaps if g.startswith(prefix)}
 
-    Their errors are reported already; later stages assume a sound model (a metric
-    with `from` but no `to` cannot be scored), so those objectives go no further.
+
+def _sound_objectives(pf: PeriodFile, source: Source, index: Any, salvage: Salvage) -> PeriodFile:
+    """The file without the key results and check-ins that failed the checks across fields.
+
+    Their errors are reported already; later stages assume a sound model (a metric with `from`
+    but no `to` cannot be scored), so those parts go no further; the rest of their objective does.
+    An objective id given twice, or a header that contradicts the file's place, is a gap.
     """
-    kept = [(obj, o) for obj, o in zip(pf.objectives, index) if not any(_check_objective(obj, source, o))]
-    if len(kept) == len(pf.objectives):
-        return pf, index
-    return pf.model_copy(update={"objectives": [obj for obj, _ in kept]}), [o for _, o in kept]
+    if any(getattr(pf, key) not in (None, expected) for key, expected in (("unit", source.unit), ("period", source.period))):
+        salvage.gaps.add("*")
+    seen: set[str] = set()
+    for obj in pf.objectives:
+        (salvage.gaps if obj.id in seen else seen).add(obj.id)
+    objectives = [_sound_objective(obj, source, o, salvage) for obj, o in zip(pf.objectives, index)]
+    if all(a is b for a, b in zip(objectives, pf.objectives)):
+        return pf
+    return pf.model_copy(update={"objectives": objectives})
+
+
+def _sound_objective(obj: Objective, source: Source, o: int, salvage: Salvage) -> Objective:
+    krs, places, seen = [], [], set()
+    for kr, k in zip(obj.key_results, salvage.places(obj, "key_results")):
+        path = ("objectives", o, "key_results", k)
+        if kr.id in seen or any(_check_key_result(kr, source, path)):
+            salvage.gaps.add(f"{obj.id}/{kr.id}")
+            continue
+        seen.add(kr.id)
+        krs.append(_sound_checkins(kr, source, path, salvage))
+        places.append(k)
+    known = _key_result_ids(obj, salvage)
+    initiatives = [(ini, i) for ini, i in zip(obj.initiatives, salvage.places(obj, "initiatives"))
+                   if "*" in known or set(ini.key_results) <= known]
+    changed = len(krs) < len(obj.key_results) or any(a is not b for a, b in zip(krs, obj.key_results))
+    if not changed and len(initiatives) == len(obj.initiatives):
+        return obj
+    if changed:
+        salvage.partial.add(obj.id)
+    new = obj.model_copy(update={"key_results": krs, "initiatives": [ini for ini, _ in initiatives]})
+    salvage.keep(new, "key_results", places)
+    salvage.keep(new, "initiatives", [i for _, i in initiatives])
+    return new
 
 
 def _check_key_result(kr: KeyResult, source: Source, path: tuple):
@@ -701,12 +918,26 @@ def _check_key_result(kr: KeyResult, source: Source, path: tuple):
                     "e.g. metric: {unit: logos, from: 0, to: 25}")
     if kr.metric is not None:
         yield from _check_metric(kr.metric, source, (*path, "metric"), allow_range=True)
+
+
+def _check_checkins(kr: KeyResult, source: Source, path: tuple, places: Any):
     if kr.milestone:
-        for c, checkin in enumerate(kr.checkins):
+        for c, checkin in zip(places, kr.checkins):
             if not 0 <= checkin.value <= 1:
                 yield error(source.at(*path, "checkins", c, "value"), "model.out-of-range",
                             f"value: Expected the fraction done of a milestone, 0..1, got {checkin.value:g}",
                             "Write 0.5 for half done.")
+
+
+def _sound_checkins(kr: KeyResult, source: Source, path: tuple, salvage: Salvage) -> KeyResult:
+    """The key result without the check-ins that failed the checks across fields."""
+    places = salvage.places(kr, "checkins")
+    kept = [(c, i) for c, i in zip(kr.checkins, places) if not kr.milestone or 0 <= c.value <= 1]
+    if len(kept) == len(kr.checkins):
+        return kr
+    new = kr.model_copy(update={"checkins": [c for c, _ in kept]})
+    salvage.keep(new, "checkins", [i for _, i in kept])
+    return new
 
 
 def _check_metric(metric: Any, source: Source, path: tuple, *, allow_range: bool):

@@ -210,6 +210,9 @@ class Portal:
     periods: dict[str, Period]
     objectives: dict[str, ObjectiveNode]
     key_results: dict[str, KeyResultNode]
+    incomplete: set[str] = field(default_factory=set)
+    """Refs of the objectives linked without some of their parts (a key result, a check-in or the KPI it
+    takes values from had errors): advice on them could be wrong, so lint leaves them alone."""
 
     def periods_in_order(self) -> list[Period]:
         """Oldest first; a year before its halves and quarters."""
@@ -246,9 +249,11 @@ class _Resolver:
         self.model = model
         self.today = today
         self.problems: list[Problem] = []
-        self.org_ok = model.org is not None and ("org", "") not in model.broken
-        self.kpis_ok = not any(kind == "kpis" for kind, _ in model.broken)
         self.kept_checkins: dict[int, tuple] = {}
+        self.skipped: set[str] = set()
+        """"PERIOD:UNIT/*" of the files of an unknown unit: their objectives are not linked."""
+        self.undated = {pid for pid, d in model.org.periods.items() if d.end < d.start} if model.org else set()
+        """Periods whose dates in org.yaml are wrong (reported): no date is checked against them."""
 
     def checkins(self, kr: KeyResult, src: Source, path: tuple, period: Period, days: tuple[dt.date, dt.date]) -> list[CheckIn]:
         """A key result's effective check-ins, by date, one a day (the last written wins); a date outside
@@ -264,11 +269,12 @@ class _Resolver:
             return list(kept[3])
         checkins = kr.checkins
         ordered = True  # dates one after another, as people write them: the check-ins are already effective
-        fine = True
+        fine = period.id not in self.undated  # (dates not checked against wrong period dates: not kept either)
         previous = None
-        for c, checkin in enumerate(checkins):
+        for c, checkin in zip(self.model.places(kr, "checkins"), checkins):
             day = checkin.date
-            if not first <= day <= last:  # a large company has hundreds of thousands of dates: most are fine
+            # a large company has hundreds of thousands of dates: most are fine
+            if not first <= day <= last and (period.id not in self.undated or day > self.today):
                 _check_date(self, src, (*path, "checkins", c, "date"), day, period, "checkins.date")
                 fine = False
             if previous is not None and day <= previous:
@@ -285,10 +291,11 @@ class _Resolver:
             self.kept_checkins[id(kr)] = (kr, first, last, tuple(effective))
         return effective
 
-    # Names that were not found are reported only when the files that would define
-    # them are sound; otherwise one broken file would cascade into dozens of errors.
-    def unknown(self, where: Location, what: str, name: str, known: Iterable[str], trusted: bool, hint: str | None = None) -> None:
-        if trusted:
+    # A name that was not found is reported unless the part that would define it did not validate
+    # (`place`: "org/NAME", "kpi/NAME" or the goal's ref; see Model.unverified): one error in a file
+    # must not cascade into dozens, and a file's other problems are reported all the same.
+    def unknown(self, where: Location, what: str, name: str, known: Iterable[str], place: str, hint: str | None = None) -> None:
+        if not self.model.unverified(place) and not any(place.startswith(s[:-1]) for s in self.skipped):
             self.problems.append(_unknown(where, what, name, known, hint))
 
 
@@ -301,7 +308,7 @@ def resolve_portal(model: Model, today: dt.date) -> tuple[Portal | None, list[Pr
     units, people = _resolve_org(r, org, src)
     kpis = _resolve_kpis(r, units, people)
     periods = _resolve_periods(r, org, units)
-    portal = Portal(units[org.company.id], org, org.settings, units, people, kpis, periods, {}, {})
+    portal = Portal(units[org.company.id], org, org.settings, units, people, kpis, periods, {}, {}, set(model.partial))
     _resolve_objectives(r, portal)
     _resolve_alignment(r, portal)
     global _last_checkins
@@ -317,15 +324,16 @@ _last_checkins: dict[int, tuple] = {}
 def _resolve_org(r: _Resolver, org: Org, src: Source) -> tuple[dict[str, OrgUnit], dict[str, Person]]:
     company = OrgUnit(org.company.id, org.company.name, "company", None, is_company=True)
     units: dict[str, OrgUnit] = {company.id: company}
-    for i, u in enumerate(org.units):
+    unit_at, person_at = r.model.places(org, "units"), r.model.places(org, "people")
+    for i, u in zip(unit_at, org.units):
         if u.id in units:
-            first = "the company id" if u.id == company.id else f"line {src.at('units', _index(org.units, u.id), 'id').line}"
+            first = "the company id" if u.id == company.id else f"line {src.at('units', _index(r, org, u.id), 'id').line}"
             r.problems.append(error(src.at("units", i, "id"), "resolve.duplicate-id",
                                     f"units.id: Expected each unit id once, got {u.id!r} again ({first})"))
             continue
         units[u.id] = OrgUnit(u.id, u.name, u.kind, u.description)
     people: dict[str, Person] = {}
-    for i, p in enumerate(org.people):
+    for i, p in zip(person_at, org.people):
         if p.id in people or p.id in units:
             clash = "a unit's id" if p.id in units else "another person's id"
             r.problems.append(error(src.at("people", i, "id"), "resolve.duplicate-id",
@@ -333,7 +341,7 @@ def _resolve_org(r: _Resolver, org: Org, src: Source) -> tuple[dict[str, OrgUnit
                                     "Units and people share one namespace, because `informed:` can name either."))
             continue
         people[p.id] = Person(p.id, p.name, p.title)
-    for i, u in enumerate(org.units):
+    for i, u in zip(unit_at, org.units):
         unit = units.get(u.id)
         if unit is None or unit.is_company:
             continue
@@ -341,23 +349,23 @@ def _resolve_org(r: _Resolver, org: Org, src: Source) -> tuple[dict[str, OrgUnit
         if parent_id in units:
             unit.parent = units[parent_id]
         else:
-            r.unknown(src.at("units", i, "parent"), "unit", parent_id, units, True)
+            r.unknown(src.at("units", i, "parent"), "unit", parent_id, units, f"org/{parent_id}")
             unit.parent = company
         if u.lead:
             unit.lead = people.get(u.lead)
             if unit.lead is None:
-                r.unknown(src.at("units", i, "lead"), "person", u.lead, people, True)
+                r.unknown(src.at("units", i, "lead"), "person", u.lead, people, f"org/{u.lead}")
     _unit_loops(r, org, src, units)
     for unit in units.values():
         if unit.parent is not None:
             unit.parent.children.append(unit)
-    for i, p in enumerate(org.people):
+    for i, p in zip(person_at, org.people):
         person = people.get(p.id)
         if person is None:
             continue
         person.unit = units.get(p.unit)
         if person.unit is None:
-            r.unknown(src.at("people", i, "unit"), "unit", p.unit, units, True)
+            r.unknown(src.at("people", i, "unit"), "unit", p.unit, units, f"org/{p.unit}")
         else:
             person.unit.people.append(person)
     return units, people
@@ -374,9 +382,9 @@ def _unit_loops(r: _Resolver, org: Org, src: Source, units: dict[str, OrgUnit]) 
             continue
         loop = chain[chain.index(unit):]
         reported.update(u.id for u in loop)
-        first = min(loop, key=lambda u: _index(org.units, u.id))
+        first = min(loop, key=lambda u: _index(r, org, u.id))
         names = " → ".join(u.id for u in loop[loop.index(first):] + loop[:loop.index(first)] + [first])
-        r.problems.append(error(src.at("units", _index(org.units, first.id), "parent"), "resolve.unit-loop",
+        r.problems.append(error(src.at("units", _index(r, org, first.id), "parent"), "resolve.unit-loop",
                                 f"parent: Expected the unit tree to lead up to the company, got a loop: {names}",
                                 "Point one of these units' `parent:` at a unit outside the loop."))
         for u in loop:  # break the loop so later walks up the tree end
@@ -384,8 +392,9 @@ def _unit_loops(r: _Resolver, org: Org, src: Source, units: dict[str, OrgUnit]) 
     return None
 
 
-def _index(items: list, item_id: str) -> int:
-    return next(i for i, item in enumerate(items) if item.id == item_id)
+def _index(r: _Resolver, org: Org, unit_id: str) -> int:
+    """Where in org.yaml's `units:` the first unit with this id is."""
+    return next(i for i, item in zip(r.model.places(org, "units"), org.units) if item.id == unit_id)
 
 
 def _resolve_kpis(r: _Resolver, units: dict[str, OrgUnit], people: dict[str, Person]) -> dict[str, KpiNode]:
@@ -406,16 +415,16 @@ def _resolve_kpis(r: _Resolver, units: dict[str, OrgUnit], people: dict[str, Per
         node.values = _by_date([(v, at) for v, at in readings if v.date <= r.today])
         node.owner = people.get(kpi.owner)
         if node.owner is None:
-            r.unknown(src.at("kpis", i, "owner"), "person", kpi.owner, people, r.org_ok)
+            r.unknown(src.at("kpis", i, "owner"), "person", kpi.owner, people, f"org/{kpi.owner}")
         if kpi.unit:
             node.unit = units.get(kpi.unit)
             if node.unit is None:
-                r.unknown(src.at("kpis", i, "unit"), "unit", kpi.unit, units, r.org_ok)
+                r.unknown(src.at("kpis", i, "unit"), "unit", kpi.unit, units, f"org/{kpi.unit}")
         node.collaborators = _people(r, kpi.collaborators, people, src, ("kpis", i, "collaborators"))
         for j, name in enumerate(kpi.informed):
             found = units.get(name) or people.get(name)
             if found is None:
-                r.unknown(src.at("kpis", i, "informed", j), "unit or person", name, [*units, *people], r.org_ok)
+                r.unknown(src.at("kpis", i, "informed", j), "unit or person", name, [*units, *people], f"org/{name}")
             else:
                 node.informed.append(found)
         kpis[kpi.id] = node
@@ -426,7 +435,7 @@ def _resolve_kpis(r: _Resolver, units: dict[str, OrgUnit], people: dict[str, Per
         for j, name in enumerate(kpi.predicts):
             target = kpis.get(name)
             if target is None:
-                r.unknown(src.at("kpis", i, "predicts", j), "KPI", name, kpis, r.kpis_ok)
+                r.unknown(src.at("kpis", i, "predicts", j), "KPI", name, kpis, f"kpi/{name}")
             elif target is node:
                 r.problems.append(error(src.at("kpis", i, "predicts", j), "resolve.self-reference",
                                         f"predicts: Expected another KPI, got {name!r}, which is this KPI itself"))
@@ -448,7 +457,7 @@ def _people(r: _Resolver, ids: list[str], people: dict[str, Person], src: Source
     for j, name in enumerate(ids):
         person = people.get(name)
         if person is None:
-            r.unknown(src.at(*path, j), "person", name, people, r.org_ok)
+            r.unknown(src.at(*path, j), "person", name, people, f"org/{name}")
         else:
             out.append(person)
     return out
@@ -466,8 +475,9 @@ def _resolve_periods(r: _Resolver, org: Org, units: dict[str, OrgUnit]) -> dict[
         for unit_id, (pf, src, _) in sorted(files.items()):
             unit = units.get(unit_id)
             if unit is None:
-                r.unknown(Location(src.path), "unit", unit_id, units, r.org_ok,
+                r.unknown(Location(src.path), "unit", unit_id, units, f"org/{unit_id}",
                           "Name the file after a unit in org.yaml (or the company id).")
+                r.skipped.add(f"{pid}:{unit_id}/*")
                 continue
             periods[pid].files[unit_id] = UnitPeriod(periods[pid], unit, src.path, retrospective=pf.retrospective,
                                                       private=pf.visibility == "private")
@@ -499,14 +509,14 @@ def _objective(r: _Resolver, portal: Portal, up: UnitPeriod, pf: PeriodFile, obj
     node = ObjectiveNode(obj, up, (src, path), (obj.visibility or pf.visibility) == "private", people.get(obj.owner))
     node.ref = ref  # (what the property would say: set here, for the 44,000 lookups of a large company)
     if node.owner is None:
-        r.unknown(src.at(*path, "owner"), "person", obj.owner, people, r.org_ok)
+        r.unknown(src.at(*path, "owner"), "person", obj.owner, people, f"org/{obj.owner}")
     if obj.collaborators:
         node.collaborators = _people(r, obj.collaborators, people, src, (*path, "collaborators"))
-    for i, ini in enumerate(obj.initiatives):
+    for i, ini in zip(r.model.places(obj, "initiatives"), obj.initiatives):
         if ini.owner and ini.owner not in people:
-            r.unknown(src.at(*path, "initiatives", i, "owner"), "person", ini.owner, people, r.org_ok)
+            r.unknown(src.at(*path, "initiatives", i, "owner"), "person", ini.owner, people, f"org/{ini.owner}")
     krs = node.key_results
-    for k, kr in enumerate(obj.key_results):
+    for k, kr in zip(r.model.places(obj, "key_results"), obj.key_results):
         krs.append(_key_result(r, portal, node, kr, src, (*path, "key_results", k), up.period, days))
     return node
 
@@ -517,14 +527,16 @@ def _key_result(r: _Resolver, portal: Portal, obj: ObjectiveNode, kr: KeyResult,
     node = KeyResultNode(kr, obj, (src, path), owner)
     node.ref = f"{obj.ref}/{kr.id}"
     if kr.owner and owner is None:
-        r.unknown(src.at(*path, "owner"), "person", kr.owner, portal.people, r.org_ok)
+        r.unknown(src.at(*path, "owner"), "person", kr.owner, portal.people, f"org/{kr.owner}")
     if kr.kpi:
         node.kpi = portal.kpis.get(kr.kpi)
         if node.kpi is None:
-            r.unknown(src.at(*path, "kpi"), "KPI", kr.kpi, portal.kpis, r.kpis_ok)
+            r.unknown(src.at(*path, "kpi"), "KPI", kr.kpi, portal.kpis, f"kpi/{kr.kpi}")
+            if r.model.unverified(f"kpi/{kr.kpi}"):
+                portal.incomplete.add(obj.ref)  # its check-ins may be the KPI's values, which are unknown
         else:
             node.kpi.moved_by.append(node)
-    if kr.due is not None and not period.start <= kr.due <= period.end:
+    if kr.due is not None and not period.start <= kr.due <= period.end and period.id not in r.undated:
         r.problems.append(error(src.at(*path, "due"), "resolve.date-outside-period",
                                 f"due: Expected a date inside {period.id} ({period.start} to {period.end}), got {kr.due}"))
     node.checkins = r.checkins(kr, src, path, period, days)
@@ -544,7 +556,7 @@ def _check_date(r: _Resolver, src: Source, keys: tuple, day: dt.date, period: Pe
 
     The location is looked up only for a problem: a large company has hundreds of thousands of dates.
     """
-    if not period.start <= day <= period.end:
+    if not period.start <= day <= period.end and period.id not in r.undated:
         r.problems.append(error(src.at(*keys), "resolve.date-outside-period",
                                 f"{name}: Expected a date inside {period.id} ({period.start} to {period.end}), got {day}",
                                 "Check-ins belong to the period of their file; record this one in the right period."))
@@ -559,13 +571,13 @@ def _check_date(r: _Resolver, src: Source, keys: tuple, day: dt.date, period: Pe
 
 def _find(portal: Portal, ref: str, here: ObjectiveNode) -> tuple[ObjectiveNode | KeyResultNode | None, str, str]:
     """(target, the reference in full, its period) for an aligns_to or rolled_over_from string."""
-    full, period, to_kr = _full_ref(ref, here.period.id)
+    full, period, to_kr = full_ref(ref, here.period.id)
     target = portal.key_results.get(full) if to_kr else portal.objectives.get(full)
     return target, full, period
 
 
 @functools.lru_cache(maxsize=100_000)  # the same references every rebuild: parsed once
-def _full_ref(ref: str, here: str) -> tuple[str, str, bool]:
+def full_ref(ref: str, here: str) -> tuple[str, str, bool]:
     """(the reference in full, its period, whether it names a key result) of a reference made in period `here`."""
     m = REF_RE.match(ref)
     period = m.group(1) or here
@@ -594,9 +606,7 @@ def _resolve_alignment(r: _Resolver, portal: Portal) -> None:
                     target, full, period = _find(portal, ref, node)
                     target_obj = target.objective if isinstance(target, KeyResultNode) else target
                     if target is None:
-                        unit = REF_RE.match(ref).group(2)
-                        trusted = ("period", f"{period}:{unit}") not in r.model.broken
-                        r.unknown(_aligns_to_at(src, o, j), "objective or key result", full, _refs_in(portal, period), trusted,
+                        r.unknown(_aligns_to_at(src, o, j), "objective or key result", full, _refs_in(portal, period), full,
                                   "Write UNIT/OBJECTIVE or UNIT/OBJECTIVE/KR; prefix PERIOD: for another period.")
                     elif target_obj is node:
                         r.problems.append(error(_aligns_to_at(src, o, j), "resolve.self-alignment",
@@ -611,9 +621,7 @@ def _resolve_alignment(r: _Resolver, portal: Portal) -> None:
                     node.rolled_over_from = target
                     target.rolled_over_to.append(node)
                 elif target is None:
-                    unit = REF_RE.match(rolled).group(2)
-                    r.unknown(src.at("objectives", o, "rolled_over_from"), "objective", full, _refs_in(portal, period),
-                              ("period", f"{period}:{unit}") not in r.model.broken)
+                    r.unknown(src.at("objectives", o, "rolled_over_from"), "objective", full, _refs_in(portal, period), full)
                 else:
                     r.problems.append(error(src.at("objectives", o, "rolled_over_from"), "resolve.bad-rollover",
                                             f"rolled_over_from: Expected an objective of an earlier period, got {full}",

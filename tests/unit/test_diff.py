@@ -137,7 +137,12 @@ def test_lowered_ambition_mid_period_is_flagged(repo):
                      ("churn", "target", "1.8", "2.0"), ("uptime", "target", "[99.9, 100.0]", "[99.5, 100.0]")}
     _, md, _ = repo.diff("HEAD")
     assert md.index("**Moved goalposts (4)**") < md.index("### 2026-Q4")
-    assert "| 25 | 18 |" in md and "| 99.9 – 100 | 99.5 – 100 |" in md
+    # the unit (team) and the metric's unit say whose target and of what
+    assert "| Unit | Key result | What | Old | New |" in md
+    assert "| Sales EMEA (2026-Q4) | Sign 25 new mid-market logos | target | 25 logos | 18 logos |" in md
+    assert "| 1.8 % | 2 % |" in md and "| 99.9 – 100 % | 99.5 – 100 % |" in md
+    assert "target 25 logos → 18 logos **⚠ moved goalposts**" in md
+    assert {c["metric_unit"] for c in data["changes"] if c["goalposts"]} == {"logos", "%"}
 
 
 def test_lowered_target_before_the_period_starts_is_not_moved_goalposts(repo):
@@ -211,9 +216,11 @@ def test_errors_in_head_are_listed(repo):
     [err] = data["problems"]["errors"]
     assert err["code"] == "model.type" or err["code"].startswith("model.")
     assert err["path"].endswith("goals/2026-Q4/sales-emea.yaml") and err["line"] > 1
-    assert ("not-compared", "file", "", "") in _kinds(data)
+    assert (err["period"], err["unit"]) == ("2026-Q4", "sales-emea")
+    assert _kinds(data) == {("not-compared", "key-result", "2026-Q4:sales-emea/win-dach/new-logos", "")}
     md = repo.diff("HEAD")[1]
-    assert "### Errors (1)" in md and "Not compared: the file has errors" in md
+    assert "- **Not compared** key result Sign 25 new mid-market logos: it has errors in HEAD" in md
+    assert "Errors in this file (1):" in md and "### Errors (1)" in md and "- 1 listed above" in md
 
 
 def test_problems_about_private_goals_are_hidden(repo):
@@ -294,3 +301,113 @@ def test_compare_is_deterministic(repo):
     base = build_portal(base_dir, dt.date(2026, 11, 22))
     assert compare(base, head) == compare(base, head)
     assert review_problems(base, head).errors == []
+
+
+# --- a file with errors is compared all the same ------------------------------------------------------------------
+
+
+def test_a_lowered_target_is_not_hidden_by_a_typo_in_the_same_file(repo):
+    repo.edit(EMEA, "metric: {unit: logos, from: 0, to: 25}", "metric: {unit: logos, from: 0, to: 18}")
+    repo.edit(EMEA, '        metric: {unit: "%", from: 2.4, to: 1.8}\n',
+              '        metric: {unit: "%", from: 2.4, to: 1.8}\n        ownr: eli\n')
+    repo.edit(EMEA, "- {date: 2026-11-16, value: 99.95, confidence: 9}", "- {date: 2026-11-16, value: 99.95%}")
+    data = repo.changes("HEAD")
+    assert [(c["kind"], c["ref"].rsplit("/", 1)[1], c["field"], c["goalposts"]) for c in data["changes"]] == [
+        ("changed", "new-logos", "target", True),
+        ("not-compared", "churn", "", False),
+    ]
+    assert data["moved_goalposts"] == 1 and data["changes"][1]["new"] == "HEAD"
+    assert [(e["line"], e["code"], e["hint"]) for e in data["problems"]["errors"]] == [
+        (30, "model.unknown-field", "Did you mean 'owner'?"),
+        (36, "model.type", "Write a plain number without quotes or units, e.g. 25 or 2.4."),
+    ]
+    md = repo.diff("HEAD")[1]
+    section = md[md.index("### 2026-Q4 · sales-emea"):md.index("### Errors (2)")]
+    assert "Key result Sign 25 new mid-market logos: target 25 logos → 18 logos **⚠ moved goalposts**" in section
+    assert "**Not compared** key result Reduce monthly churn from 2.4% to 1.8%: it has errors in HEAD" in section
+    assert "Errors in this file (2):" in section and "  - hint: Did you mean &#39;owner&#39;?" in section
+    assert "- 2 listed above, beside the changes of their unit" in md[md.index("### Errors (2)"):]
+
+
+def test_an_objective_with_errors_is_not_compared_rather_than_removed(repo):
+    repo.edit("goals/2026-Q4/acme.yaml", "    owner: carol\n", "    ownr: carol\n")
+    repo.edit(EMEA, "metric: {unit: logos, from: 0, to: 25}", "metric: {unit: logos, from: 0, to: 20}")
+    data = repo.changes("HEAD")
+    kinds = [(c["kind"], c["level"], c["ref"], c["new"]) for c in data["changes"]]
+    assert ("not-compared", "objective", "2026-Q4:acme/customer-experience", "HEAD") in kinds
+    assert not [k for k in kinds if k[0] == "removed"]
+    assert not [c for c in data["changes"] if c["field"] == "alignment"]  # sales-emea aligns to it: not "removed"
+    assert any(c["goalposts"] for c in data["changes"])  # the other file is compared as ever
+    md = repo.diff("HEAD")[1]
+    assert "**Not compared** objective Create an unforgettable customer experience: it has errors in HEAD" in md
+
+
+def test_a_file_that_cannot_be_read_is_not_compared(repo):
+    repo.edit(EMEA, "objectives:\n", "objectives: [\n")
+    data = repo.changes("HEAD")
+    assert _kinds(data) == {("not-compared", "file", "", "")}
+    md = repo.diff("HEAD")[1]
+    assert "**Not compared**: the file could not be read" in md and "Errors in this file (1):" in md
+
+
+def test_nothing_is_compared_when_org_yaml_is_unusable(repo):
+    repo.edit("goals/org.yaml", "company:", "compny:")
+    data = repo.changes("HEAD")
+    assert [(c["kind"], c["level"]) for c in data["changes"]] == [("not-compared", "org")]
+    md = repo.diff("HEAD")[1]
+    assert "No goal changed." not in md and "org.yaml has errors that leave nothing to compare" in md
+
+
+@pytest.mark.parametrize("edit", [
+    ("    owner: dana\n", "    owner: dana\n    visibilty: private\n"),          # a misspelt visibility
+    ("    owner: dana\n", "    owner: dana\n    visibility: secret\n"),          # a wrong one
+    ("visibility: public\n", "visibilty: private\n"),                              # the file's, misspelt
+])
+def test_goals_whose_visibility_cannot_be_read_are_never_named(repo, edit):
+    repo.edit(EMEA, *edit)
+    repo.edit(EMEA, "metric: {unit: logos, from: 0, to: 25}", "metric: {unit: logos, from: 0, to: 18}")
+    for fmt in ("markdown", "json"):
+        out = repo.diff("HEAD", "--format", fmt)[1]
+        assert "first choice" not in out and "win-dach" not in out and "logos" not in out
+    assert repo.changes("HEAD")["moved_goalposts"] == 0
+
+
+def test_an_added_objective_shows_its_owner_alignment_and_key_results(repo):
+    repo.edit("goals/2026-Q4/acme.yaml", "        kpi: customer-retention\n", """        kpi: customer-retention
+  - id: delight
+    title: Delight every new customer
+    owner: carol
+    aligns_to: [2026:acme/grow-revenue, sales-emea/nightjar]
+    key_results:
+      - id: nps
+        title: Raise NPS from 30 to 45
+        metric: {unit: points, from: 30, to: 45}
+      - id: kit
+        title: Launch the welcome kit
+        milestone: true
+""")
+    data = repo.changes("HEAD")
+    [added] = [c for c in data["changes"] if c["level"] == "objective"]
+    assert added["new"] == {
+        "owner": "carol", "owner_name": "Carol Reyes", "alignment": ["2026:acme/grow-revenue", "a private objective"],
+        "key_results": [{"id": "nps", "title": "Raise NPS from 30 to 45", "metric": "30 → 45 points"},
+                        {"id": "kit", "title": "Launch the welcome kit", "metric": "milestone"}]}
+    md = repo.diff("HEAD")[1]
+    assert ("- **Added** objective Delight every new customer — owner Carol Reyes (carol), "
+            "aligns to 2026&#58;acme/grow-revenue, a private objective\n"
+            "  - Raise NPS from 30 to 45: 30 → 45 points\n"
+            "  - Launch the welcome kit: milestone\n") in md
+    assert "**Added** key result" not in md  # listed under their objective
+
+
+def test_an_objective_id_given_twice_is_not_compared(repo):
+    repo.edit("goals/2026-Q4/acme.yaml", "        kpi: customer-retention\n", """        kpi: customer-retention
+  - id: customer-experience
+    title: A second one
+    owner: carol
+    key_results: [{id: k, title: Ship it, milestone: true}]
+""")
+    data = repo.changes("HEAD")
+    assert [(c["kind"], c["level"], c["ref"]) for c in data["changes"]] == [
+        ("not-compared", "objective", "2026-Q4:acme/customer-experience")]
+    assert [e["code"] for e in data["problems"]["errors"]] == ["model.duplicate-id"]

@@ -112,6 +112,8 @@ BAD = [
     ("objective-looks-like-kr-money", {S: SALES.replace("Become the first choice in DACH", "Reach €5 in DACH")},
      [(S, 2, 5, "lint.objective-looks-like-kr")]),
     ("kr-vague-title", {S: SALES.replace("Sign 25 new logos", "Sign many new logos")}, [(S, 7, 9, "lint.kr-vague-title")]),
+    ("kr-title-contradicts-metric", {S: SALES.replace("from: 0, to: 25", "from: 0, to: 20")},
+     [(S, 7, 9, "lint.kr-title-contradicts-metric")]),
     ("all-milestones", {S: SALES.replace("        metric: {unit: logos, from: 0, to: 25}\n", "        milestone: true\n")
                             .replace("value: 12,", "value: 0.4,")},
      [(S, 2, 5, "lint.all-milestones")]),
@@ -194,3 +196,76 @@ def test_warning_messages_and_hints(tree):
     assert p.severity.value == "warning"
     assert p.message == "Key result 'win-dach/logos' has had no check-in since 2026-11-14 (more than 7 days)"
     assert p.hint == "Add a check-in under its checkins: with date, value, confidence and a note."
+
+
+@pytest.mark.parametrize("changes, expected", [
+    # Without its measured key result (an error) the objective would look all milestones.
+    ({S: SALES.replace("to: 25}", "to: high}")}, [(S, 9, 44, "model.type")]),
+    # Without its only check-in (an error) the key result would look stale.
+    ({S: SALES.replace("value: 12, confidence: 8", "value: twelve, confidence: 8")}, [(S, 11, 39, "model.type")]),
+    # Without the KPI it predicts (an error) the leading KPI would look as if it predicted nothing.
+    ({"kpis.yaml": KPIS.replace("indicator: lagging", "indicator: lagged")}, [("kpis.yaml", 5, 16, "model.bad-choice")]),
+], ids=["key-result-left-out", "checkin-left-out", "predicted-kpi-left-out"])
+def test_parts_left_out_for_their_errors_bring_no_advice(tree, changes, expected):
+    assert tree.problems({**CLEAN, **changes}, warnings=True) == expected
+
+
+# --- kr-title-contradicts-metric: conservative, as data ----------------------------------------------------------
+
+TITLES = [  # (title, metric, whether the rule warns)
+    ("Raise mobile checkout completion from 61% to 70%", "{unit: '%', from: 61, to: 70}", False),
+    ("Raise mobile checkout completion from 61% to 70%", "{unit: '%', from: 61, to: 66}", True),
+    ("Raise mobile checkout completion from 61% to 70%", "{unit: '%', from: 64, to: 70}", True),  # baseline rolled over
+    ("Mobile checkout completion 61% → 70%", "{unit: '%', from: 61, to: 66}", True),
+    ("Mobile checkout completion 61% -> 70%", "{unit: '%', from: 61, to: 70}", False),
+    ("Lift mobile checkout completion to 70%", "{unit: '%', from: 61, to: 66}", True),
+    ("Reduce churn from 2.4% to 1.8%", "{unit: '%', from: 2.4, to: 2.0}", True),
+    ("Reduce churn from 2.4% to 1.8%", "{unit: share, from: 0.024, to: 0.018}", False),  # a fraction
+    ("Sign 25 new logos", "{unit: logos, from: 0, to: 20}", True),
+    ("Link 90% of orders to a profile, up from 72%", "{unit: '%', from: 75, to: 90}", True),
+    ("Offer live chat in 6 languages, up from 3", "{unit: languages, from: 3, to: 6}", False),
+    ("Keep checkout availability between 99.9% and 100%", "{unit: '%', keep_between: [99.5, 100]}", True),
+    ("Keep NPS at or above 40", "{unit: points, keep_above: 35}", True),
+    ("Keep first response at most 4 hours", "{unit: hours, keep_below: 4}", False),
+    ("Book €15M in net revenue in Q4", "{unit: €M, from: 0, to: 12}", True),
+    ("Grow ARR from 10 to 14 million EUR", "{unit: M EUR, from: 10, to: 14}", False),
+    ("Grow ARR from €10,000,000 to €14,000,000", "{unit: M EUR, from: 10, to: 14}", False),  # another scale
+    ("Grow ARR from €10M to €14M", "{unit: EUR, from: 10000000, to: 14000000}", False),
+    ("Grow members from 142k to 170k", "{unit: members, from: 142300, to: 170000}", False),  # rounded
+    ("Raise conversion from 2.3% to 2.8%", "{unit: '%', from: 2.31, to: 2.8}", False),
+    ("Grow active members from 142,000 to 170,000", "{unit: members, from: 142000, to: 170000}", False),
+    ("Cut p95 latency from 1.2 s to 800 ms", "{unit: ms, from: 1200, to: 800}", False),  # a conversion
+    ("Raise 90-day repeat purchase rate from 28% to 31% in 2026", "{unit: '%', from: 28, to: 31}", False),
+    ("Win 2 of the 3 largest retailers", "{unit: retailers, from: 0, to: 1}", False),  # two numbers: unsure
+    ("Ship 2 features to 100% of users", "{unit: features, from: 0, to: 3}", False),
+    ("Launch the app in 3 markets", "{unit: apps, from: 0, to: 1}", False),  # counts something else
+    ("Grow revenue by 20%", "{unit: M EUR, from: 10, to: 12}", False),  # a change, not the target
+    ("Keep 99% of dashboards refreshed by 08:00", "{unit: '%', keep_above: 97}", False),  # no keep words
+    ("Raise products with at least 5 reviews from 45% to 70%", "{unit: '%', from: 45, to: 70}", False),
+]
+
+
+@pytest.mark.parametrize("title, metric, warns", TITLES, ids=[f"{i}-{t[:30]}" for i, (t, _, _) in enumerate(TITLES)])
+def test_a_title_that_contradicts_its_metric(tree, title, metric, warns):
+    sales = SALES.replace("title: Sign 25 new logos", f"title: {title}").replace(
+        "metric: {unit: logos, from: 0, to: 25}", f"metric: {metric}")
+    problems = tree.problems({**CLEAN, S: sales}, warnings=True)
+    assert problems == ([(S, 7, 9, "lint.kr-title-contradicts-metric")] if warns else []), title
+
+
+def test_title_contradiction_message(tree):
+    sales = SALES.replace("title: Sign 25 new logos", "title: Raise completion from 61% to 70%").replace(
+        "metric: {unit: logos, from: 0, to: 25}", "metric: {unit: '%', from: 61, to: 66}")
+    [p] = tree.build({**CLEAN, S: sales}).problems
+    assert p.message == "Key result 'win-dach/logos' says 'from 61% to 70%' in its title, but its metric says from 61 to 66 %"
+    assert p.hint.startswith("Make them agree")
+
+
+def test_title_numbers_say_where_each_number_is_for_a_writer():
+    title = "Cut refund time from 12 days to 7 days by Q4, for 90-day orders"
+    numbers = lint.title_numbers(title)
+    assert [(n.value, title[n.span[0]:n.span[1]], n.unit) for n in numbers] == [(12, "12 days", "days"), (7, "7 days", "days")]
+    [claim] = lint.read_title(title)
+    assert (claim.form, claim.text, [n.value for n in claim.numbers]) == ("range", "from 12 days to 7 days", [12, 7])
+    assert [(n.value, n.scale, n.currency, n.percent) for n in lint.title_numbers("Reach €2.4M, 15% and 1,500")] == [
+        (2.4, 1e6, "€", False), (15, 1, "", True), (1500, 1, "", False)]

@@ -308,11 +308,13 @@ def test_a_cross_field_error_does_not_hide_the_problems_of_another_objective(tre
     "{unit: logos, from: 0}", "{unit: logos, to: 25}", "{unit: logos, from: 5, to: 5}", "{unit: logos}",
     "{unit: '%', keep_between: [3, 1]}",
 ])
-def test_an_objective_with_a_cross_field_error_is_left_out_so_later_stages_do_not_crash(tree, metric):
+def test_a_key_result_with_a_cross_field_error_is_left_out_so_later_stages_do_not_crash(tree, metric):
     # With check-ins the metric would be scored: from without to, or from = to, cannot be.
+    # Its objective is kept without it (so the objective's own references are resolved), marked partial.
     build = tree.build({F: HEAD + f"        metric: {metric}\n" + CHECKIN % "3"})
     assert [p.code for p in build.errors] == ["model.metric-form"]
-    assert build.portal is not None and build.portal.objectives == {}
+    assert build.portal is not None and build.portal.key_results == {}
+    assert build.model.gaps == {"2026-Q4:sales/grow/logos"} and build.portal.incomplete == {"2026-Q4:sales/grow"}
     assert not build.ok
 
 
@@ -470,3 +472,19 @@ def test_a_number_keeps_its_text_through_the_parsing_worker_s_pipe():
         value = resolve_plain(written)
         again = pickle.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         assert str(again) == written and type(again) is type(value)
+
+
+def test_parts_that_fail_validation_are_named_so_that_no_stage_takes_them_for_absent(tree):
+    build = tree.build({
+        F: HEAD + "        metric: {unit: logos, from: 0, to: x}\n" + SECOND.replace("owner: nobody", "owner: dana")
+        + "  - {id: Bad, title: B, owner: dana}\n",
+        "2026-Q4/cs.yaml": "objectives: [\n",
+        "kpis.yaml": KPI + "    indicator: lagged\n  - {id: nps, name: NPS, owner: carol}\n",
+    })
+    assert build.model.gaps == {"2026-Q4:sales/grow/logos", "2026-Q4:sales/*", "2026-Q4:cs/*", "kpi/churn"}
+    assert build.model.partial == {"2026-Q4:sales/grow"}
+    assert build.model.unverified("2026-Q4:sales/anything") and build.model.unverified("2026-Q4:cs/x/y")
+    assert not build.model.unverified("kpi/nps") and not build.model.unverified("2026-Q4:acme/grow")
+    kept = build.model.periods["2026-Q4"]["sales"][0]
+    assert [o.id for o in kept.objectives] == ["grow", "retain"] and kept.objectives[0].key_results == []
+    assert [k.id for k, _, _ in build.model.kpis] == ["nps"] and build.model.kpis[0][2] == 1

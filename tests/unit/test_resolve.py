@@ -273,9 +273,15 @@ def test_broken_org_yaml_does_not_cascade_into_unknown_people(tree):
 
 
 def test_org_yaml_with_a_check_error_does_not_cascade(tree):
-    org = "company: {id: acme, name: Acme}\nperiods:\n  2026-Q4: {start: 2026-12-31, end: 2026-10-01}\n"
-    assert tree.problems({"org.yaml": org, "2026-Q4/acme.yaml": period_file(objective("grow", owner="nobody"))}) == [
-        ("org.yaml", 3, 37, "model.bad-period-dates")]
+    # The period's dates are wrong: no date is checked against them (the check-in of 2026-09-01 is not
+    # reported), but a person org.yaml does not name is unknown all the same.
+    org = ("company: {id: acme, name: Acme}\npeople: [{id: dana, name: Dana, unit: acme}]\n"
+           "periods:\n  2026-Q4: {start: 2026-12-31, end: 2026-10-01}\n")
+    team = period_file(objective("grow", owner="nobody")) + "        checkins: [{date: 2026-09-01, value: 0.5}]\n"
+    assert tree.problems({"org.yaml": org, "2026-Q4/acme.yaml": team}) == [
+        ("2026-Q4/acme.yaml", 4, 12, "resolve.unknown-person"),
+        ("org.yaml", 4, 37, "model.bad-period-dates"),
+    ]
 
 
 def test_broken_kpi_file_does_not_cascade_into_unknown_kpis(tree):
@@ -527,3 +533,137 @@ def test_kept_checkins_are_checked_again_when_today_or_the_period_changes(tree):
     later = tree.org + "periods:\n  2026-Q4: {start: 2026-10-05, end: 2026-12-31}\n"
     assert codes(D(2026, 11, 23), later)[0] == [(10, "resolve.date-outside-period")]
     assert codes(D(2026, 11, 23), tree.org)[0] == []
+
+
+# --- a file with a model error still has its references resolved --------------------------------------------------
+# Each part that validates (a unit, a person, a KPI, an objective, a key result, a check-in) is linked and checked,
+# so fixing one error does not reveal the next; a name that only a part with errors defines is not reported.
+
+ORG_WITH_ERRORS = """\
+company: {id: acme, name: Acme Corp}
+units:
+  - {id: sales, name: Sales, lead: dana}
+  - {id: sales-emea, name: Sales EMEA, parent: salez}
+  - {id: cs, name: Customer Success, colour: red}
+people:
+  - {id: dana, name: Dana Fox, unit: sales}
+  - {id: carol, name: Carol Reyes, unit: cs}
+  - {id: bob, name: Bob, unit: sales, titel: CEO}
+"""
+
+PARTS = [
+    ("key-result-error-and-unknown-owner", {"2026-Q4/sales.yaml": """
+        objectives:
+          - id: grow
+            title: Grow
+            owner: danna
+            key_results:
+              - id: logos
+                title: Sign 25 logos
+                metric: {unit: logos, from: 0, to: 25, too: 3}
+              - id: nps
+                title: Raise NPS from 30 to 40
+                metric: {unit: points, from: 30, to: 40}
+                kpi: nsp
+        """}, [
+        ("2026-Q4/sales.yaml", 4, 12, "resolve.unknown-person"),
+        ("2026-Q4/sales.yaml", 8, 48, "model.unknown-field"),
+        ("2026-Q4/sales.yaml", 12, 14, "resolve.unknown-kpi"),
+    ]),
+    ("checkin-error-and-unknown-kpi-of-its-key-result", {"2026-Q4/sales.yaml": KR + """\
+        kpi: nsp
+        checkins:
+          - {date: 2026-11-20, value: high}
+          - {date: 2027-01-20, value: 3}
+    """}, [
+        ("2026-Q4/sales.yaml", 9, 14, "resolve.unknown-kpi"),
+        ("2026-Q4/sales.yaml", 11, 39, "model.type"),
+        ("2026-Q4/sales.yaml", 12, 20, "resolve.date-outside-period"),
+    ]),
+    ("cross-field-error-and-duplicate-key-result", {"2026-Q4/sales.yaml": KR + """\
+      - id: logos
+        title: Again
+        metric: {unit: logos, from: 3}
+        owner: nobody
+      - id: churn
+        title: Cut churn
+        metric: {unit: "%", from: 3, to: 2}
+        owner: carl
+    """}, [
+        ("2026-Q4/sales.yaml", 9, 13, "model.duplicate-id"),
+        ("2026-Q4/sales.yaml", 11, 17, "model.metric-form"),
+        ("2026-Q4/sales.yaml", 16, 16, "resolve.unknown-person"),
+    ]),
+    ("org-yaml-errors-and-references", {"org.yaml": ORG_WITH_ERRORS, "2026-Q4/sales.yaml": """
+        objectives:
+          - id: grow
+            title: Grow
+            owner: bob
+            collaborators: [carol, eve]
+            key_results: [{id: done, title: Ship it, milestone: true}]
+        """}, [
+        ("2026-Q4/sales.yaml", 5, 28, "resolve.unknown-person"),
+        ("org.yaml", 4, 48, "resolve.unknown-unit"),
+        ("org.yaml", 5, 38, "model.unknown-field"),
+        ("org.yaml", 9, 39, "model.unknown-field"),
+    ]),
+    ("kpi-file-errors-and-references", {"kpis.yaml": """
+        kpis:
+          - {id: nps, name: NPS, owner: carol, indicator: lagged}
+          - {id: churn, name: Churn, owner: carl, predicts: [nps, retention]}
+        """, "2026-Q4/sales.yaml": KR + "        kpi: nps\n      - {id: k, title: K, milestone: true, kpi: csat}\n"}, [
+        ("2026-Q4/sales.yaml", 10, 49, "resolve.unknown-kpi"),
+        ("kpis.yaml", 2, 51, "model.bad-choice"),
+        ("kpis.yaml", 3, 37, "resolve.unknown-person"),
+        ("kpis.yaml", 3, 59, "resolve.unknown-kpi"),
+    ]),
+    ("initiative-naming-a-key-result-with-errors", {"2026-Q4/sales.yaml": KR.replace("to: 25}", "to: high}") + """\
+    initiatives:
+      - {title: Roadshow, key_results: [logos], owner: nobody}
+    """}, [
+        ("2026-Q4/sales.yaml", 8, 44, "model.type"),
+        ("2026-Q4/sales.yaml", 10, 56, "resolve.unknown-person"),
+    ]),
+    ("bad-visibility-of-the-file", {"2026-Q4/sales.yaml": "visibility: secret\n" + KR.replace("owner: dana", "owner: dan")}, [
+        ("2026-Q4/sales.yaml", 1, 13, "model.bad-choice"),
+        ("2026-Q4/sales.yaml", 5, 12, "resolve.unknown-person"),
+    ]),
+    ("objective-whose-own-fields-fail-is-not-a-missing-parent", {
+        "2026-Q4/acme.yaml": "objectives:\n  - {id: grow, title: Grow, ownr: dana}\n",
+        "2026-Q4/sales.yaml": period_file(objective("win", aligns_to="acme/grow"), objective("keep", aligns_to="acme/nope")),
+    }, [
+        ("2026-Q4/acme.yaml", 2, 5, "model.missing-field"),
+        ("2026-Q4/acme.yaml", 2, 29, "model.unknown-field"),
+        ("2026-Q4/sales.yaml", 13, 16, "resolve.unknown-objective-or-key-result"),
+    ]),
+]
+
+
+@pytest.mark.parametrize("files, expected", [p[1:] for p in PARTS], ids=[p[0] for p in PARTS])
+def test_a_file_with_a_model_error_still_reports_its_other_problems(tree, files, expected):
+    assert tree.problems(files) == expected
+
+
+def test_what_did_not_validate_is_known_to_the_later_stages(tree):
+    build = tree.build({"org.yaml": ORG_WITH_ERRORS, "2026-Q4/sales.yaml": KR.replace("to: 25}", "to: high}") + """\
+      - id: nps
+        title: Raise NPS from 30 to 40
+        metric: {unit: points, from: 30, to: 40}
+        checkins: [{date: 2026-11-20, value: 31}, {date: 2026-11-21, value: x}]
+    """})
+    assert build.model.gaps == {"org/cs", "org/bob", "2026-Q4:sales/grow/logos"}
+    assert build.portal.incomplete == {"2026-Q4:sales/grow"}
+    assert set(build.portal.key_results) == {"2026-Q4:sales/grow/nps"}
+    assert [c.value for c in build.portal.key_results["2026-Q4:sales/grow/nps"].checkins] == [31]
+    assert set(build.portal.units) == {"acme", "sales", "sales-emea"} and not build.ok
+
+
+def test_dates_not_checked_against_wrong_period_dates_are_checked_once_they_are_fixed(tree):
+    from generator.pipeline import build_portal
+
+    goals = tree.write({"2026-Q4/sales.yaml": KR + "        checkins: [{date: 2026-09-01, value: 3}]\n"})
+    wrong = tree.org + "periods:\n  2026-Q4: {start: 2026-12-31, end: 2026-10-01}\n"
+    (goals / "org.yaml").write_text(wrong, encoding="utf-8")
+    assert [p.code for p in build_portal(goals, D(2026, 11, 22)).errors] == ["model.bad-period-dates"]
+    (goals / "org.yaml").write_text(tree.org, encoding="utf-8")  # the same key result model, kept by load.py
+    assert [p.code for p in build_portal(goals, D(2026, 11, 22)).errors] == ["resolve.date-outside-period"]
