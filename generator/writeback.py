@@ -13,6 +13,9 @@ writes goal files. Every write follows the same four rules:
 * **No overwrite** of a check-in on the same date or of an existing file without `force`.
 * **Atomic.** A file is replaced in one `os.replace` of a fully written and fsynced
   file in the same folder, so a crash leaves either the old file or the new one.
+* **One at a time.** The commands hold the goals folder's lock (goalfile.py) from their first
+  read to their last write, so a second command starts from the first one's result. A file keeps
+  its line ends, its BOM and its lack of a final line end (goalfile.py `Layout`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from .goalfile import LOCK_NAME, apply_layout, lock_goals, read_goal_text, split_layout  # noqa: F401 (the commands use the lock)
 from .load import display_path
 from .model import REF_RE
 from .problems import Location, Problem, error
@@ -126,7 +130,7 @@ def _at(path: str, node, key=None) -> Location:
 
 def only_additions(before: str, after: str, allowed: set[int] = frozenset()) -> bool:
     """True when `after` is `before` plus inserted lines (0-based lines in `allowed` may change)."""
-    matcher = difflib.SequenceMatcher(None, before.splitlines(True), after.splitlines(True), autojunk=False)
+    matcher = difflib.SequenceMatcher(None, _split(before, True), _split(after, True), autojunk=False)
     for tag, i1, i2, _, _ in matcher.get_opcodes():
         if tag in ("replace", "delete") and not set(range(i1, i2)) <= allowed:
             return False
@@ -134,10 +138,18 @@ def only_additions(before: str, after: str, allowed: set[int] = frozenset()) -> 
 
 
 def added_lines(before: str, after: str) -> list[str]:
-    """The lines `after` has that `before` has not (what an edit wrote), without line ends."""
-    matcher = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(), autojunk=False)
-    return [line for tag, _, _, j1, j2 in matcher.get_opcodes() if tag in ("insert", "replace")
-            for line in after.splitlines()[j1:j2]]
+    """The lines `after` has that `before` has not (what an edit wrote), without line ends or BOM."""
+    old, new = _split(split_layout(before)[0]), _split(split_layout(after)[0])
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return [line for tag, _, _, j1, j2 in matcher.get_opcodes() if tag in ("insert", "replace") for line in new[j1:j2]]
+
+
+def _split(text: str, keepends: bool = False) -> list[str]:
+    """The lines of an LF text (not `splitlines()`, which also breaks at U+2028 and other characters YAML keeps)."""
+    lines = text.split("\n")
+    if keepends:
+        return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    return lines[:-1] if lines[-1] == "" else lines
 
 
 # --- validation on a copy ------------------------------------------------------------------------
@@ -154,7 +166,7 @@ def validate_edits(goals_dir: Path, edits: list[Edit], today: dt.date) -> list[P
         for edit in edits:
             target = copy / edit.path.resolve().relative_to(goals_dir.resolve())
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(edit.text, encoding="utf-8")
+            target.write_bytes(edit.text.encode("utf-8"))  # as written: no newline translation
         build = build_portal(copy, today, lint=False)
         prefix, real = display_path(copy), display_path(goals_dir)
         return [Problem(Location(_swap(p.location.path, prefix, real), p.location.line, p.location.column),
@@ -169,8 +181,11 @@ def _swap(path: str, prefix: str, real: str) -> str:
 
 
 def plan_checkin(path: Path, ids: tuple[str, str], entry: dict, *, force: bool) -> tuple[Edit, bool]:
-    """The file with one check-in appended to key result `ids` = (objective, kr): (edit, replaced)."""
-    text = path.read_text(encoding="utf-8")
+    """The file with one check-in appended to key result `ids` = (objective, kr): (edit, replaced).
+
+    Read under the goals folder's lock (`goalfile.lock_goals`), which the caller holds until the edit is written.
+    """
+    text, layout = read_goal_text(path)
     shown = display_path(path)
     data, yaml = load_rt(text)
     if dump_rt(yaml, data) != text:
@@ -202,14 +217,14 @@ def plan_checkin(path: Path, ids: tuple[str, str], entry: dict, *, force: bool) 
         raise Refused([error(_at(shown, kr, "checkins"), "writeback.reformat",
                              "Expected to add lines only, got changes to other lines of the file",
                              "Add this check-in by hand.")])
-    return Edit(path, new, existed=True), replaced
+    return Edit(path, apply_layout(text, new, layout), existed=True), replaced
 
 
 def _item_end(seq: CommentedSeq, i: int, text: str) -> int:
     """The 0-based line after sequence item `i` (up to the next item or the end of its block)."""
     if i + 1 < len(seq):
         return seq.lc.item(i + 1)[0]
-    lines = text.splitlines()
+    lines = _split(text)
     start, col = seq.lc.item(i)
     end = start + 1
     while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > col):

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from generator import build_portal
 from generator.cli import cli
+from generator.goalfile import LOCK_NAME
 from generator.writeback import TEMP_SUFFIX, detect_indent, write_atomic
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -184,8 +185,12 @@ def test_a_process_killed_mid_write_leaves_the_file_whole(goals):
     proc = subprocess.run([sys.executable, "-c", KILLER, "checkin", KR, "--value", "2.2", "--goals", str(goals),
                            "--today", TODAY], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert proc.returncode == -9, proc.stderr
-    assert snapshot(goals) == before  # byte-identical, and no temporary file anywhere
+    left = snapshot(goals)
+    assert left.pop(LOCK_NAME) == b""  # the lock file, which no process holds any more
+    assert left == before  # byte-identical, and no temporary file anywhere
     assert not list(path.parent.glob(f"*{TEMP_SUFFIX}"))
+    assert run("checkin", KR, "--value", "2.2", "--goals", str(goals), "--today", TODAY).exit_code == 0
+    assert not (goals / LOCK_NAME).exists()  # the next command takes it over and removes it
 
 
 def test_write_atomic_keeps_the_mode_and_leaves_no_temp_file(tmp_path):
@@ -287,3 +292,70 @@ def test_rollover_usage_errors(goals, args):
     result = run("rollover", *args, "--goals", str(goals), "--today", "2027-01-05")
     assert result.exit_code == 2, result.output
     assert not (goals / "2027-Q1").exists()
+
+
+# --- the file's layout: line ends, BOM, final line end --------------------------------------------
+
+
+def _mixed(text: str) -> str:
+    """The first ten lines end in LF, the rest in CR LF (a file edited on two systems)."""
+    lines = text.split("\n")
+    return "\n".join(lines[:10]) + "\n" + "\r\n".join(lines[10:])
+
+
+LAYOUTS = {
+    "lf": lambda text: text,
+    "crlf": lambda text: text.replace("\n", "\r\n"),
+    "cr": lambda text: text.replace("\n", "\r"),
+    "no-final-newline": lambda text: text[:-1],
+    "crlf-no-final-newline": lambda text: text[:-1].replace("\n", "\r\n"),
+    "bom": lambda text: "\ufeff" + text,
+    "bom-crlf": lambda text: "\ufeff" + text.replace("\n", "\r\n"),
+    "mixed": _mixed,
+}
+
+
+CHECKINS = {
+    "middle": (KR, []),
+    "end-of-file": ("storefront/calm-peak/load-test", []),  # its check-ins end the file
+    "replace": ("storefront/calm-peak/load-test", ["--date", "2026-11-13", "--force"]),  # a block check-in
+}
+
+
+@pytest.fixture(scope="module")
+def lf_results(tmp_path_factory) -> dict[str, str]:
+    """What each check-in makes of the LF file: the other layouts must give the same, in their layout."""
+    results = {}
+    for case, (kr, extra) in CHECKINS.items():
+        goals = Path(shutil.copytree(EXAMPLE, tmp_path_factory.mktemp(case) / "goals"))
+        assert run("checkin", kr, "--value", "0.95", *extra, "--today", TODAY, "--goals", str(goals)).exit_code == 0
+        results[case] = (goals / "2026-Q4" / "storefront.yaml").read_text(encoding="utf-8")
+    return results
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("case", CHECKINS)
+def test_checkin_keeps_the_files_line_ends_bom_and_final_newline(goals, lf_results, layout, case):
+    shape, (kr, extra) = LAYOUTS[layout], CHECKINS[case]
+    path = goals / "2026-Q4" / "storefront.yaml"
+    original = shape(path.read_text(encoding="utf-8"))
+    path.write_bytes(original.encode("utf-8"))
+    result = run("checkin", kr, "--value", "0.95", *extra, "--today", TODAY, "--goals", str(goals))
+    assert result.exit_code == 0, result.output
+    after = path.read_bytes().decode("utf-8")
+    assert after == shape(lf_results[case]) and after != original
+    day = "2026-11-13" if extra else "2026-11-27"
+    assert f"+           - {{date: {day}, value: 0.95}}\n" in result.output  # the added line, without CR or BOM
+    assert build_portal(goals, dt.date(2026, 11, 27)).ok
+
+
+def test_checkin_without_a_lock_file_changes_nothing(goals):
+    (goals / LOCK_NAME).mkdir()  # something that is not a file in its place: the lock cannot be taken
+    before = snapshot(goals)
+    result = run("checkin", KR, "--value", "2.3", "--goals", str(goals), "--today", TODAY)
+    assert result.exit_code == 1
+    assert problem_lines(result.output) == [
+        f"{(goals / LOCK_NAME).as_posix()}:1:1: error: Expected a goals folder goalsite can create its lock file in, "
+        "got Is a directory [writeback.lock]"]
+    assert snapshot(goals) == before and "Traceback" not in result.output
+
