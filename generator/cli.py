@@ -448,8 +448,11 @@ def rollover(source, target, unit, goals_dir, today, force):
     Each objective keeps its fields, gets `rolled_over_from: FROM:UNIT/OBJECTIVE`,
     its key results' baselines (`from`) set to their last values, and no check-ins
     or due dates. Succeeded objectives are skipped; private ones stay private.
-    Files of TO that exist are skipped unless --force. The new files are validated
-    before any is written and each is written atomically.
+    Key result titles that state the old baseline ("from 61% to 70%") get the new
+    one, and header comments naming FROM are rewritten for TO; every such change is
+    listed, here and at the top of the new file. Files of TO that exist are skipped
+    unless --force. The new files are validated before any is written and each is
+    written atomically.
     """
     today = today or default_today()
     with _goals_locked(goals_dir):
@@ -460,6 +463,8 @@ def rollover(source, target, unit, goals_dir, today, force):
         click.echo(f"{'Overwrote' if edit.existed else 'Wrote'} {edit.path.as_posix()}")
     for line in plan.wrote:
         click.echo(f"  rolled over {line}")
+    for line in plan.changed:
+        click.echo(f"  changed {line}")
     for line in plan.skipped:
         click.echo(f"skipped {line}")
 

@@ -31,11 +31,14 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
 
 from .goalfile import LOCK_NAME, apply_layout, lock_goals, read_goal_text, split_layout  # noqa: F401 (the commands use the lock)
 from .load import display_path
 from .model import REF_RE
 from .problems import Location, Problem, error
+from .rollover_text import Span, retitle, rewrite_file_header, rollover_header
 from .publish import TEMP_SUFFIX, write_atomic  # noqa: F401 (TEMP_SUFFIX: part of this module's surface)
 from .score import success
 
@@ -70,6 +73,7 @@ class Rollover:
     edits: list[Edit] = field(default_factory=list)
     wrote: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # what was changed for the goals to hold in TO
 
 
 # --- YAML round trip ----------------------------------------------------------------------------
@@ -292,21 +296,47 @@ def plan_rollover(build, source: str, target: str, units: list[str], *, today: d
         else:
             todo.append((up, keep, out))
             carried.setdefault(unit_id, set()).update(n.id for n in keep)
+    spans = (Span(source, period.start, period.end), target_span(portal, target))
     for up, keep, out in todo:
-        text = _rolled_file(up, keep, scores, source, target, carried, today)
+        text, changed = _rolled_file(up, keep, scores, spans, carried, today)
         plan.edits.append(Edit(out, text, existed=out.exists()))
         for node in keep:
             plan.wrote.append(f"{target}:{node.unit.id}/{node.id} from {node.ref}"
                               f"{' (private)' if node.private else ''}")
+        plan.changed.extend(f"{target}:{where}: {what}" if where else f"{display_path(out)}: {what}"
+                            for where, what in changed)
     return plan
+
+
+def target_span(portal, target: str) -> Span:
+    """The id and dates of period `target`, which may have no goal file yet (org.yaml may set its dates)."""
+    from .resolve import period_dates
+
+    if target in portal.periods:
+        period = portal.periods[target]
+        return Span(target, period.start, period.end)
+    _, start, end = period_dates(target, portal.settings.fiscal_year_start_month)
+    override = portal.org.periods.get(target)
+    if override is not None and override.start <= override.end:
+        start, end = override.start, override.end
+    return Span(target, start, end)
 
 
 def _pct(value: float | None) -> str:
     return "no score" if value is None else f"score {round(value * 100)} %"
 
 
-def _rolled_file(up, keep, scores, source: str, target: str, carried: dict, today: dt.date) -> str:
-    text = Path(up.path).read_text(encoding="utf-8")
+def _rolled_file(up, keep, scores, spans: tuple[Span, Span], carried: dict,
+                 today: dt.date) -> tuple[str, list[tuple[str, str]]]:
+    """(the text of the new file, laid out like the old one; what was changed for it to hold in the new period).
+
+    A change is (UNIT/OBJECTIVE/KR or "" for the file, what); the top of the new file lists them too.
+    """
+    source, target = spans[0].id, spans[1].id
+    text, layout = read_goal_text(Path(up.path))
+    text, dropped = rewrite_file_header(text, *spans)
+    changed = [("", f"left out {dropped} header comment line{'s' if dropped > 1 else ''} naming days of {source}")
+               ] if dropped else []
     data, yaml = load_rt(text)
     if "period" in data:
         data["period"] = target
@@ -318,13 +348,13 @@ def _rolled_file(up, keep, scores, source: str, target: str, carried: dict, toda
         if node is None:
             del objectives[i]
         else:
-            _roll_objective(objectives[i], node, scores, source, carried)
-    header = (f"# Rolled over from {source} to {target} by goalsite on {today.isoformat()}: the objectives of\n"
-              f"# {source} that did not succeed, baselines set to their last values, check-ins emptied.\n")
-    return header + dump_rt(yaml, data)
+            _roll_objective(objectives[i], node, scores, source, carried, changed)
+    changed.sort()
+    notes = [f"{where}: {what}" if where else what for where, what in changed]
+    return apply_layout("", rollover_header(source, target, today, notes) + dump_rt(yaml, data), layout), changed
 
 
-def _roll_objective(obj: CommentedMap, node, scores, source: str, carried: dict) -> None:
+def _roll_objective(obj: CommentedMap, node, scores, source: str, carried: dict, changed: list) -> None:
     ref = f"{source}:{node.unit.id}/{node.id}"
     obj.pop("score", None)  # a manual grade belongs to the period it graded
     if "rolled_over_from" in obj:
@@ -335,7 +365,7 @@ def _roll_objective(obj: CommentedMap, node, scores, source: str, carried: dict)
     if "aligns_to" in obj:
         obj["aligns_to"] = _requalify(obj["aligns_to"], source, carried)
     for kr_map, kr in zip(obj.get("key_results") or [], node.key_results):
-        _roll_key_result(kr_map, scores.key_results[kr.ref])
+        _roll_key_result(kr_map, kr, scores.key_results[kr.ref], changed)
 
 
 def _requalify(value, source: str, carried: dict):
@@ -353,14 +383,67 @@ def _requalify(value, source: str, carried: dict):
     return fix(value)
 
 
-def _roll_key_result(kr: CommentedMap, facts) -> None:
+def _roll_key_result(kr: CommentedMap, node, facts, changed: list) -> None:
+    """Empty the check-ins, move the baseline to the last value, and keep the title and the KPI link true."""
     kr.pop("checkins", None)
     kr.pop("due", None)  # a date inside the old period; set a new one by hand
     metric = kr.get("metric")
     last = facts.latest.value if facts.latest is not None else None
+    name = f"{node.objective.unit.id}/{node.objective.id}/{node.id}"
     if isinstance(metric, dict) and "from" in metric and "to" in metric and last is not None:
         if facts.progress is not None and facts.progress < 1 and last != metric["to"]:
-            metric["from"] = _plain(last)
+            old, metric["from"] = metric["from"], _plain(last)
+            changed.extend((name, line) for line in _retitle(kr, old, metric["from"], metric["to"]))
+    if node.kpi is not None and node.kpi.private and not node.objective.private and "kpi" in kr:
+        # With its check-ins emptied, the key result would publish the private KPI's values as its progress.
+        _comment_out(kr, "kpi", "goalsite rollover: a private KPI; put it back with the first check-in")
+        changed.append((name, f"kpi: {node.kpi.id} commented out: a public key result without check-ins "
+                              "may not name a private KPI; put it back with its first check-in"))
+
+
+def _retitle(kr: CommentedMap, old_from, new_from, to) -> list[str]:
+    """Rewrite the baseline the title states; what was done (or is left to do) as lines for the user."""
+    title = kr.get("title")
+    if not isinstance(title, str) or not all(isinstance(v, (int, float)) for v in (old_from, to)):
+        return []
+    done = retitle(title, old_from, new_from, to)
+    if done.title != title:
+        kr["title"] = type(title)(done.title) if type(title) is not str else done.title
+    lines = [f"title now starts at {b} (was {a}), as its metric" for a, b in done.rewritten]
+    lines += [f"title names {n}, not the metric's from ({new_from} now): reword it" for n in done.stale]
+    return lines
+
+
+def _comment_out(mapping: CommentedMap, key: str, why: str) -> None:
+    """Remove `key` and leave it as a comment line where it was, with the comments that went with it.
+
+    ruamel keeps a key's end-of-line comment, and the comment lines after it, with the key. They go after
+    the key before when its value is a line (a scalar, a flow collection), else before the key after. The
+    first key of a mapping, a key with neither, or one in a flow mapping just goes (the notes at the top of
+    the file say so).
+    """
+    keys = list(mapping)
+    at = keys.index(key)
+    token = mapping.ca.items.get(key, [None] * 4)[2]
+    eol, _, rest = (token.value if token is not None else "").partition("\n")
+    text = f"{key}: {mapping[key]}{'  ' + eol if eol else ''}  # {why}"
+    mapping.pop(key)
+    if mapping.fa.flow_style() or at == 0:  # a comment before the first key would move it off the `- ` line
+        return
+    before, after = keys[at - 1], keys[at + 1] if at + 1 < len(keys) else None
+    value = mapping[before]
+    if not (isinstance(value, (CommentedMap, CommentedSeq)) and not value.fa.flow_style()):
+        line = f"{' ' * mapping.lc.key(before)[1]}# {text}\n{rest}"
+        slot = mapping.ca.items.setdefault(before, [None] * 4)
+        if slot[2] is None:
+            slot[2] = CommentToken("\n" + line, CommentMark(0), None)
+        else:
+            slot[2].value += ("" if slot[2].value.endswith("\n") else "\n") + line
+    elif after is not None:
+        slot = mapping.ca.items.setdefault(after, [None, [], None, None])
+        slot[1] = slot[1] or []  # ruamel appends to it
+        lines = [text] + [ln.strip()[1:].removeprefix(" ") if ln.strip() else "" for ln in rest.split("\n")[:-1]]
+        mapping.yaml_set_comment_before_after_key(after, before="\n".join(lines), indent=mapping.lc.key(after)[1])
 
 
 def _plain(value: float) -> int | float:
