@@ -412,6 +412,28 @@ def _load_for_writing(goals_dir, today):
 
 
 @contextlib.contextmanager
+def _goals_locked(goals_dir):
+    """Hold the goals folder's write lock (goalfile.py) for a command's whole read-modify-write."""
+    from . import writeback
+    from .problems import Location, error, format_text
+
+    def waiting():
+        click.echo(f"Waiting for another goalsite command writing to {goals_dir} ...", err=True)
+
+    with contextlib.ExitStack() as stack:
+        if Path(goals_dir).is_dir():  # else the load reports the missing folder
+            try:
+                stack.enter_context(writeback.lock_goals(goals_dir, on_wait=waiting))
+            except OSError as e:
+                where = Location(Path(goals_dir, writeback.LOCK_NAME).as_posix(), 1)
+                click.echo(format_text([error(where, "writeback.lock", "Expected a goals folder goalsite can "
+                                              f"create its lock file in, got {e.strerror or e}",
+                                              "Make the goals folder writable.")]))
+                sys.exit(1)
+        yield
+
+
+@contextlib.contextmanager
 def _refusals():
     """Refused edits exit 1 with their problems; usage problems exit 2."""
     from . import writeback
@@ -452,22 +474,31 @@ def checkin(target, value, confidence, note, blockers, next_, day, period, goals
     from .load import display_path
 
     today = today or default_today()
-    result = _load_for_writing(goals_dir, today)
-    unit_id, objective_id, kr_id = target
     entry = {"date": day or today, "value": value, "confidence": confidence, "note": note, "blockers": blockers,
              "next": next_}
+    with _goals_locked(goals_dir):
+        path, before, edit, replaced = _checkin(target, entry, period, goals_dir, today, force)
+    verb = "Replaced the" if replaced else "Added a"
+    click.echo(_safe(f"{verb} check-in of {'/'.join(target)} on {entry['date']} in {display_path(path)}:"))
+    for line in writeback.added_lines(before, edit.text):
+        click.echo(f"+ {_safe(line)}")
+
+
+def _checkin(target, entry, period, goals_dir, today, force):
+    """Read, edit, validate and write, under the lock: (path, its text before, the edit, replaced)."""
+    from . import writeback
+
+    result = _load_for_writing(goals_dir, today)  # read under the lock: the file as the last command left it
+    unit_id, objective_id, kr_id = target
     with _refusals():
         path = writeback.find_checkin_file(result, unit_id, objective_id, period)
-        before = path.read_text(encoding="utf-8")
+        before = path.read_bytes().decode("utf-8")
         edit, replaced = writeback.plan_checkin(path, (objective_id, kr_id), entry, force=force)
         problems = writeback.validate_edits(Path(goals_dir), [edit], today)
         if problems:
             raise writeback.Refused(problems)
         writeback.write_atomic(edit.path, edit.text)
-    verb = "Replaced the" if replaced else "Added a"
-    click.echo(_safe(f"{verb} check-in of {'/'.join(target)} on {entry['date']} in {display_path(path)}:"))
-    for line in writeback.added_lines(before, edit.text):
-        click.echo(f"+ {_safe(line)}")
+    return path, before, edit, replaced
 
 
 @cli.command()
@@ -483,14 +514,33 @@ def rollover(source, target, unit, goals_dir, today, force):
     Each objective keeps its fields, gets `rolled_over_from: FROM:UNIT/OBJECTIVE`,
     its key results' baselines (`from`) set to their last values, and no check-ins
     or due dates. Succeeded objectives are skipped; private ones stay private.
-    Files of TO that exist are skipped unless --force. The new files are validated
-    before any is written and each is written atomically.
+    Key result titles that state the old baseline ("from 61% to 70%") get the new
+    one, and header comments naming FROM are rewritten for TO; every such change is
+    listed, here and at the top of the new file. Files of TO that exist are skipped
+    unless --force. The new files are validated before any is written and each is
+    written atomically.
     """
+    today = today or default_today()
+    with _goals_locked(goals_dir):
+        period, plan = _rollover(source, target, unit, goals_dir, today, force)
+    if period.state(today) == "running":
+        click.echo(f"note: {source} is still running; success is decided on the scores of {today}")
+    for edit in plan.edits:
+        click.echo(f"{'Overwrote' if edit.existed else 'Wrote'} {_safe(edit.path.as_posix())}")
+    for line in plan.wrote:
+        click.echo(f"  rolled over {_safe(line)}")
+    for line in plan.changed:
+        click.echo(f"  changed {_safe(line)}")
+    for line in plan.skipped:
+        click.echo(f"skipped {_safe(line)}")
+
+
+def _rollover(source, target, unit, goals_dir, today, force):
+    """Plan, validate and write, under the lock: (the FROM period, the plan)."""
     from . import writeback
     from .resolve import period_dates
 
-    today = today or default_today()
-    result = _load_for_writing(goals_dir, today)
+    result = _load_for_writing(goals_dir, today)  # read under the lock: TO's files as the last command left them
     portal = result.portal
     if source not in portal.periods:
         raise click.UsageError(f"Expected a period with goal files ({', '.join(sorted(portal.periods))}), got {source!r}")
@@ -506,14 +556,7 @@ def rollover(source, target, unit, goals_dir, today, force):
         for edit in plan.edits:
             edit.path.parent.mkdir(parents=True, exist_ok=True)
             writeback.write_atomic(edit.path, edit.text)
-    if period.state(today) == "running":
-        click.echo(f"note: {source} is still running; success is decided on the scores of {today}")
-    for edit in plan.edits:
-        click.echo(f"{'Overwrote' if edit.existed else 'Wrote'} {_safe(edit.path.as_posix())}")
-    for line in plan.wrote:
-        click.echo(f"  rolled over {_safe(line)}")
-    for line in plan.skipped:
-        click.echo(f"skipped {_safe(line)}")
+    return period, plan
 
 
 # --- running MkDocs ------------------------------------------------------------------------------

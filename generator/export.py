@@ -56,6 +56,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from typing import TYPE_CHECKING
 
@@ -305,11 +306,18 @@ def export_csv(data: dict) -> str:
     """The objectives and key results of an `export_json()` document as CSV, in its order.
 
     A key result's period and unit are its objective's; empty cells mean "none yet".
-    Goal text is written as is: a spreadsheet that evaluates cells starting with =, +, - or @
-    would run them, so such cells get a leading apostrophe (OWASP's advice for CSV injection).
+    Goal text is written as is, except for two defences of whoever opens the file in a spreadsheet:
+
+    * Every line break in a cell (CR LF, CR, and the other breaks `str.splitlines` knows) becomes
+      LF, and a cell holding one is quoted. The writer quotes only the characters of its
+      `lineterminator` (LF), so a bare CR was written unquoted: a spreadsheet ended the row there.
+    * A spreadsheet that evaluates cells starting with =, +, - or @ (OWASP's advice for CSV
+      injection also names tab and CR) would run them, so such a cell gets a leading apostrophe,
+      and so does each such line of a multi-line cell: a reader that splits rows at line breaks
+      even inside quotes still sees no formula.
     """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(CSV_COLUMNS)
     objectives = {o["ref"]: o for o in data["objectives"]}
     for obj in data["objectives"]:
@@ -324,6 +332,11 @@ def _csv_row(kind: str, item: dict, objective: dict) -> list:
     return [_csv_cell(values.get(column)) for column in CSV_COLUMNS]
 
 
+_LINE_BREAK = re.compile("\r\n|[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+# The ASCII signs and their full-width forms, which some spreadsheets read as the same.
+_FORMULA_START = frozenset("=+-@\t\uff1d\uff0b\uff0d\uff20")
+
+
 def _csv_cell(value) -> str:
     if value is None:
         return ""
@@ -331,5 +344,5 @@ def _csv_cell(value) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return str(value)  # numbers stay numbers, negative progress too
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    lines = _LINE_BREAK.sub("\n", str(value)).split("\n")
+    return "\n".join("'" + line if line.lstrip(" ")[:1] in _FORMULA_START else line for line in lines)

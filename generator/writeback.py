@@ -13,6 +13,9 @@ writes goal files. Every write follows the same four rules:
 * **No overwrite** of a check-in on the same date or of an existing file without `force`.
 * **Atomic.** A file is replaced in one `os.replace` of a fully written and fsynced
   file in the same folder, so a crash leaves either the old file or the new one.
+* **One at a time.** The commands hold the goals folder's lock (goalfile.py) from their first
+  read to their last write, so a second command starts from the first one's result. A file keeps
+  its line ends, its BOM and its lack of a final line end (goalfile.py `Layout`).
 """
 
 from __future__ import annotations
@@ -28,10 +31,14 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
 
+from .goalfile import LOCK_NAME, apply_layout, lock_goals, read_goal_text, split_layout  # noqa: F401 (the commands use the lock)
 from .load import display_path
 from .model import REF_RE
 from .problems import Location, Problem, error
+from .rollover_text import Span, retitle, rewrite_file_header, rollover_header
 from .publish import TEMP_SUFFIX, write_atomic  # noqa: F401 (TEMP_SUFFIX: part of this module's surface)
 from .score import success
 
@@ -66,6 +73,7 @@ class Rollover:
     edits: list[Edit] = field(default_factory=list)
     wrote: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # what was changed for the goals to hold in TO
 
 
 # --- YAML round trip ----------------------------------------------------------------------------
@@ -126,7 +134,7 @@ def _at(path: str, node, key=None) -> Location:
 
 def only_additions(before: str, after: str, allowed: set[int] = frozenset()) -> bool:
     """True when `after` is `before` plus inserted lines (0-based lines in `allowed` may change)."""
-    matcher = difflib.SequenceMatcher(None, before.splitlines(True), after.splitlines(True), autojunk=False)
+    matcher = difflib.SequenceMatcher(None, _split(before, True), _split(after, True), autojunk=False)
     for tag, i1, i2, _, _ in matcher.get_opcodes():
         if tag in ("replace", "delete") and not set(range(i1, i2)) <= allowed:
             return False
@@ -134,10 +142,18 @@ def only_additions(before: str, after: str, allowed: set[int] = frozenset()) -> 
 
 
 def added_lines(before: str, after: str) -> list[str]:
-    """The lines `after` has that `before` has not (what an edit wrote), without line ends."""
-    matcher = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(), autojunk=False)
-    return [line for tag, _, _, j1, j2 in matcher.get_opcodes() if tag in ("insert", "replace")
-            for line in after.splitlines()[j1:j2]]
+    """The lines `after` has that `before` has not (what an edit wrote), without line ends or BOM."""
+    old, new = _split(split_layout(before)[0]), _split(split_layout(after)[0])
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return [line for tag, _, _, j1, j2 in matcher.get_opcodes() if tag in ("insert", "replace") for line in new[j1:j2]]
+
+
+def _split(text: str, keepends: bool = False) -> list[str]:
+    """The lines of an LF text (not `splitlines()`, which also breaks at U+2028 and other characters YAML keeps)."""
+    lines = text.split("\n")
+    if keepends:
+        return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    return lines[:-1] if lines[-1] == "" else lines
 
 
 # --- validation on a copy ------------------------------------------------------------------------
@@ -154,7 +170,7 @@ def validate_edits(goals_dir: Path, edits: list[Edit], today: dt.date) -> list[P
         for edit in edits:
             target = copy / edit.path.resolve().relative_to(goals_dir.resolve())
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(edit.text, encoding="utf-8")
+            target.write_bytes(edit.text.encode("utf-8"))  # as written: no newline translation
         build = build_portal(copy, today, lint=False)
         prefix, real = display_path(copy), display_path(goals_dir)
         return [Problem(Location(_swap(p.location.path, prefix, real), p.location.line, p.location.column),
@@ -169,8 +185,11 @@ def _swap(path: str, prefix: str, real: str) -> str:
 
 
 def plan_checkin(path: Path, ids: tuple[str, str], entry: dict, *, force: bool) -> tuple[Edit, bool]:
-    """The file with one check-in appended to key result `ids` = (objective, kr): (edit, replaced)."""
-    text = path.read_text(encoding="utf-8")
+    """The file with one check-in appended to key result `ids` = (objective, kr): (edit, replaced).
+
+    Read under the goals folder's lock (`goalfile.lock_goals`), which the caller holds until the edit is written.
+    """
+    text, layout = read_goal_text(path)
     shown = display_path(path)
     data, yaml = load_rt(text)
     if dump_rt(yaml, data) != text:
@@ -202,14 +221,14 @@ def plan_checkin(path: Path, ids: tuple[str, str], entry: dict, *, force: bool) 
         raise Refused([error(_at(shown, kr, "checkins"), "writeback.reformat",
                              "Expected to add lines only, got changes to other lines of the file",
                              "Add this check-in by hand.")])
-    return Edit(path, new, existed=True), replaced
+    return Edit(path, apply_layout(text, new, layout), existed=True), replaced
 
 
 def _item_end(seq: CommentedSeq, i: int, text: str) -> int:
     """The 0-based line after sequence item `i` (up to the next item or the end of its block)."""
     if i + 1 < len(seq):
         return seq.lc.item(i + 1)[0]
-    lines = text.splitlines()
+    lines = _split(text)
     start, col = seq.lc.item(i)
     end = start + 1
     while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > col):
@@ -277,21 +296,47 @@ def plan_rollover(build, source: str, target: str, units: list[str], *, today: d
         else:
             todo.append((up, keep, out))
             carried.setdefault(unit_id, set()).update(n.id for n in keep)
+    spans = (Span(source, period.start, period.end), target_span(portal, target))
     for up, keep, out in todo:
-        text = _rolled_file(up, keep, scores, source, target, carried, today)
+        text, changed = _rolled_file(up, keep, scores, spans, carried, today)
         plan.edits.append(Edit(out, text, existed=out.exists()))
         for node in keep:
             plan.wrote.append(f"{target}:{node.unit.id}/{node.id} from {node.ref}"
                               f"{' (private)' if node.private else ''}")
+        plan.changed.extend(f"{target}:{where}: {what}" if where else f"{display_path(out)}: {what}"
+                            for where, what in changed)
     return plan
+
+
+def target_span(portal, target: str) -> Span:
+    """The id and dates of period `target`, which may have no goal file yet (org.yaml may set its dates)."""
+    from .resolve import period_dates
+
+    if target in portal.periods:
+        period = portal.periods[target]
+        return Span(target, period.start, period.end)
+    _, start, end = period_dates(target, portal.settings.fiscal_year_start_month)
+    override = portal.org.periods.get(target)
+    if override is not None and override.start <= override.end:
+        start, end = override.start, override.end
+    return Span(target, start, end)
 
 
 def _pct(value: float | None) -> str:
     return "no score" if value is None else f"score {round(value * 100)} %"
 
 
-def _rolled_file(up, keep, scores, source: str, target: str, carried: dict, today: dt.date) -> str:
-    text = Path(up.path).read_text(encoding="utf-8")
+def _rolled_file(up, keep, scores, spans: tuple[Span, Span], carried: dict,
+                 today: dt.date) -> tuple[str, list[tuple[str, str]]]:
+    """(the text of the new file, laid out like the old one; what was changed for it to hold in the new period).
+
+    A change is (UNIT/OBJECTIVE/KR or "" for the file, what); the top of the new file lists them too.
+    """
+    source, target = spans[0].id, spans[1].id
+    text, layout = read_goal_text(Path(up.path))
+    text, dropped = rewrite_file_header(text, *spans)
+    changed = [("", f"left out {dropped} header comment line{'s' if dropped > 1 else ''} naming days of {source}")
+               ] if dropped else []
     data, yaml = load_rt(text)
     if "period" in data:
         data["period"] = target
@@ -303,13 +348,13 @@ def _rolled_file(up, keep, scores, source: str, target: str, carried: dict, toda
         if node is None:
             del objectives[i]
         else:
-            _roll_objective(objectives[i], node, scores, source, carried)
-    header = (f"# Rolled over from {source} to {target} by goalsite on {today.isoformat()}: the objectives of\n"
-              f"# {source} that did not succeed, baselines set to their last values, check-ins emptied.\n")
-    return header + dump_rt(yaml, data)
+            _roll_objective(objectives[i], node, scores, source, carried, changed)
+    changed.sort()
+    notes = [f"{where}: {what}" if where else what for where, what in changed]
+    return apply_layout("", rollover_header(source, target, today, notes) + dump_rt(yaml, data), layout), changed
 
 
-def _roll_objective(obj: CommentedMap, node, scores, source: str, carried: dict) -> None:
+def _roll_objective(obj: CommentedMap, node, scores, source: str, carried: dict, changed: list) -> None:
     ref = f"{source}:{node.unit.id}/{node.id}"
     obj.pop("score", None)  # a manual grade belongs to the period it graded
     if "rolled_over_from" in obj:
@@ -320,7 +365,7 @@ def _roll_objective(obj: CommentedMap, node, scores, source: str, carried: dict)
     if "aligns_to" in obj:
         obj["aligns_to"] = _requalify(obj["aligns_to"], source, carried)
     for kr_map, kr in zip(obj.get("key_results") or [], node.key_results):
-        _roll_key_result(kr_map, scores.key_results[kr.ref])
+        _roll_key_result(kr_map, kr, scores.key_results[kr.ref], changed)
 
 
 def _requalify(value, source: str, carried: dict):
@@ -338,14 +383,67 @@ def _requalify(value, source: str, carried: dict):
     return fix(value)
 
 
-def _roll_key_result(kr: CommentedMap, facts) -> None:
+def _roll_key_result(kr: CommentedMap, node, facts, changed: list) -> None:
+    """Empty the check-ins, move the baseline to the last value, and keep the title and the KPI link true."""
     kr.pop("checkins", None)
     kr.pop("due", None)  # a date inside the old period; set a new one by hand
     metric = kr.get("metric")
     last = facts.latest.value if facts.latest is not None else None
+    name = f"{node.objective.unit.id}/{node.objective.id}/{node.id}"
     if isinstance(metric, dict) and "from" in metric and "to" in metric and last is not None:
         if facts.progress is not None and facts.progress < 1 and last != metric["to"]:
-            metric["from"] = _plain(last)
+            old, metric["from"] = metric["from"], _plain(last)
+            changed.extend((name, line) for line in _retitle(kr, old, metric["from"], metric["to"]))
+    if node.kpi is not None and node.kpi.private and not node.objective.private and "kpi" in kr:
+        # With its check-ins emptied, the key result would publish the private KPI's values as its progress.
+        _comment_out(kr, "kpi", "goalsite rollover: a private KPI; put it back with the first check-in")
+        changed.append((name, f"kpi: {node.kpi.id} commented out: a public key result without check-ins "
+                              "may not name a private KPI; put it back with its first check-in"))
+
+
+def _retitle(kr: CommentedMap, old_from, new_from, to) -> list[str]:
+    """Rewrite the baseline the title states; what was done (or is left to do) as lines for the user."""
+    title = kr.get("title")
+    if not isinstance(title, str) or not all(isinstance(v, (int, float)) for v in (old_from, to)):
+        return []
+    done = retitle(title, old_from, new_from, to)
+    if done.title != title:
+        kr["title"] = type(title)(done.title) if type(title) is not str else done.title
+    lines = [f"title now starts at {b} (was {a}), as its metric" for a, b in done.rewritten]
+    lines += [f"title names {n}, not the metric's from ({new_from} now): reword it" for n in done.stale]
+    return lines
+
+
+def _comment_out(mapping: CommentedMap, key: str, why: str) -> None:
+    """Remove `key` and leave it as a comment line where it was, with the comments that went with it.
+
+    ruamel keeps a key's end-of-line comment, and the comment lines after it, with the key. They go after
+    the key before when its value is a line (a scalar, a flow collection), else before the key after. The
+    first key of a mapping, a key with neither, or one in a flow mapping just goes (the notes at the top of
+    the file say so).
+    """
+    keys = list(mapping)
+    at = keys.index(key)
+    token = mapping.ca.items.get(key, [None] * 4)[2]
+    eol, _, rest = (token.value if token is not None else "").partition("\n")
+    text = f"{key}: {mapping[key]}{'  ' + eol if eol else ''}  # {why}"
+    mapping.pop(key)
+    if mapping.fa.flow_style() or at == 0:  # a comment before the first key would move it off the `- ` line
+        return
+    before, after = keys[at - 1], keys[at + 1] if at + 1 < len(keys) else None
+    value = mapping[before]
+    if not (isinstance(value, (CommentedMap, CommentedSeq)) and not value.fa.flow_style()):
+        line = f"{' ' * mapping.lc.key(before)[1]}# {text}\n{rest}"
+        slot = mapping.ca.items.setdefault(before, [None] * 4)
+        if slot[2] is None:
+            slot[2] = CommentToken("\n" + line, CommentMark(0), None)
+        else:
+            slot[2].value += ("" if slot[2].value.endswith("\n") else "\n") + line
+    elif after is not None:
+        slot = mapping.ca.items.setdefault(after, [None, [], None, None])
+        slot[1] = slot[1] or []  # ruamel appends to it
+        lines = [text] + [ln.strip()[1:].removeprefix(" ") if ln.strip() else "" for ln in rest.split("\n")[:-1]]
+        mapping.yaml_set_comment_before_after_key(after, before="\n".join(lines), indent=mapping.lc.key(after)[1])
 
 
 def _plain(value: float) -> int | float:

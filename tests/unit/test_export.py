@@ -237,3 +237,103 @@ def test_the_export_text_is_json_dumps_of_it_before_and_after_an_edit(tmp_path):
     second, expected = both()
     assert second == expected and second != first
     assert f"{title} (edited)" in second
+
+
+# --- CSV: line breaks in goal text --------------------------------------------------------------
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Titles as a YAML double-quoted scalar writes them: line breaks of every kind, each followed by a formula.
+HOSTILE_TITLES = {
+    "Sign 25 new mid-market logos": r"Sign 25\r=1+1",  # no quote and no LF: was written unquoted
+    "Reduce monthly churn from 2.4% to 1.8%": r"Churn\r\n+cmd|' /C calc'!A0\n-2+3",
+    "Keep checkout availability between 99.9% and 100%": r"Uptime\u2028@SUM(A1)\r\t=1\r =2",
+    "Launch the partner portal": r"\r=HYPERLINK(\"http://x\",\"y\")",
+}
+
+
+def spreadsheet_rows(text: str) -> list[list[str]]:
+    """Rows the way a spreadsheet's CSV import reads them (LibreOffice's rules).
+
+    A record ends at a line break (CR, LF or CR LF) outside quotes; inside quotes a line break
+    is part of the cell; `""` in a quoted cell is one quote; a comma outside quotes ends a cell.
+    """
+    rows, row, cell, quoted, i = [], [], [], False, 0
+    while i < len(text):
+        c = text[i]
+        if quoted:
+            if c == '"' and text[i + 1:i + 2] == '"':
+                cell.append('"')
+                i += 1
+            elif c == '"':
+                quoted = False
+            else:
+                cell.append(c)
+        elif c == '"' and not cell:
+            quoted = True
+        elif c == ",":
+            row.append("".join(cell))
+            cell = []
+        elif c in "\r\n":
+            if c == "\r" and text[i + 1:i + 2] == "\n":
+                i += 1
+            rows.append(row + ["".join(cell)])
+            row, cell = [], []
+        else:
+            cell.append(c)
+        i += 1
+    if row or cell:
+        rows.append(row + ["".join(cell)])
+    return rows
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.fixture
+def hostile_csv(tmp_path) -> str:
+    goals = tmp_path / "goals"
+    shutil.copytree(FIXTURE, goals)
+    team = goals / "2026-Q4" / "sales-emea.yaml"
+    text = team.read_text(encoding="utf-8")
+    for title, hostile in HOSTILE_TITLES.items():
+        assert f"title: {title}\n" in text
+        text = text.replace(f"title: {title}\n", f'title: "{hostile}"\n')
+    team.write_text(text.replace("title: Become the first", 'title: "-1\\r=2\\rBecome the first'
+                                 ).replace("retailers in DACH\n", 'retailers in DACH"\n', 1), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["export", "--goals", str(goals), "--today", "2026-11-22", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("reader", [lambda text: list(csv_module.reader(io.StringIO(text, newline=""))),
+                                    spreadsheet_rows], ids=["python-csv", "spreadsheet"])
+def test_export_csv_keeps_each_row_whole_and_no_line_of_a_cell_a_formula(hostile_csv, reader):
+    from generator.export import CSV_COLUMNS
+
+    rows = reader(hostile_csv)
+    assert rows[0] == list(CSV_COLUMNS)
+    assert [len(row) for row in rows] == [len(CSV_COLUMNS)] * len(rows)
+    refs = [row[1] for row in rows[1:]]
+    assert refs == [r["ref"] for r in csv_module.DictReader(io.StringIO(_run_export("--format", "csv").output))]
+    for row in rows:
+        for cell in row:
+            if _is_number(cell):
+                continue  # a number stays a number: progress -0.2 is data, not a formula
+            for line in cell.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+                assert not line.lstrip(" ").startswith(FORMULA_START), (cell, line)
+    titles = {row[1].rsplit("/", 1)[-1]: row[4] for row in rows[1:]}
+    assert titles["new-logos"] == "Sign 25\n'=1+1"
+    assert titles["churn"] == "Churn\n'+cmd|' /C calc'!A0\n'-2+3"
+    assert titles["uptime"] == "Uptime\n'@SUM(A1)\n'\t=1\n' =2"
+    assert titles["partner-portal"] == "\n'=HYPERLINK(\"http://x\",\"y\")"
+    assert titles["win-dach"] == "'-1\n'=2\nBecome the first choice for mid-market retailers in DACH"
+
+
+def test_export_csv_quotes_a_cell_with_a_carriage_return(hostile_csv):
+    assert "\r" not in hostile_csv  # every line break inside a cell is LF, inside quotes
+    assert ',"Sign 25\n\'=1+1",' in hostile_csv

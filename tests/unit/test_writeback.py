@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from generator import build_portal
 from generator.cli import cli
+from generator.goalfile import LOCK_NAME
 from generator.writeback import TEMP_SUFFIX, detect_indent, write_atomic
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -184,8 +185,12 @@ def test_a_process_killed_mid_write_leaves_the_file_whole(goals):
     proc = subprocess.run([sys.executable, "-c", KILLER, "checkin", KR, "--value", "2.2", "--goals", str(goals),
                            "--today", TODAY], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert proc.returncode == -9, proc.stderr
-    assert snapshot(goals) == before  # byte-identical, and no temporary file anywhere
+    left = snapshot(goals)
+    assert left.pop(LOCK_NAME) == b""  # the lock file, which no process holds any more
+    assert left == before  # byte-identical, and no temporary file anywhere
     assert not list(path.parent.glob(f"*{TEMP_SUFFIX}"))
+    assert run("checkin", KR, "--value", "2.2", "--goals", str(goals), "--today", TODAY).exit_code == 0
+    assert not (goals / LOCK_NAME).exists()  # the next command takes it over and removes it
 
 
 def test_write_atomic_keeps_the_mode_and_leaves_no_temp_file(tmp_path):
@@ -219,7 +224,10 @@ def test_rollover_scaffolds_the_objectives_that_did_not_succeed(goals):
     assert {k: v for k, v in snapshot(goals).items() if not k.startswith("2027-Q1/")} == before
     text = (goals / "2027-Q1" / "storefront.yaml").read_text(encoding="utf-8")
     assert text.startswith("# Rolled over from 2026-Q4 to 2027-Q1 by goalsite on 2027-01-05")
-    assert "# Storefront team OKRs for Q4 2026." in text and "# check-in values are the fraction done" in text
+    # The header comments speak of the new period; comments in the goals are kept as they were.
+    assert "\n\n# Storefront team OKRs for Q1 2027.\n# Check-ins every Friday. Running quarter: 2027-01-01 to " \
+           "2027-03-31.\n\nunit: storefront\n" in text
+    assert "# check-in values are the fraction done" in text
     kept = source.scores.objectives["2026-Q4:storefront/fast-mobile-checkout"].score
     assert f"skipped 2026-Q4:storefront/fast-mobile-checkout: succeeded (score {round(kept * 100)} %)" in result.output
     after = build_portal(goals, dt.date(2027, 1, 5))
@@ -287,3 +295,221 @@ def test_rollover_usage_errors(goals, args):
     result = run("rollover", *args, "--goals", str(goals), "--today", "2027-01-05")
     assert result.exit_code == 2, result.output
     assert not (goals / "2027-Q1").exists()
+
+
+# --- the file's layout: line ends, BOM, final line end --------------------------------------------
+
+
+def _mixed(text: str) -> str:
+    """The first ten lines end in LF, the rest in CR LF (a file edited on two systems)."""
+    lines = text.split("\n")
+    return "\n".join(lines[:10]) + "\n" + "\r\n".join(lines[10:])
+
+
+LAYOUTS = {
+    "lf": lambda text: text,
+    "crlf": lambda text: text.replace("\n", "\r\n"),
+    "cr": lambda text: text.replace("\n", "\r"),
+    "no-final-newline": lambda text: text[:-1],
+    "crlf-no-final-newline": lambda text: text[:-1].replace("\n", "\r\n"),
+    "bom": lambda text: "\ufeff" + text,
+    "bom-crlf": lambda text: "\ufeff" + text.replace("\n", "\r\n"),
+    "mixed": _mixed,
+}
+
+
+CHECKINS = {
+    "middle": (KR, []),
+    "end-of-file": ("storefront/calm-peak/load-test", []),  # its check-ins end the file
+    "replace": ("storefront/calm-peak/load-test", ["--date", "2026-11-13", "--force"]),  # a block check-in
+}
+
+
+@pytest.fixture(scope="module")
+def lf_results(tmp_path_factory) -> dict[str, str]:
+    """What each check-in makes of the LF file: the other layouts must give the same, in their layout."""
+    results = {}
+    for case, (kr, extra) in CHECKINS.items():
+        goals = Path(shutil.copytree(EXAMPLE, tmp_path_factory.mktemp(case) / "goals"))
+        assert run("checkin", kr, "--value", "0.95", *extra, "--today", TODAY, "--goals", str(goals)).exit_code == 0
+        results[case] = (goals / "2026-Q4" / "storefront.yaml").read_text(encoding="utf-8")
+    return results
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("case", CHECKINS)
+def test_checkin_keeps_the_files_line_ends_bom_and_final_newline(goals, lf_results, layout, case):
+    shape, (kr, extra) = LAYOUTS[layout], CHECKINS[case]
+    path = goals / "2026-Q4" / "storefront.yaml"
+    original = shape(path.read_text(encoding="utf-8"))
+    path.write_bytes(original.encode("utf-8"))
+    result = run("checkin", kr, "--value", "0.95", *extra, "--today", TODAY, "--goals", str(goals))
+    assert result.exit_code == 0, result.output
+    after = path.read_bytes().decode("utf-8")
+    assert after == shape(lf_results[case]) and after != original
+    day = "2026-11-13" if extra else "2026-11-27"
+    assert f"+           - {{date: {day}, value: 0.95}}\n" in result.output  # the added line, without CR or BOM
+    assert build_portal(goals, dt.date(2026, 11, 27)).ok
+
+
+# --- rollover: goals that hold in the new period --------------------------------------------------
+
+ROLL = ("rollover", "2026-Q4", "2027-Q1", "--today", "2027-01-05")
+
+
+def test_rollover_comments_out_a_private_kpi_of_a_public_key_result(goals):
+    """Emptied check-ins would publish the private KPI's values as the key result's progress (resolve.private-kpi-values)."""
+    path = goals / "2026-Q4" / "operations.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("        kpi: fulfillment-cost-per-order\n",
+                                 "        kpi: osprey-burn-multiple   # the board's number\n"
+                                 "        # reviewed monthly\n"), encoding="utf-8")
+    assert build_portal(goals, dt.date(2027, 1, 5)).ok  # fine while the key result has check-ins of its own
+    result = run(*ROLL, "--unit", "operations", "--goals", str(goals))
+    assert result.exit_code == 0, result.output
+    new = (goals / "2027-Q1" / "operations.yaml").read_text(encoding="utf-8")
+    assert ("        metric: {unit: €, from: 6.05, to: 5.9}\n"
+            "        # kpi: osprey-burn-multiple  # the board's number  # goalsite rollover: a private KPI; "
+            "put it back with the first check-in\n"
+            "        # reviewed monthly\n"
+            "      - id: plastic\n") in new
+    note = ("operations/lean-ops/cost-per-order: kpi: osprey-burn-multiple commented out: a public key result "
+            "without check-ins may not name a private KPI; put it back with its first check-in")
+    assert f"  changed 2027-Q1:{note}\n" in result.output
+    assert f"\n# - {note}\n" in new
+    after = build_portal(goals, dt.date(2027, 1, 5))
+    assert after.ok, after.errors
+    assert after.portal.key_results["2027-Q1:operations/lean-ops/cost-per-order"].kpi is None
+
+
+def test_rollover_keeps_a_private_kpi_of_a_private_objective(goals):
+    path = goals / "2026-Q4" / "operations.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("        kpi: fulfillment-cost-per-order\n", "        kpi: osprey-burn-multiple\n")
+    path.write_text(text.replace("objectives:\n", "visibility: private\nobjectives:\n", 1), encoding="utf-8")
+    result = run(*ROLL, "--unit", "operations", "--goals", str(goals))
+    assert result.exit_code == 0, result.output
+    assert "        kpi: osprey-burn-multiple\n" in (goals / "2027-Q1" / "operations.yaml").read_text(encoding="utf-8")
+    assert "commented out" not in result.output
+
+
+FROM_TO = re.compile(r"(?<![\w.,])[€$]?(\d[\d,]*(?:\.\d+)?)\S*(?:\s\S+)?\s+(?:to|→|->)\s+[€$]?(\d[\d,]*(?:\.\d+)?)")
+
+
+def test_rollover_titles_state_the_rolled_metric(goals):
+    """A title's "from A to B" agrees with its metric's new from and to: no title contradicts its metric."""
+    before = build_portal(goals, dt.date(2027, 1, 5))
+    result = run(*ROLL, "--goals", str(goals))
+    assert result.exit_code == 0, result.output
+    after = build_portal(goals, dt.date(2027, 1, 5))
+    checked = 0
+    for node in after.portal.key_results.values():
+        metric = node.kr.metric
+        if node.objective.period.id != "2027-Q1" or metric is None or metric.is_keep:
+            continue
+        title, ref = node.kr.title, node.ref
+        for m in FROM_TO.finditer(title):
+            stated = (float(m.group(1).replace(",", "")), float(m.group(2).replace(",", "")))
+            assert stated == (metric.from_, metric.to), (ref, title)
+            checked += 1
+        old = before.portal.key_results[ref.replace("2027-Q1:", "2026-Q4:")].kr
+        if old.metric.from_ != metric.from_ and FROM_TO.search(old.title):
+            assert title != old.title, ref
+    assert checked >= 20
+    titles = {n.ref: n.kr.title for n in after.portal.key_results.values()}
+    assert titles["2027-Q1:commerce/own-the-peak/app-share"] == "Grow app share of orders from 27.2% to 30%"
+    assert titles["2027-Q1:loyalty/basecamp-club/active-members"] == \
+        "Grow active Basecamp Club members from 158,700 to 170,000"
+    assert titles["2027-Q1:operations/lean-ops/cost-per-order"] == \
+        "Reduce fulfillment cost per order from €6.05 to €5.90"
+    assert "  changed 2027-Q1:commerce/own-the-peak/app-share: title now starts at 27.2 (was 22), as its metric\n" \
+        in result.output
+    text = (goals / "2027-Q1" / "commerce.yaml").read_text(encoding="utf-8")
+    assert "# - commerce/own-the-peak/app-share: title now starts at 27.2 (was 22), as its metric\n" in text
+
+
+def test_rollover_flags_a_title_it_cannot_rewrite(goals):
+    path = goals / "2026-Q4" / "commerce.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title: Grow app share of orders from 22% to 30%",
+                                 "title: 'Grow app share of orders: 22% today, 30% by the end'"), encoding="utf-8")
+    result = run(*ROLL, "--unit", "commerce", "--goals", str(goals))
+    assert result.exit_code == 0, result.output
+    note = "commerce/own-the-peak/app-share: title names 22, not the metric's from (27.2 now): reword it"
+    assert f"  changed 2027-Q1:{note}\n" in result.output
+    new = (goals / "2027-Q1" / "commerce.yaml").read_text(encoding="utf-8")
+    assert f"# - {note}\n" in new and "title: 'Grow app share of orders: 22% today, 30% by the end'" in new
+
+
+def test_rollover_rewrites_header_comments_for_the_new_period(goals):
+    path = goals / "2026-Q4" / "commerce.yaml"
+    header = ("# 2026-Q4: October to December\n"
+              "# Planning offsite on 2026-09-20; mid-quarter review on 2026-11-16.\n"
+              "# Q4 2026 runs 2026-10-01 to 2026-12-31.\n")
+    path.write_text(header + path.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run(*ROLL, "--unit", "commerce", "--goals", str(goals))
+    assert result.exit_code == 0, result.output
+    new = (goals / "2027-Q1" / "commerce.yaml").read_text(encoding="utf-8")
+    top = new[:new.index("\nunit:")]
+    assert "# 2027-Q1: January to March\n# Q1 2027 runs 2027-01-01 to 2027-03-31.\n" in top
+    assert "2026-Q4" not in top.split("\n\n", 1)[1] and "2026-11-16" not in new and "Q4 2026" not in new
+    assert "  changed " + (goals / "2027-Q1" / "commerce.yaml").as_posix() + \
+        ": left out 1 header comment line naming days of 2026-Q4\n" in result.output
+
+    # Rolled over again, the file's own rollover notes (about 2026-Q4 and 2027-Q1) are left behind.
+    result = run("rollover", "2027-Q1", "2027-Q2", "--unit", "commerce", "--goals", str(goals), "--today", "2027-04-05")
+    assert result.exit_code == 0, result.output
+    again = (goals / "2027-Q2" / "commerce.yaml").read_text(encoding="utf-8")
+    assert again.startswith("# Rolled over from 2027-Q1 to 2027-Q2 by goalsite on 2027-04-05: the objectives of\n"
+                            "# 2027-Q1 that did not succeed, baselines set to their last values, check-ins emptied.\n\n"
+                            "# 2027-Q2: April to June\n# Q2 2027 runs 2027-04-01 to 2027-06-30.\n")
+    assert again.count("Rolled over from") == 1 and "2026-Q4" not in again.split("\nunit:")[0]
+    assert build_portal(goals, dt.date(2027, 4, 5)).ok
+
+
+def test_rollover_writes_the_new_file_in_the_old_ones_layout(goals):
+    path = goals / "2026-Q4" / "storefront.yaml"
+    path.write_bytes(("\ufeff" + path.read_text(encoding="utf-8")).replace("\n", "\r\n").encode("utf-8"))
+    assert run(*ROLL, "--unit", "storefront", "--goals", str(goals)).exit_code == 0
+    new = (goals / "2027-Q1" / "storefront.yaml").read_bytes()
+    assert new.startswith(b"\xef\xbb\xbf# Rolled over from") and new.endswith(b"\r\n")
+    assert new.count(b"\n") == new.count(b"\r\n")
+    assert build_portal(goals, dt.date(2027, 1, 5)).ok
+
+
+def test_rollover_rewrites_a_quoted_title_in_its_own_quotes(goals):
+    path = goals / "2026-Q4" / "commerce.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title: Grow app share of orders from 22% to 30%",
+                                 'title: "Grow app share of orders from 22% to 30%"'), encoding="utf-8")
+    assert run(*ROLL, "--unit", "commerce", "--goals", str(goals)).exit_code == 0
+    new = (goals / "2027-Q1" / "commerce.yaml").read_text(encoding="utf-8")
+    assert '        title: "Grow app share of orders from 27.2% to 30%"\n' in new
+
+
+def test_checkin_without_a_lock_file_changes_nothing(goals):
+    (goals / LOCK_NAME).mkdir()  # something that is not a file in its place: the lock cannot be taken
+    before = snapshot(goals)
+    result = run("checkin", KR, "--value", "2.3", "--goals", str(goals), "--today", TODAY)
+    assert result.exit_code == 1
+    assert problem_lines(result.output) == [
+        f"{(goals / LOCK_NAME).as_posix()}:1:1: error: Expected a goals folder goalsite can create its lock file in, "
+        "got Is a directory [writeback.lock]"]
+    assert snapshot(goals) == before and "Traceback" not in result.output
+
+
+def test_rollover_comments_out_a_private_kpi_after_a_block_metric(goals):
+    path = goals / "2026-Q4" / "operations.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("        metric: {unit: €, from: 6.4, to: 5.9}\n        kpi: fulfillment-cost-per-order\n",
+                                 "        metric:\n          unit: €\n          from: 6.4\n          to: 5.9\n"
+                                 "        kpi: osprey-burn-multiple  # the board's number\n        weight: 2\n"),
+                    encoding="utf-8")
+    result = run(*ROLL, "--unit", "operations", "--goals", str(goals))
+    assert result.exit_code == 0, result.output
+    new = (goals / "2027-Q1" / "operations.yaml").read_text(encoding="utf-8")
+    assert ("          to: 5.9\n"
+            "        # kpi: osprey-burn-multiple  # the board's number  # goalsite rollover: a private KPI; "
+            "put it back with the first check-in\n"
+            "        weight: 2\n") in new
+    assert build_portal(goals, dt.date(2027, 1, 5)).ok
