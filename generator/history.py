@@ -112,7 +112,7 @@ def export_revision(goals_dir: Path | str, rev: str, dest: Path, name: str = "BA
     sha = _commit(top, rev)
     if sha is None:
         raise GitError(f"Expected a git revision {name} that this checkout has, got {rev!r}; "
-                       "in CI fetch it: git fetch --depth=1 origin main")
+                       "in CI fetch it without --depth, which would make a full clone shallow: git fetch origin main")
     out = dest / rel
     out.mkdir(parents=True, exist_ok=True)
     if _git(["ls-tree", "--name-only", sha, "--", rel], top).strip():
