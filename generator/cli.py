@@ -228,8 +228,7 @@ def generate(goals_dir, today, out, include_private):
     generates fresh ones, so `goalsite build` and `mkdocs serve` are unaffected.
     Do not commit the generated files.
     """
-    from .pipeline import build_portal
-    from .plugin import portal_assets, portal_outputs
+    from .pipeline import build_portal, render_site
     from .problems import format_text
     from .publish import write_tree
 
@@ -237,7 +236,7 @@ def generate(goals_dir, today, out, include_private):
     if not result.ok:
         click.echo(format_text(result.problems))
         sys.exit(1)
-    outputs = {**portal_outputs(result), **portal_assets()}
+    outputs = render_site(result)
     try:
         written, removed = write_tree(outputs, out)
     except FileExistsError as e:

@@ -95,10 +95,11 @@ class Incremental:
         """What this build leaves as it is: {page: the Markdown the site shows}; None for a complete build."""
         return self._deferred
 
-    def prepare(self, files: Files, config, outputs: dict[str, str]) -> None:
+    def prepare(self, files: Files, config, outputs: dict[str, str | Path]) -> None:
         """Before MkDocs reads the pages: mark which generated pages changed, drop what disappeared.
 
-        `outputs` are the generated files by path; only pages (GeneratedPage) are compared.
+        `outputs` are the generated files by path (pipeline.render_site()); only pages (GeneratedPage)
+        are compared.
         """
         self.rebuilt = set()
         self._files = files

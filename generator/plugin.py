@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files
 
 from .config import PortalConfig
 from .incremental import GeneratedPage, Incremental
-from .pipeline import Build, build_portal, day_of_epoch
+from .pipeline import Build, build_portal, day_of_epoch, render_site
 from .problems import format_problem, summarize
 from .progress import Progress
 from .publish import MANIFEST
@@ -30,13 +30,9 @@ from .render.page import unindex
 
 log = get_plugin_logger(__name__)
 
-#: Where the portal's own CSS/JS and plotly.min.js live in the site (charts.PLOTLY_PATH agrees).
-ASSETS_URI = "assets"
 #: More lint warnings than this are logged as one count (`goalsite serve` of a large company would
 #: otherwise repeat thousands of lines on every rebuild); errors are always logged one by one.
 MAX_LOGGED_WARNINGS = 50
-#: The JSON export, relative to the site root (DESIGN.md).
-EXPORT_URI = "api/goals.json"
 
 
 class GoalsitePlugin(BasePlugin[PortalConfig]):
@@ -99,12 +95,9 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.unsearched.pages.clear()
         self.progress.phase("Rendering pages")
         deferred = self.incremental.deferred() if self.incremental is not None else None
-        outputs = portal_outputs(self.build, deferred=deferred)
-        for uri, content in sorted(outputs.items()):
-            file_class = GeneratedPage if uri.endswith(".md") else File
-            _put(files, file_class.generated(config, uri, content=content))
-        for uri, path in portal_assets().items():
-            _put(files, File.generated(config, uri, abs_src_path=str(path)))
+        outputs = render_site(self.build, deferred=deferred)
+        for uri, content in outputs.items():
+            _put(files, _generated(config, uri, content))
         if self.incremental is not None:
             self.incremental.prepare(files, config, outputs)
         return files
@@ -178,41 +171,6 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         return build
 
 
-def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None) -> dict[str, str]:
-    """Every generated text file of the site: the rendered pages and the JSON export.
-
-    `deferred` is for the fast rebuilds of `goalsite serve` (incremental.py): those pages come back
-    with the text given, unless unchanged, and the export is left out (the site keeps the one it has).
-    """
-    from .export import export_json, export_text
-    from .render import render_pages
-    from .render.site import Site
-
-    site = Site(build)  # one index of the portal for the pages and the export
-    outputs = dict(render_pages(build, site=site, deferred=deferred))
-    if deferred is not None:
-        return outputs
-    # The export enters the build as a generated file (not written in on_post_build), so that it
-    # replaces a stale copy left by `goalsite generate` exactly like the pages do.
-    # Compact: with `indent` the json module falls back to its pure-Python encoder, seconds at 1,000 teams.
-    outputs[EXPORT_URI] = export_text(export_json(build, site)) + "\n"
-    return outputs
-
-
-def portal_assets() -> dict[str, Path]:
-    """The portal's static files by site path: generator/assets/* and plotly.min.js from the plotly wheel."""
-    folder = Path(__file__).with_name("assets")
-    found = sorted(p for p in folder.glob("*") if p.is_file() and not p.name.startswith("."))
-    try:
-        import plotly
-
-        plotly_js = Path(plotly.__file__).with_name("package_data") / "plotly.min.js"
-        found += [plotly_js] if plotly_js.is_file() else []
-    except ImportError:  # pragma: no cover - plotly is a dependency
-        pass
-    return {f"{ASSETS_URI}/{p.name}": p for p in found}
-
-
 def _parse_today(value: str | None) -> dt.date:
     """The `today` option, else the day of SOURCE_DATE_EPOCH, else the clock's today."""
     try:
@@ -224,6 +182,14 @@ def _parse_today(value: str | None) -> dt.date:
     except ValueError as e:
         raise PluginError(f"goalsite: expected 'today' as YYYY-MM-DD and SOURCE_DATE_EPOCH as seconds: {e}")
     return dt.date.today()
+
+
+def _generated(config, uri: str, content: str | Path) -> File:
+    """The MkDocs file of one output of pipeline.render_site(): a page, another text, or a file to copy."""
+    if isinstance(content, Path):
+        return File.generated(config, uri, abs_src_path=str(content))
+    file_class = GeneratedPage if uri.endswith(".md") else File
+    return file_class.generated(config, uri, content=content)
 
 
 def _drop_generated_copies(files: Files, docs_dir: str) -> None:
