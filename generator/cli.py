@@ -170,7 +170,7 @@ def build(goals_dir, today, site_dir, include_private, config_file, site_url, st
     --today when unset, so the same goals and --today give a byte-identical site.
     """
     from .pipeline import build_portal, keep_for_process
-    from .progress import Progress
+    from .plugin.progress import Progress
 
     today = today or default_today()
     changes = _changes(goals_dir, base)
@@ -264,9 +264,9 @@ def serve(goals_dir, config_file, dev_addr, fast_rebuilds):
     from .serve import serve as serve_site
 
     with _mkdocs_session(True):
-        config = _load_config(config_file)
-        with _plugin(config).preset(goals_dir=os.path.abspath(goals_dir)):
-            _run_mkdocs(serve_site, config_file, dev_addr=dev_addr, prepare=_plugin, fast_rebuilds=fast_rebuilds)
+        _plugin(_load_config(config_file))  # a config without the plugin is refused before anything starts
+        _run_mkdocs(serve_site, config_file, dev_addr=dev_addr, prepare=_plugin, fast_rebuilds=fast_rebuilds,
+                    options={"goals_dir": os.path.abspath(goals_dir)})
 
 
 @cli.command()
@@ -634,10 +634,8 @@ def _publish_site(config_file: str, site_dir: str, result, options: dict, *, str
 
     def build_into(tmp: Path) -> None:
         config.site_dir = str(tmp)
-        with plugin.preset(result, **options):
+        with plugin.preset(result, progress=progress, **options):
             mkdocs_build(config)
-
-    plugin.progress = progress or Progress(enabled=False)
 
     try:
         _run_mkdocs(publish, build_into, site_dir)

@@ -150,7 +150,7 @@ def render_site(build: Build, *, deferred: dict[str, str] | None = None) -> dict
 def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None) -> dict[str, str]:
     """Every generated text file of the site: the rendered pages and the JSON export.
 
-    `deferred` is for the fast rebuilds of `goalsite serve` (incremental.py): those pages come back
+    `deferred` is for the fast rebuilds of `goalsite serve` (serve/incremental.py): those pages come back
     with the text given, unless unchanged, and the export is left out (the site keeps the one it has).
     """
     from .export import export_json, export_text

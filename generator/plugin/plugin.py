@@ -1,8 +1,10 @@
 """The MkDocs shell: `plugins: [goalsite]` runs the goal pipeline inside `mkdocs build` and `mkdocs serve`.
 
 Every page, the assets and `api/goals.json` enter the build as in-memory files
-(`File.generated`) in `on_files`; nothing is ever written into `docs_dir`, so
-`mkdocs serve` rebuilds once per goal edit and never loops.
+(`File.generated`, files.py) in `on_files`; nothing is ever written into `docs_dir`, so
+`mkdocs serve` rebuilds once per goal edit and never loops. The handlers check `enabled`,
+call the pipeline (pipeline.py) and hand its results to MkDocs; the CLI's commands pass
+their flags through `preset()`.
 """
 
 from __future__ import annotations
@@ -10,23 +12,27 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import html
-import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 
+from ..pipeline import Build, build_portal, day_of_epoch, render_site
+from ..problems import format_problem, summarize
+from ..render.page import unindex
 from .config import PortalConfig
-from .incremental import GeneratedPage, Incremental
-from .pipeline import Build, build_portal, day_of_epoch, render_site
-from .problems import format_problem, summarize
+from .files import GeneratedPage, drop_generated_copies, generated, put_file
 from .progress import Progress
-from .publish import MANIFEST
 from .rawblocks import RawBlocks, Unsearched
-from .render.page import unindex
+
+if TYPE_CHECKING:
+    from jinja2 import BytecodeCache
+
+    from ..serve.incremental import Incremental
 
 log = get_plugin_logger(__name__)
 
@@ -35,38 +41,49 @@ log = get_plugin_logger(__name__)
 MAX_LOGGED_WARNINGS = 50
 
 
+@dataclass(frozen=True)
+class Rebuilding:
+    """What a shell that rebuilds the site in one process (`goalsite serve`) lends the plugin for one build."""
+
+    incremental: "Incremental"
+    """Lets a rebuild skip the pages a goal edit did not change (serve/incremental.py)."""
+    templates: "BytecodeCache | None" = None
+    """The theme's compiled templates, kept from one rebuild to the next."""
+    freeze_sources: bool = False
+    """The server's first build: see pipeline.build_portal()."""
+
+
 class GoalsitePlugin(BasePlugin[PortalConfig]):
     """Adds the goal portal's generated pages, assets and JSON export to an MkDocs build."""
 
     def __init__(self) -> None:
         self.overrides: dict = {}
         self.prebuilt: Build | None = None
+        self.progress = Progress(enabled=False)
+        self.rebuilding: Rebuilding | None = None
         self.build: Build | None = None
         self.goals_dir: Path | None = None
         self.today: dt.date | None = None
-        self.progress = Progress(enabled=False)
-        """Set by `goalsite build`: counts the pages MkDocs reads and writes (a terminal only)."""
-        self.incremental: Incremental | None = None
-        """Set by `goalsite serve`: lets a rebuild skip the pages a goal edit did not change."""
-        self.bytecode_cache = None
-        """Set by `goalsite serve`: the theme's compiled templates, kept from one rebuild to the next."""
-        self.freeze_sources = False
-        """Set by `goalsite serve` for its first build: see pipeline.build_portal()."""
         self.raw_blocks = RawBlocks()
         self.unsearched = Unsearched()
 
     @contextlib.contextmanager
-    def preset(self, build: Build | None = None, **options) -> Iterator[None]:
+    def preset(self, build: Build | None = None, *, progress: Progress | None = None,
+               rebuilding: Rebuilding | None = None, **options) -> Iterator[None]:
         """While inside, `options` win over mkdocs.yml on every (re)build; `build` is used by the next build.
 
-        This is how `goalsite build` and `goalsite serve` pass their flags: MkDocs keeps one plugin
-        instance per process (see on_startup), so the presets are cleared on the way out.
+        `progress` draws the build's progress line (`goalsite build`, on a terminal); `rebuilding` is
+        what `goalsite serve` keeps from one build to the next. This is how the CLI's commands pass
+        their flags: MkDocs keeps one plugin instance per process (see on_startup), so the presets are
+        cleared on the way out.
         """
         self.overrides, self.prebuilt = dict(options), build
+        self.progress, self.rebuilding = progress or Progress(enabled=False), rebuilding
         try:
             yield
         finally:
             self.overrides, self.prebuilt = {}, None
+            self.progress, self.rebuilding = Progress(enabled=False), None
 
     def on_startup(self, *, command, dirty) -> None:
         """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds, and with it the presets."""
@@ -80,7 +97,7 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         config.extra["goalsite_restricted"] = self.config.include_private
         # Gather before anything is rendered; the site's name comes from the goals. A fast rebuild of
         # `goalsite serve` leaves the advice (lint) to the complete rebuild that follows it.
-        fast = self.incremental is not None and self.incremental.start()
+        fast = self.rebuilding is not None and self.rebuilding.incremental.start()
         self.build = self._run_pipeline(lint=not fast)
         if self.config.site_name_from_company:
             # Material prints site_name into the page unescaped, and the name is goal text.
@@ -90,16 +107,16 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
     def on_files(self, files: Files, *, config) -> Files:
         if not self.config.enabled:
             return files
-        _drop_generated_copies(files, config.docs_dir)
+        drop_generated_copies(files, config.docs_dir)
         self.raw_blocks.pages.clear()  # what a failed build left
         self.unsearched.pages.clear()
         self.progress.phase("Rendering pages")
-        deferred = self.incremental.deferred() if self.incremental is not None else None
-        outputs = render_site(self.build, deferred=deferred)
+        incremental = self.rebuilding.incremental if self.rebuilding is not None else None
+        outputs = render_site(self.build, deferred=incremental.deferred() if incremental is not None else None)
         for uri, content in outputs.items():
-            _put(files, _generated(config, uri, content))
-        if self.incremental is not None:
-            self.incremental.prepare(files, config, outputs)
+            put_file(files, generated(config, uri, content))
+        if incremental is not None:
+            incremental.prepare(files, config, outputs)
         return files
 
     def on_nav(self, nav, *, config, files):
@@ -127,23 +144,23 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
 
     def on_env(self, env, *, config, files):
         self.progress.phase("Writing pages", len(files.documentation_pages()))
-        if self.bytecode_cache is not None:
-            env.bytecode_cache = self.bytecode_cache
+        if self.rebuilding is not None and self.rebuilding.templates is not None:
+            env.bytecode_cache = self.rebuilding.templates
         return env
 
     @event_priority(100)  # first: the page whole again before any other plugin reads it
     def on_post_page(self, output, *, page, config):
         self.progress.step()
         output = self.unsearched.show(page.file.src_uri, output)
-        if self.incremental is not None:
-            self.incremental.page_built(page.url)
+        if self.rebuilding is not None:
+            self.rebuilding.incremental.page_built(page.url)
         return output
 
     @event_priority(-100)  # after the search plugin has written its index, whatever the order in mkdocs.yml
     def on_post_build(self, *, config):
         self.progress.close()
-        if self.incremental is not None:
-            self.incremental.finish(config)
+        if self.rebuilding is not None:
+            self.rebuilding.incremental.finish(config)
 
     def on_build_error(self, *, error):
         self.progress.close()
@@ -157,9 +174,9 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
     def _run_pipeline(self, *, lint: bool = True) -> Build:
         build, self.prebuilt = self.prebuilt, None
         if build is None or build.include_private != self.config.include_private or build.today != self.today:
+            freeze = self.rebuilding is not None and self.rebuilding.freeze_sources
             build = build_portal(self.goals_dir, self.today, include_private=self.config.include_private,
-                                 lint=lint, history=True, freeze_sources=self.freeze_sources)
-            self.freeze_sources = False  # once: what a later build freezes could never be collected
+                                 lint=lint, history=True, freeze_sources=freeze)
         warnings = [p for p in build.problems if not p.is_error]
         for problem in build.errors + (warnings if len(warnings) <= MAX_LOGGED_WARNINGS else []):
             (log.error if problem.is_error else log.info)(format_problem(problem))
@@ -182,31 +199,3 @@ def _parse_today(value: str | None) -> dt.date:
     except ValueError as e:
         raise PluginError(f"goalsite: expected 'today' as YYYY-MM-DD and SOURCE_DATE_EPOCH as seconds: {e}")
     return dt.date.today()
-
-
-def _generated(config, uri: str, content: str | Path) -> File:
-    """The MkDocs file of one output of pipeline.render_site(): a page, another text, or a file to copy."""
-    if isinstance(content, Path):
-        return File.generated(config, uri, abs_src_path=str(content))
-    file_class = GeneratedPage if uri.endswith(".md") else File
-    return file_class.generated(config, uri, content=content)
-
-
-def _drop_generated_copies(files: Files, docs_dir: str) -> None:
-    """Forget the files an earlier `goalsite generate` left in docs_dir: this build generates fresh ones.
-
-    This matters for privacy: pages of an `--include-private` generate run must not leak into a public build.
-    """
-    manifest = Path(docs_dir, MANIFEST)
-    if not manifest.is_file():
-        return
-    for uri in json.loads(manifest.read_text(encoding="utf-8")).get("files", []):
-        if (old := files.get_file_from_path(uri)) is not None:
-            files.remove(old)
-
-
-def _put(files: Files, file: File) -> None:
-    """Add `file`, replacing a hand-written or stale file at the same path."""
-    if (old := files.src_uris.get(file.src_uri)) is not None:
-        files.remove(old)
-    files.append(file)
