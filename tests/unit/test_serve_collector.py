@@ -220,3 +220,41 @@ def test_after_a_failed_complete_rebuild_the_next_build_is_one_someone_waits_for
             if isinstance(thread, threading.Timer):
                 thread.join(10)
         (gc.enable if was else gc.disable)()
+
+
+def test_only_the_servers_first_build_freezes_the_goal_files(tmp_path, monkeypatch):
+    """serve's builder lends the plugin `freeze_sources` for its first build only: what a later build froze
+    could never be collected (pipeline.build_portal)."""
+    from pathlib import Path
+
+    from mkdocs.config import load_config
+
+    from generator.serve.incremental import Incremental
+
+    monkeypatch.setattr(serve, "COLLECT_AFTER", 0.05)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795305600")  # 2026-11-22
+    root = Path(__file__).resolve().parents[2]
+    goals = root / "tests" / "fixtures" / "portal_minimal" / "goals"
+    url = "http://127.0.0.1:8000/"
+
+    def get_config():
+        return load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+
+    builder = serve._Builder(get_config, url, Incremental(), serve._Collector(), serve._Sources(),
+                             options={"goals_dir": str(goals)})
+    builder.freeze_sources = True
+    was = gc.isenabled()
+    gc.unfreeze()
+    try:
+        builder()
+        assert gc.get_freeze_count() > 0, "the first build froze the goal files it read"
+        gc.unfreeze()
+        builder()
+        assert gc.get_freeze_count() == 0, "the second did not"
+        assert (tmp_path / "site" / "index.html").is_file()
+    finally:
+        gc.unfreeze()
+        for thread in threading.enumerate():
+            if isinstance(thread, threading.Timer):
+                thread.join(10)
+        (gc.enable if was else gc.disable)()
