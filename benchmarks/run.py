@@ -342,7 +342,7 @@ def measure_serve(goals: Path, n: int) -> dict:
     a build (the worst case: the collection holds the server up). That edit is written as soon as a
     request to the server has gone unanswered for SERVE_STALL seconds; None if none went unanswered
     for that long (no collection was seen)."""
-    from generator.serve import COLLECT_IDLE
+    from generator.serve.server import COLLECT_IDLE
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

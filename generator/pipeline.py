@@ -1,7 +1,10 @@
-"""build_portal(): load -> validate -> resolve -> score -> lint, top to bottom.
+"""The pipeline, top to bottom, as far as the site's files.
 
-Both shells (the CLI and the MkDocs plugin) call this and nothing else of the
-core. It raises nothing for bad input: problems come back as data.
+`build_portal()`: load -> validate -> resolve -> score -> lint, into a `Build`.
+`render_site()`: a `Build` -> every file of the site: the pages, the JSON export and the assets.
+
+Both shells (the CLI's commands and the MkDocs plugin) call these and nothing else of the
+core. They raise nothing for bad input: problems come back as data.
 """
 
 from __future__ import annotations
@@ -19,6 +22,11 @@ from .model import Model, validate_goals
 from .problems import Problem, sort_problems
 from .resolve import Portal, resolve_portal
 from .score import Scores, score_portal
+
+#: Where the portal's own CSS/JS and plotly.min.js live in the site (charts.PLOTLY_PATH agrees).
+ASSETS_URI = "assets"
+#: The JSON export, relative to the site root (DESIGN.md).
+EXPORT_URI = "api/goals.json"
 
 
 @dataclass
@@ -126,3 +134,49 @@ def _build_portal(goals_dir: Path | str, today: dt.date, *, include_private: boo
         build.history = read_target_history(goals_dir, starts, portal.settings.fiscal_year_start_month)
         build.history_read = True
     return build
+
+
+def render_site(build: Build, *, deferred: dict[str, str] | None = None) -> dict[str, str | Path]:
+    """Every file of the site the pipeline makes: {site path: its text, or the file to copy}.
+
+    The pages and the export come first, sorted by path, then the assets. Call only when `build.ok`.
+    `deferred` is for the fast rebuilds of `goalsite serve` (see portal_outputs()).
+    """
+    outputs: dict[str, str | Path] = dict(sorted(portal_outputs(build, deferred=deferred).items()))
+    outputs.update(portal_assets())
+    return outputs
+
+
+def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None) -> dict[str, str]:
+    """Every generated text file of the site: the rendered pages and the JSON export.
+
+    `deferred` is for the fast rebuilds of `goalsite serve` (serve/incremental.py): those pages come back
+    with the text given, unless unchanged, and the export is left out (the site keeps the one it has).
+    """
+    from .export import export_json, export_text
+    from .render import render_pages
+    from .render.site import Site
+
+    site = Site(build)  # one index of the portal for the pages and the export
+    outputs = dict(render_pages(build, site=site, deferred=deferred))
+    if deferred is not None:
+        return outputs
+    # The export enters the build as a generated file (not written in on_post_build), so that it
+    # replaces a stale copy left by `goalsite generate` exactly like the pages do.
+    # Compact: with `indent` the json module falls back to its pure-Python encoder, seconds at 1,000 teams.
+    outputs[EXPORT_URI] = export_text(export_json(build, site)) + "\n"
+    return outputs
+
+
+def portal_assets() -> dict[str, Path]:
+    """The portal's static files by site path: generator/assets/* and plotly.min.js from the plotly wheel."""
+    folder = Path(__file__).with_name("assets")
+    found = sorted(p for p in folder.glob("*") if p.is_file() and not p.name.startswith("."))
+    try:
+        import plotly
+
+        plotly_js = Path(plotly.__file__).with_name("package_data") / "plotly.min.js"
+        found += [plotly_js] if plotly_js.is_file() else []
+    except ImportError:  # pragma: no cover - plotly is a dependency
+        pass
+    return {f"{ASSETS_URI}/{p.name}": p for p in found}

@@ -58,7 +58,7 @@ def test_scoring_thresholds_in_the_docs_match_the_code(name):
 
 
 def test_every_plugin_option_is_documented():
-    from generator.config import PortalConfig
+    from generator.plugin.config import PortalConfig
 
     text = _doc("configuration.md")
     for name, _ in PortalConfig._schema:

@@ -131,10 +131,10 @@ def test_escape_controls_writes_each_control_character_as_an_escape():
 
 
 def test_the_clis_mkdocs_log_lines_are_one_line_each():
-    from generator.cli import _OneLineFormatter
+    from generator.commands.mkdocs_run import OneLineFormatter
 
     record = logging.LogRecord("mkdocs", logging.WARNING, __file__, 1, "Doc file has %s", ("x\n::error::y\x1b[2J",), None)
-    assert _OneLineFormatter("%(levelname)s - %(message)s").format(record) == \
+    assert OneLineFormatter("%(levelname)s - %(message)s").format(record) == \
         "WARNING - Doc file has x\\n::error::y\\x1b[2J"
 
 

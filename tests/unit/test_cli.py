@@ -170,6 +170,31 @@ def test_the_installed_entry_point(tree):
     assert usage.returncode == 2 and "Traceback" not in usage.stderr
 
 
+
+def _modules_after(code: str) -> set[str]:
+    """The top-level packages and goalsite's modules a fresh interpreter has loaded after running `code`."""
+    probe = code + "\nimport sys\nprint(' '.join(sorted(sys.modules)))"
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=root, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(root)})
+    assert out.returncode == 0, out.stderr
+    names = out.stdout.splitlines()[-1].split()
+    return {".".join(m.split(".")[:2]) if m.startswith("generator.") else m.split(".")[0] for m in names}
+
+
+def test_help_loads_neither_mkdocs_nor_the_pipeline():
+    """`goalsite --help` starts quickly: every verb's imports wait until it runs."""
+    loaded = _modules_after("from generator.cli import cli\ntry:\n    cli(['--help'])\nexcept SystemExit:\n    pass")
+    assert not loaded & {"mkdocs", "plotly", "pydantic", "jinja2", "yaml", "generator.pipeline"}, sorted(loaded)
+
+
+def test_generate_runs_the_pipeline_without_the_mkdocs_plugin(tmp_path):
+    code = (f"from generator.cli import cli\ntry:\n    cli(['generate', '--goals', {FIXTURE!r}, '--today', {TODAY!r},"
+            f" '--out', {str(tmp_path / 'out')!r}])\nexcept SystemExit as e:\n    assert not e.code, e.code")
+    loaded = _modules_after(code)
+    assert (tmp_path / "out" / "api" / "goals.json").is_file() and (tmp_path / "out" / "index.md").is_file()
+    assert "generator.pipeline" in loaded and not loaded & {"mkdocs", "generator.plugin"}, sorted(loaded)
+
 # --- check --changed-since: a proposal fails for what it introduces ---------------------------------------------------
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "goals"

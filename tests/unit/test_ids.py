@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator import cli, history, load, model
+from generator.commands import types as cli_types
 from generator.ids import PERIOD_RE, REF_RE, SLUG_RE
 
 
@@ -24,7 +25,7 @@ def test_a_trailing_newline_or_space_is_no_part_of_an_id(regex, good, tail):
 def test_every_stage_uses_the_one_definition():
     assert load.SLUG_RE is SLUG_RE and load.PERIOD_RE is PERIOD_RE
     assert history.SLUG_RE is SLUG_RE and history.PERIOD_RE is PERIOD_RE
-    assert cli.SLUG_RE is SLUG_RE and cli.PERIOD_RE is PERIOD_RE
+    assert cli_types.SLUG_RE is SLUG_RE and cli_types.PERIOD_RE is PERIOD_RE
     assert model.SLUG_RE is SLUG_RE and model.REF_RE is REF_RE
 
 

@@ -1,4 +1,4 @@
-"""incremental.py on its own: which pages a dirty build rebuilds, decided once per build."""
+"""serve/incremental.py on its own: which pages a dirty build rebuilds, decided once per build."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 from mkdocs.structure.files import File, Files
 
-from generator.incremental import GeneratedPage, Incremental
+from generator.plugin.files import GeneratedPage
+from generator.serve.incremental import Incremental
 
 
 def _files(tmp_path):

@@ -15,7 +15,8 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.structure.files import File, Files
 
-from generator.plugin import GoalsitePlugin, _drop_generated_copies, _put
+from generator.plugin import GoalsitePlugin
+from generator.plugin.files import drop_generated_copies, put_file
 from generator.publish import MANIFEST
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,10 +69,17 @@ def test_lint_warnings_are_info_and_do_not_fail_strict(tmp_path, caplog, monkeyp
 
 
 def test_presets_are_cleared_on_the_way_out():
+    from generator.plugin import Rebuilding
+    from generator.plugin.progress import Progress
+    from generator.serve.incremental import Incremental
+
     plugin = GoalsitePlugin()
-    with plugin.preset(object(), goals_dir="/x", include_private=True):
+    progress, rebuilding = Progress(enabled=False), Rebuilding(Incremental())
+    with plugin.preset(object(), progress=progress, rebuilding=rebuilding, goals_dir="/x", include_private=True):
         assert plugin.overrides == {"goals_dir": "/x", "include_private": True}
+        assert plugin.progress is progress and plugin.rebuilding is rebuilding
     assert plugin.overrides == {} and plugin.prebuilt is None
+    assert plugin.progress is not progress and plugin.rebuilding is None, "what `goalsite serve` lends is handed back"
 
 
 def test_a_bad_today_is_a_plugin_error(tmp_path):
@@ -88,16 +96,16 @@ def test_generated_files_replace_same_path_files(tmp_path):
                    File("units/a/2026-Q4.md", config.docs_dir, config.site_dir, True),
                    File("guide/index.md", config.docs_dir, config.site_dir, True)])
     (tmp_path / "docs" / MANIFEST).write_text(json.dumps({"files": ["index.md", "units/a/2026-Q4.md"]}))
-    _drop_generated_copies(files, config.docs_dir)
+    drop_generated_copies(files, config.docs_dir)
     assert sorted(files.src_uris) == ["guide/index.md"], "copies from `goalsite generate` are forgotten"
     new = File("guide/index.md", None, config.site_dir, True)
     new.content_string = "# New"  # what File.generated() makes, outside of a plugin event
-    _put(files, new)
+    put_file(files, new)
     assert [f.content_string for f in files] == ["# New"]
 
 
 def test_many_lint_warnings_are_logged_as_one_count(tmp_path, caplog, monkeypatch):
-    from generator import plugin as plugin_module
+    from generator.plugin import plugin as plugin_module
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795305600")  # 2026-11-22
     monkeypatch.setattr(plugin_module, "MAX_LOGGED_WARNINGS", 1)

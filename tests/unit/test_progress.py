@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.progress import Progress, interactive
+from generator.plugin.progress import Progress, interactive
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIMAL_GOALS = ROOT / "tests" / "fixtures" / "portal_minimal" / "goals"

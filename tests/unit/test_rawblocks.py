@@ -6,7 +6,7 @@ import markdown
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.rawblocks import RawBlocks
+from generator.plugin.rawblocks import RawBlocks
 
 WORDS = st.sampled_from(["alpha", "beta", "**bold**", "`code`", "[link](page.md)", "&amp;", "&#60;div&#62;", "é"])
 TEXT = st.lists(WORDS, min_size=1, max_size=5).map(" ".join)
@@ -65,7 +65,7 @@ def test_a_forged_placeholder_stays_text():
 
 from material.plugins.search.plugin import Parser  # noqa: E402
 
-from generator.rawblocks import Unsearched  # noqa: E402
+from generator.plugin.rawblocks import Unsearched  # noqa: E402
 
 LINE_TEXT = st.lists(st.sampled_from(["Grow", "revenue", "&amp;", "&lt;b&gt;", "é", "·", "42%", " ", "\n"]),
                      min_size=1, max_size=6).map("".join)

@@ -1,4 +1,4 @@
-"""serve._Collector: the cycle collector rests through a build and wakes up after it, never during a
+"""serve/server.py _Collector: the cycle collector rests through a build and wakes up after it, never during a
 build someone waits for."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import weakref
 
 import pytest
 
-from generator import serve
+from generator.serve import server as serve
 
 
 class Node:
@@ -177,7 +177,7 @@ def test_after_a_failed_complete_rebuild_the_next_build_is_one_someone_waits_for
     from mkdocs.exceptions import MkDocsException
     from mkdocs.livereload import LiveReloadServer
 
-    from generator.incremental import Incremental
+    from generator.serve.incremental import Incremental
 
     monkeypatch.setattr(serve, "COLLECT_AFTER", 0.05)
     monkeypatch.setattr(serve, "COLLECT_IDLE", 4.0)
@@ -191,34 +191,70 @@ def test_after_a_failed_complete_rebuild_the_next_build_is_one_someone_waits_for
     url = "http://127.0.0.1:8000/"
 
     def get_config():
-        config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
-        config.plugins["goalsite"].incremental = incremental
-        return config
+        return load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
 
     config = get_config()
     config.site_url = url
-    builder = serve._Builder(get_config, url, incremental, serve._Collector(), serve._Sources())
+    builder = serve._Builder(get_config, url, incremental, serve._Collector(), serve._Sources(),
+                             options={"goals_dir": str(goals)})
     builder.server = server = LiveReloadServer(builder=builder, host="127.0.0.1", port=8000, root=str(tmp_path))
     was = gc.isenabled()
-    with config.plugins["goalsite"].preset(goals_dir=str(goals)):
-        try:
-            builder(config)
-            assert not server._want_rebuild
-            team.write_text(team.read_text().replace("Become the first choice", "Become the clear favourite"))
-            builder()
-            assert incremental.behind and server._want_rebuild, "the fast rebuild asked for the complete one"
-            server._want_rebuild = False  # as the server's build loop does before it builds
-            team.write_text(team.read_text() + "objectives: [\n")
-            with pytest.raises(MkDocsException):
-                builder()  # the complete rebuild fails: the file broke in between
-            assert incremental.behind and not server._want_rebuild
-            team.write_text(team.read_text().replace("objectives: [\n", ""))
-            builder()  # the fix, which someone waits for
-            assert not incremental.behind and not server._want_rebuild
-            assert _until(gc.isenabled, 2.0), "collected as after any build, not once idle for COLLECT_IDLE"
-            assert "Become the clear favourite" in (tmp_path / "site" / "periods" / "2026-Q4" / "index.html").read_text()
-        finally:
-            for thread in threading.enumerate():
-                if isinstance(thread, threading.Timer):
-                    thread.join(10)
-            (gc.enable if was else gc.disable)()
+    try:
+        builder(config)
+        assert not server._want_rebuild
+        team.write_text(team.read_text().replace("Become the first choice", "Become the clear favourite"))
+        builder()
+        assert incremental.behind and server._want_rebuild, "the fast rebuild asked for the complete one"
+        server._want_rebuild = False  # as the server's build loop does before it builds
+        team.write_text(team.read_text() + "objectives: [\n")
+        with pytest.raises(MkDocsException):
+            builder()  # the complete rebuild fails: the file broke in between
+        assert incremental.behind and not server._want_rebuild
+        team.write_text(team.read_text().replace("objectives: [\n", ""))
+        builder()  # the fix, which someone waits for
+        assert not incremental.behind and not server._want_rebuild
+        assert _until(gc.isenabled, 2.0), "collected as after any build, not once idle for COLLECT_IDLE"
+        assert "Become the clear favourite" in (tmp_path / "site" / "periods" / "2026-Q4" / "index.html").read_text()
+    finally:
+        for thread in threading.enumerate():
+            if isinstance(thread, threading.Timer):
+                thread.join(10)
+        (gc.enable if was else gc.disable)()
+
+
+def test_only_the_servers_first_build_freezes_the_goal_files(tmp_path, monkeypatch):
+    """serve's builder lends the plugin `freeze_sources` for its first build only: what a later build froze
+    could never be collected (pipeline.build_portal)."""
+    from pathlib import Path
+
+    from mkdocs.config import load_config
+
+    from generator.serve.incremental import Incremental
+
+    monkeypatch.setattr(serve, "COLLECT_AFTER", 0.05)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795305600")  # 2026-11-22
+    root = Path(__file__).resolve().parents[2]
+    goals = root / "tests" / "fixtures" / "portal_minimal" / "goals"
+    url = "http://127.0.0.1:8000/"
+
+    def get_config():
+        return load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+
+    builder = serve._Builder(get_config, url, Incremental(), serve._Collector(), serve._Sources(),
+                             options={"goals_dir": str(goals)})
+    builder.freeze_sources = True
+    was = gc.isenabled()
+    gc.unfreeze()
+    try:
+        builder()
+        assert gc.get_freeze_count() > 0, "the first build froze the goal files it read"
+        gc.unfreeze()
+        builder()
+        assert gc.get_freeze_count() == 0, "the second did not"
+        assert (tmp_path / "site" / "index.html").is_file()
+    finally:
+        gc.unfreeze()
+        for thread in threading.enumerate():
+            if isinstance(thread, threading.Timer):
+                thread.join(10)
+        (gc.enable if was else gc.disable)()

@@ -6,7 +6,7 @@ import os
 
 import jinja2
 
-from generator.serve import TemplateCode
+from generator.serve.server import TemplateCode
 
 
 def _env(folder, cache) -> jinja2.Environment:

@@ -1,8 +1,10 @@
 """The MkDocs shell: `plugins: [goalsite]` runs the goal pipeline inside `mkdocs build` and `mkdocs serve`.
 
 Every page, the assets and `api/goals.json` enter the build as in-memory files
-(`File.generated`) in `on_files`; nothing is ever written into `docs_dir`, so
-`mkdocs serve` rebuilds once per goal edit and never loops.
+(`File.generated`, files.py) in `on_files`; nothing is ever written into `docs_dir`, so
+`mkdocs serve` rebuilds once per goal edit and never loops. The handlers check `enabled`,
+call the pipeline (pipeline.py) and hand its results to MkDocs; the CLI's commands pass
+their flags through `preset()`.
 """
 
 from __future__ import annotations
@@ -10,33 +12,45 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import html
-import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 
+from ..pipeline import Build, build_portal, day_of_epoch, render_site
+from ..problems import format_problem, summarize
+from ..render.page import unindex
 from .config import PortalConfig
-from .incremental import GeneratedPage, Incremental
-from .pipeline import Build, build_portal, day_of_epoch
-from .problems import format_problem, summarize
+from .files import GeneratedPage, drop_generated_copies, generated, put_file
 from .progress import Progress
-from .publish import MANIFEST
 from .rawblocks import RawBlocks, Unsearched
-from .render.page import unindex
+
+if TYPE_CHECKING:
+    from jinja2 import BytecodeCache
+
+    from ..serve.incremental import Incremental
 
 log = get_plugin_logger(__name__)
 
-#: Where the portal's own CSS/JS and plotly.min.js live in the site (charts.PLOTLY_PATH agrees).
-ASSETS_URI = "assets"
 #: More lint warnings than this are logged as one count (`goalsite serve` of a large company would
 #: otherwise repeat thousands of lines on every rebuild); errors are always logged one by one.
 MAX_LOGGED_WARNINGS = 50
-#: The JSON export, relative to the site root (DESIGN.md).
-EXPORT_URI = "api/goals.json"
+
+
+@dataclass(frozen=True)
+class Rebuilding:
+    """What a shell that rebuilds the site in one process (`goalsite serve`) lends the plugin for one build."""
+
+    incremental: "Incremental"
+    """Lets a rebuild skip the pages a goal edit did not change (serve/incremental.py)."""
+    templates: "BytecodeCache | None" = None
+    """The theme's compiled templates, kept from one rebuild to the next."""
+    freeze_sources: bool = False
+    """The server's first build: see pipeline.build_portal()."""
 
 
 class GoalsitePlugin(BasePlugin[PortalConfig]):
@@ -45,32 +59,31 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
     def __init__(self) -> None:
         self.overrides: dict = {}
         self.prebuilt: Build | None = None
+        self.progress = Progress(enabled=False)
+        self.rebuilding: Rebuilding | None = None
         self.build: Build | None = None
         self.goals_dir: Path | None = None
         self.today: dt.date | None = None
-        self.progress = Progress(enabled=False)
-        """Set by `goalsite build`: counts the pages MkDocs reads and writes (a terminal only)."""
-        self.incremental: Incremental | None = None
-        """Set by `goalsite serve`: lets a rebuild skip the pages a goal edit did not change."""
-        self.bytecode_cache = None
-        """Set by `goalsite serve`: the theme's compiled templates, kept from one rebuild to the next."""
-        self.freeze_sources = False
-        """Set by `goalsite serve` for its first build: see pipeline.build_portal()."""
         self.raw_blocks = RawBlocks()
         self.unsearched = Unsearched()
 
     @contextlib.contextmanager
-    def preset(self, build: Build | None = None, **options) -> Iterator[None]:
+    def preset(self, build: Build | None = None, *, progress: Progress | None = None,
+               rebuilding: Rebuilding | None = None, **options) -> Iterator[None]:
         """While inside, `options` win over mkdocs.yml on every (re)build; `build` is used by the next build.
 
-        This is how `goalsite build` and `goalsite serve` pass their flags: MkDocs keeps one plugin
-        instance per process (see on_startup), so the presets are cleared on the way out.
+        `progress` draws the build's progress line (`goalsite build`, on a terminal); `rebuilding` is
+        what `goalsite serve` keeps from one build to the next. This is how the CLI's commands pass
+        their flags: MkDocs keeps one plugin instance per process (see on_startup), so the presets are
+        cleared on the way out.
         """
         self.overrides, self.prebuilt = dict(options), build
+        self.progress, self.rebuilding = progress or Progress(enabled=False), rebuilding
         try:
             yield
         finally:
             self.overrides, self.prebuilt = {}, None
+            self.progress, self.rebuilding = Progress(enabled=False), None
 
     def on_startup(self, *, command, dirty) -> None:
         """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds, and with it the presets."""
@@ -84,7 +97,7 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         config.extra["goalsite_restricted"] = self.config.include_private
         # Gather before anything is rendered; the site's name comes from the goals. A fast rebuild of
         # `goalsite serve` leaves the advice (lint) to the complete rebuild that follows it.
-        fast = self.incremental is not None and self.incremental.start()
+        fast = self.rebuilding is not None and self.rebuilding.incremental.start()
         self.build = self._run_pipeline(lint=not fast)
         if self.config.site_name_from_company:
             # Material prints site_name into the page unescaped, and the name is goal text.
@@ -94,19 +107,16 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
     def on_files(self, files: Files, *, config) -> Files:
         if not self.config.enabled:
             return files
-        _drop_generated_copies(files, config.docs_dir)
+        drop_generated_copies(files, config.docs_dir)
         self.raw_blocks.pages.clear()  # what a failed build left
         self.unsearched.pages.clear()
         self.progress.phase("Rendering pages")
-        deferred = self.incremental.deferred() if self.incremental is not None else None
-        outputs = portal_outputs(self.build, deferred=deferred)
-        for uri, content in sorted(outputs.items()):
-            file_class = GeneratedPage if uri.endswith(".md") else File
-            _put(files, file_class.generated(config, uri, content=content))
-        for uri, path in portal_assets().items():
-            _put(files, File.generated(config, uri, abs_src_path=str(path)))
-        if self.incremental is not None:
-            self.incremental.prepare(files, config, outputs)
+        incremental = self.rebuilding.incremental if self.rebuilding is not None else None
+        outputs = render_site(self.build, deferred=incremental.deferred() if incremental is not None else None)
+        for uri, content in outputs.items():
+            put_file(files, generated(config, uri, content))
+        if incremental is not None:
+            incremental.prepare(files, config, outputs)
         return files
 
     def on_nav(self, nav, *, config, files):
@@ -134,23 +144,23 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
 
     def on_env(self, env, *, config, files):
         self.progress.phase("Writing pages", len(files.documentation_pages()))
-        if self.bytecode_cache is not None:
-            env.bytecode_cache = self.bytecode_cache
+        if self.rebuilding is not None and self.rebuilding.templates is not None:
+            env.bytecode_cache = self.rebuilding.templates
         return env
 
     @event_priority(100)  # first: the page whole again before any other plugin reads it
     def on_post_page(self, output, *, page, config):
         self.progress.step()
         output = self.unsearched.show(page.file.src_uri, output)
-        if self.incremental is not None:
-            self.incremental.page_built(page.url)
+        if self.rebuilding is not None:
+            self.rebuilding.incremental.page_built(page.url)
         return output
 
     @event_priority(-100)  # after the search plugin has written its index, whatever the order in mkdocs.yml
     def on_post_build(self, *, config):
         self.progress.close()
-        if self.incremental is not None:
-            self.incremental.finish(config)
+        if self.rebuilding is not None:
+            self.rebuilding.incremental.finish(config)
 
     def on_build_error(self, *, error):
         self.progress.close()
@@ -164,9 +174,9 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
     def _run_pipeline(self, *, lint: bool = True) -> Build:
         build, self.prebuilt = self.prebuilt, None
         if build is None or build.include_private != self.config.include_private or build.today != self.today:
+            freeze = self.rebuilding is not None and self.rebuilding.freeze_sources
             build = build_portal(self.goals_dir, self.today, include_private=self.config.include_private,
-                                 lint=lint, history=True, freeze_sources=self.freeze_sources)
-            self.freeze_sources = False  # once: what a later build freezes could never be collected
+                                 lint=lint, history=True, freeze_sources=freeze)
         warnings = [p for p in build.problems if not p.is_error]
         for problem in build.errors + (warnings if len(warnings) <= MAX_LOGGED_WARNINGS else []):
             (log.error if problem.is_error else log.info)(format_problem(problem))
@@ -176,41 +186,6 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
             files = len({p.location.path for p in build.errors})
             raise PluginError(f"{files} goal file{'s have' if files != 1 else ' has'} errors (see above)")
         return build
-
-
-def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None) -> dict[str, str]:
-    """Every generated text file of the site: the rendered pages and the JSON export.
-
-    `deferred` is for the fast rebuilds of `goalsite serve` (incremental.py): those pages come back
-    with the text given, unless unchanged, and the export is left out (the site keeps the one it has).
-    """
-    from .export import export_json, export_text
-    from .render import render_pages
-    from .render.site import Site
-
-    site = Site(build)  # one index of the portal for the pages and the export
-    outputs = dict(render_pages(build, site=site, deferred=deferred))
-    if deferred is not None:
-        return outputs
-    # The export enters the build as a generated file (not written in on_post_build), so that it
-    # replaces a stale copy left by `goalsite generate` exactly like the pages do.
-    # Compact: with `indent` the json module falls back to its pure-Python encoder, seconds at 1,000 teams.
-    outputs[EXPORT_URI] = export_text(export_json(build, site)) + "\n"
-    return outputs
-
-
-def portal_assets() -> dict[str, Path]:
-    """The portal's static files by site path: generator/assets/* and plotly.min.js from the plotly wheel."""
-    folder = Path(__file__).with_name("assets")
-    found = sorted(p for p in folder.glob("*") if p.is_file() and not p.name.startswith("."))
-    try:
-        import plotly
-
-        plotly_js = Path(plotly.__file__).with_name("package_data") / "plotly.min.js"
-        found += [plotly_js] if plotly_js.is_file() else []
-    except ImportError:  # pragma: no cover - plotly is a dependency
-        pass
-    return {f"{ASSETS_URI}/{p.name}": p for p in found}
 
 
 def _parse_today(value: str | None) -> dt.date:
@@ -224,23 +199,3 @@ def _parse_today(value: str | None) -> dt.date:
     except ValueError as e:
         raise PluginError(f"goalsite: expected 'today' as YYYY-MM-DD and SOURCE_DATE_EPOCH as seconds: {e}")
     return dt.date.today()
-
-
-def _drop_generated_copies(files: Files, docs_dir: str) -> None:
-    """Forget the files an earlier `goalsite generate` left in docs_dir: this build generates fresh ones.
-
-    This matters for privacy: pages of an `--include-private` generate run must not leak into a public build.
-    """
-    manifest = Path(docs_dir, MANIFEST)
-    if not manifest.is_file():
-        return
-    for uri in json.loads(manifest.read_text(encoding="utf-8")).get("files", []):
-        if (old := files.get_file_from_path(uri)) is not None:
-            files.remove(old)
-
-
-def _put(files: Files, file: File) -> None:
-    """Add `file`, replacing a hand-written or stale file at the same path."""
-    if (old := files.src_uris.get(file.src_uri)) is not None:
-        files.remove(old)
-    files.append(file)

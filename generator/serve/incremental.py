@@ -1,7 +1,7 @@
 """Incremental rebuilds for `goalsite serve`: after a goal edit, MkDocs rebuilds only the pages that changed.
 
 A large company's portal has thousands of pages and one goal edit changes a
-handful of them. `goalsite serve` (serve.py) runs MkDocs' "dirty" builds,
+handful of them. `goalsite serve` (server.py) runs MkDocs' "dirty" builds,
 which skip every page whose file says it is not modified; this module decides
 that for the generated pages and keeps what a dirty build would get wrong:
 
@@ -27,7 +27,7 @@ that for the generated pages and keeps what a dirty build would get wrong:
   fast rebuild leaves alone keeps its old text as what was published, so the
   complete rebuild sees it changed.
 
-Hand-written pages, the theme and mkdocs.yml are serve.py's business: a
+Hand-written pages, the theme and mkdocs.yml are server.py's business: a
 change to any of them makes the next build a full one.
 """
 
@@ -40,8 +40,9 @@ from pathlib import Path
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from .publish import write_atomic
-from .render.cache import company_wide
+from ..plugin.files import GeneratedPage
+from ..publish import write_atomic
+from ..render.cache import company_wide
 
 SEARCH_INDEX = "search/search_index.json"
 #: Fast rebuilds defer the company-wide pages when they hold at least this much Markdown (about 170
@@ -49,15 +50,6 @@ SEARCH_INDEX = "search/search_index.json"
 #: in 1.4 to 1.7 s, where a fast one showed the team page in 0.8 s and the rest in 1.9 s.
 FAST_MIN_CHARS = 4_000_000
 log = get_plugin_logger("goalsite")
-
-
-class GeneratedPage(File):
-    """A generated page that knows whether it changed since the last build (always, outside serve)."""
-
-    changed = True
-
-    def is_modified(self) -> bool:
-        return self.changed
 
 
 class Incremental:
@@ -95,10 +87,11 @@ class Incremental:
         """What this build leaves as it is: {page: the Markdown the site shows}; None for a complete build."""
         return self._deferred
 
-    def prepare(self, files: Files, config, outputs: dict[str, str]) -> None:
+    def prepare(self, files: Files, config, outputs: dict[str, str | Path]) -> None:
         """Before MkDocs reads the pages: mark which generated pages changed, drop what disappeared.
 
-        `outputs` are the generated files by path; only pages (GeneratedPage) are compared.
+        `outputs` are the generated files by path (pipeline.render_site()); only pages (GeneratedPage)
+        are compared.
         """
         self.rebuilt = set()
         self._files = files

@@ -14,6 +14,10 @@ the browsers reload, and a complete rebuild follows at once.
 The search plugin is told the builds are not dirty (`on_startup(dirty=False)`),
 so that it indexes what each build renders and leaves the merging to the
 goalsite plugin, which knows which pages were rebuilt.
+
+This shell owns what is kept from one build to the next (the Incremental, the
+compiled templates) and lends it to the plugin for each build through
+`GoalsitePlugin.preset(rebuilding=...)`.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
+from ..plugin import Rebuilding
 from .incremental import FAST_MIN_CHARS, Incremental
 
 #: Seconds after a build before the cycle collector frees the builds it replaced (see _Collector).
@@ -57,14 +62,15 @@ FAST_REBUILDS = {"auto": FAST_MIN_CHARS, "on": 0, "off": None}
 
 
 def serve(config_file: str, *, dev_addr: str | None = None, prepare: Callable | None = None,
-          open_in_browser: bool = False, fast_rebuilds: str = "auto") -> None:
+          open_in_browser: bool = False, fast_rebuilds: str = "auto", options: dict | None = None) -> None:
     """Build into a temporary folder, serve it and rebuild on every change until interrupted.
 
     `prepare(config)` is called with each freshly loaded config (the CLI uses it to check the plugin).
     `fast_rebuilds`: "auto" (a large company only), "on" or "off" (FAST_REBUILDS).
+    `options` are goalsite plugin options that win over mkdocs.yml in every build (`goals_dir`).
     """
     site_dir = tempfile.mkdtemp(prefix="goalsite_")
-    options = {"dev_addr": dev_addr} if dev_addr else {}
+    mkdocs_options = {"dev_addr": dev_addr} if dev_addr else {}
     incremental = Incremental()
     incremental.fast_min_chars = FAST_REBUILDS[fast_rebuilds]
     sources = _Sources()
@@ -75,21 +81,19 @@ def serve(config_file: str, *, dev_addr: str | None = None, prepare: Callable | 
     build_log.addFilter(quiet)
 
     def get_config():
-        config = load_config(config_file=config_file, site_dir=site_dir, **options)
+        config = load_config(config_file=config_file, site_dir=site_dir, **mkdocs_options)
         if prepare is not None:
             prepare(config)
-        plugin = config.plugins["goalsite"]
-        plugin.incremental, plugin.bytecode_cache = incremental, bytecode
         return config
 
     config = get_config()
-    config.plugins["goalsite"].freeze_sources = True
     config.plugins.on_startup(command="serve", dirty=False)
     host, port = config.dev_addr
     mount_path = urlsplit(config.site_url or "/").path
     config.site_url = serve_url = _serve_url(host, port, mount_path)
 
-    builder = _Builder(get_config, serve_url, incremental, collector, sources)
+    builder = _Builder(get_config, serve_url, incremental, collector, sources, templates=bytecode, options=options)
+    builder.freeze_sources = True
     server = builder.server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir,
                                                mount_path=mount_path)
 
@@ -131,11 +135,14 @@ class _Builder:
     """
 
     def __init__(self, get_config: Callable, serve_url: str, incremental: Incremental, collector: "_Collector",
-                 sources: "_Sources") -> None:
+                 sources: "_Sources", *, templates: "TemplateCode | None" = None, options: dict | None = None) -> None:
         self.get_config, self.serve_url = get_config, serve_url
         self.incremental, self.collector, self.sources = incremental, collector, sources
+        self.templates, self.options = templates, dict(options or {})
         self.server: LiveReloadServer | None = None
         self.follow_up_asked = False
+        self.freeze_sources = False
+        """The next build freezes the goal files it reads: the server's first (see pipeline.build_portal())."""
 
     def __call__(self, config=None) -> None:
         log.info("Building documentation...")
@@ -145,7 +152,11 @@ class _Builder:
         fingerprint = self.sources.fingerprint(config)
         self.incremental.dirty = fingerprint == self.sources.built
         follow_up, self.follow_up_asked = self.follow_up_asked, False
-        with self.collector.paused(follow_up=follow_up):
+        # Once: what a later build froze could never be collected.
+        rebuilding = Rebuilding(self.incremental, self.templates, freeze_sources=self.freeze_sources)
+        self.freeze_sources = False
+        plugin = config.plugins["goalsite"]
+        with self.collector.paused(follow_up=follow_up), plugin.preset(rebuilding=rebuilding, **self.options):
             build(config, serve_url=self.serve_url, dirty=self.incremental.dirty)
         self.sources.built = fingerprint
         if self.incremental.behind and self.server is not None:

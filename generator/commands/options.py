@@ -1,0 +1,53 @@
+"""What several verbs share: their options, `today` when --today is not given, and safe() output lines.
+
+Only click is imported here: `goalsite --help` reads every verb's options.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import click
+
+from .types import DateType
+
+
+def default_today() -> dt.date:
+    """Today, or the day of SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        from ..pipeline import day_of_epoch
+
+        try:
+            return day_of_epoch(epoch)
+        except ValueError:
+            raise click.UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got {epoch!r}")
+    return dt.date.today()
+
+
+def safe(value: object) -> str:
+    """A value for one line of output: control characters escaped (see problems.escape_controls)."""
+    from ..problems import escape_controls
+
+    return escape_controls(str(value))
+
+
+goals_option = click.option(
+    "--goals", "goals_dir", default="goals", show_default=True, type=click.Path(file_okay=False),
+    help="The goals folder.",
+)
+today_option = click.option(
+    "--today", type=DateType(), default=None,
+    help="Score as of this date (default: today, or SOURCE_DATE_EPOCH when set).",
+)
+changed_since_option = click.option(
+    "--changed-since", "base", default=None, metavar="REV",
+    help="Check a proposal against git revision REV (its base branch): list the problems in the goals "
+         "changed since REV first and only count the other warnings.",
+)
+config_file_option = click.option(
+    "--config-file", "-f", default="mkdocs.yml", show_default=True, type=click.Path(exists=True, dir_okay=False),
+    help="The MkDocs configuration of the site.",
+)
+verbose_option = click.option("--verbose", "-v", is_flag=True, help="Show MkDocs' INFO messages too.")
