@@ -19,6 +19,7 @@ from .model import Model, validate_goals
 from .problems import Problem, sort_problems
 from .resolve import Portal, resolve_portal
 from .score import Scores, score_portal
+from .speed.memo import Memo
 
 
 @dataclass
@@ -59,8 +60,11 @@ def day_of_epoch(seconds: str) -> dt.date:
 
 
 def build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool = False, lint: bool = True,
-                 history: bool = False, freeze_sources: bool = False) -> Build:
+                 history: bool = False, freeze_sources: bool = False, memo: Memo | None = None) -> Build:
     """Read, validate, link, score and lint the goals in `goals_dir` as of `today`.
+
+    `memo` is the rebuilding shell's (`goalsite serve`): what the last build made that this one may
+    reuse (speed/memo.py); a one-shot build passes none.
 
     With `history=True` each key result's target history is read from git (see history.py).
 
@@ -73,7 +77,7 @@ def build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool
     """
     with gc_paused():
         return _build_portal(goals_dir, today, include_private=include_private, lint=lint, history=history,
-                             freeze_sources=freeze_sources)
+                             freeze_sources=freeze_sources, memo=memo)
 
 
 @contextlib.contextmanager
@@ -105,19 +109,19 @@ def keep_for_process() -> None:
 
 
 def _build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool, lint: bool, history: bool,
-                  freeze_sources: bool) -> Build:
+                  freeze_sources: bool, memo: Memo | None) -> Build:
     goals = load_goals(goals_dir)
     model, problems = validate_goals(goals)
     if freeze_sources:
         gc.freeze()
     problems = goals.problems + problems
-    portal, found = resolve_portal(model, today)
+    portal, found = resolve_portal(model, today, memo)
     problems += found
     scores = None
     if portal is not None:
-        scores = score_portal(portal, today, include_private)
+        scores = score_portal(portal, today, include_private, memo)
         if lint:
-            problems += lint_portal(portal, scores)
+            problems += lint_portal(portal, scores, memo)
     build = Build(goals, model, portal, scores, today, include_private, sort_problems(problems))
     if history and portal is not None:
         from .history import read_target_history
