@@ -27,6 +27,7 @@ from .progress import Progress
 from .publish import MANIFEST
 from .rawblocks import RawBlocks, Unsearched
 from .render.page import unindex
+from .speed.memo import Memo
 
 log = get_plugin_logger(__name__)
 
@@ -56,6 +57,9 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         """Set by `goalsite serve`: the theme's compiled templates, kept from one rebuild to the next."""
         self.freeze_sources = False
         """Set by `goalsite serve` for its first build: see pipeline.build_portal()."""
+        self.memo: Memo | None = None
+        """What a rebuild may reuse of the last build (speed/memo.py): set by `goalsite serve`, made by
+        on_startup for `mkdocs serve`; None for a one-shot build."""
         self.raw_blocks = RawBlocks()
         self.unsearched = Unsearched()
 
@@ -73,7 +77,9 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
             self.overrides, self.prebuilt = {}, None
 
     def on_startup(self, *, command, dirty) -> None:
-        """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds, and with it the presets."""
+        """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds, and with it the presets
+        and the memo of a command that rebuilds."""
+        self.memo = (self.memo or Memo()) if command == "serve" else None
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -99,7 +105,7 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.unsearched.pages.clear()
         self.progress.phase("Rendering pages")
         deferred = self.incremental.deferred() if self.incremental is not None else None
-        outputs = portal_outputs(self.build, deferred=deferred)
+        outputs = portal_outputs(self.build, deferred=deferred, memo=self.memo)
         for uri, content in sorted(outputs.items()):
             file_class = GeneratedPage if uri.endswith(".md") else File
             _put(files, file_class.generated(config, uri, content=content))
@@ -165,7 +171,7 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         build, self.prebuilt = self.prebuilt, None
         if build is None or build.include_private != self.config.include_private or build.today != self.today:
             build = build_portal(self.goals_dir, self.today, include_private=self.config.include_private,
-                                 lint=lint, history=True, freeze_sources=self.freeze_sources)
+                                 lint=lint, history=True, freeze_sources=self.freeze_sources, memo=self.memo)
             self.freeze_sources = False  # once: what a later build freezes could never be collected
         warnings = [p for p in build.problems if not p.is_error]
         for problem in build.errors + (warnings if len(warnings) <= MAX_LOGGED_WARNINGS else []):
@@ -178,24 +184,25 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         return build
 
 
-def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None) -> dict[str, str]:
+def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None, memo: Memo | None = None) -> dict[str, str]:
     """Every generated text file of the site: the rendered pages and the JSON export.
 
     `deferred` is for the fast rebuilds of `goalsite serve` (incremental.py): those pages come back
     with the text given, unless unchanged, and the export is left out (the site keeps the one it has).
+    `memo` is the rebuilding shell's (none for a one-shot build): see render_pages() and export_json().
     """
     from .export import export_json, export_text
     from .render import render_pages
     from .render.site import Site
 
     site = Site(build)  # one index of the portal for the pages and the export
-    outputs = dict(render_pages(build, site=site, deferred=deferred))
+    outputs = dict(render_pages(build, site=site, deferred=deferred, memo=memo))
     if deferred is not None:
         return outputs
     # The export enters the build as a generated file (not written in on_post_build), so that it
     # replaces a stale copy left by `goalsite generate` exactly like the pages do.
     # Compact: with `indent` the json module falls back to its pure-Python encoder, seconds at 1,000 teams.
-    outputs[EXPORT_URI] = export_text(export_json(build, site)) + "\n"
+    outputs[EXPORT_URI] = export_text(export_json(build, site, memo), memo) + "\n"
     return outputs
 
 

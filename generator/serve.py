@@ -35,6 +35,7 @@ from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
 from .incremental import FAST_MIN_CHARS, Incremental
+from .speed.memo import Memo
 
 #: Seconds after a build before the cycle collector frees the builds it replaced (see _Collector).
 COLLECT_AFTER = 1.0
@@ -71,6 +72,7 @@ def serve(config_file: str, *, dev_addr: str | None = None, prepare: Callable | 
     quiet = _QuietDirty()
     collector = _Collector()
     bytecode = TemplateCode()
+    memo = Memo()  # what each rebuild may reuse of the last one
     build_log = logging.getLogger("mkdocs.commands.build")
     build_log.addFilter(quiet)
 
@@ -79,7 +81,7 @@ def serve(config_file: str, *, dev_addr: str | None = None, prepare: Callable | 
         if prepare is not None:
             prepare(config)
         plugin = config.plugins["goalsite"]
-        plugin.incremental, plugin.bytecode_cache = incremental, bytecode
+        plugin.incremental, plugin.bytecode_cache, plugin.memo = incremental, bytecode, memo
         return config
 
     config = get_config()
