@@ -80,7 +80,8 @@ def render_pages(build: "Build", *, jobs: int | None = None, site: "Site | None"
     return dict(sorted(out.items()))
 
 
-def _prepare(site: "Site", deferred: "dict[str, str] | None", memo: "Memo | None", pages: "Table | None") -> dict[str, str]:
+def _prepare(site: "Site", deferred: "dict[str, str] | None", memo: "Memo | None",
+             pages: "Table | None") -> dict[str, str]:
     """Set `site` up for this render: its pages' keys, the pages `memo` gives as they were (its table
     `pages`), the fragments it keeps, a fresh figure encoder. The deferred pages not reused, by path."""
     from .cache import page_keys, reusable_pages
