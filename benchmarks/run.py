@@ -57,6 +57,7 @@ def core_worker(goals: str) -> None:
     from generator.pipeline import build_portal, keep_for_process
     from generator.render import render_pages
     from generator.render.site import Site
+    from generator.speed.memo import Memo
     imports = time.perf_counter() - t
 
     files = sorted(Path(goals).rglob("*.yaml"))
@@ -73,19 +74,20 @@ def core_worker(goals: str) -> None:
     gc.collect()
 
     today = dt.date.fromisoformat(TODAY)
+    memo = Memo()  # as `goalsite serve` has it: one memo from the first build on
 
     def core(once: bool):
         t0 = time.perf_counter()
-        build = build_portal(goals, today)
+        build = build_portal(goals, today, memo=memo)
         if once:  # as `goalsite build` does: the cold build is kept to the end of the process
             keep_for_process()
         t1 = time.perf_counter()
         if not build.ok:
             raise SystemExit(f"the synthetic company has errors: {build.errors[:3]}")
         site = Site(build)  # one for the pages and the export, as the MkDocs plugin does
-        pages = render_pages(build, site=site)
+        pages = render_pages(build, site=site, memo=memo)
         t2 = time.perf_counter()
-        export = export_json(build, site)
+        export = export_json(build, site, memo)
         t3 = time.perf_counter()
         return pages, export, (t1 - t0, t2 - t1, t3 - t2, t3 - t0)
 
@@ -97,8 +99,6 @@ def core_worker(goals: str) -> None:
 
     # Warm rebuild: one objective of one team is retitled, the core runs again in the same process
     # (what `goalsite serve` does after an edit: unchanged files and unchanged pages are reused).
-    from generator import render
-
     # Two edits in a row, with the collector resting as `goalsite serve` has it (serve._Collector): the
     # first after the cold build, whose render may have been shared with a forked process (which
     # keeps nothing for the next render), the second as every edit after it in `goalsite serve`,
@@ -118,7 +118,7 @@ def core_worker(goals: str) -> None:
                 retitle(team)
                 runs.append(core(once=False)[2])
         warm = min(runs, key=lambda r: r[3])
-        reused = render.last_reused
+        reused = memo.stats("render").reused
     finally:
         team.write_bytes(original)
 

@@ -5,21 +5,19 @@ colours for the light or dark palette), so each stays a few kilobytes. Goal
 text inside a figure is escaped for plotly's pseudo-HTML labels and is only
 ever data (`text`, `customdata`), never part of a hover template.
 
-`embed()` turns a figure into the `<div class="portal-chart" data-figure=…>`
-slot that assets/portal.js draws, with a text alternative for screen readers.
+The pages put each figure in a chart slot (render/figures.py: the `<div
+class="portal-chart" data-figure=…>` that assets/portal.js draws, with a text
+alternative for screen readers), its JSON written by render/figure_json.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import json
-import re
 from typing import Callable, Iterable
 
-from .render.text import escape_text
 from .resolve import KeyResultNode, KpiNode, ObjectiveNode, OrgUnit, Period, Portal
-from .score import KeyResultScore, ObjectiveScore, Scores, inside
+from .score import KeyResultScore, Scores, inside
 
 STATUS_COLORS = {
     "on-track": "#2e7d32", "achieved": "#2e7d32",
@@ -286,7 +284,7 @@ def alignment_figure(objectives: list[ObjectiveNode], scores: Scores, url_for: C
     """
     shown = [o for o in objectives if visible(o)]
     ids = set(shown)
-    return _sunburst([alignment_row(o, ids, scores, url_for(o)) for o in sorted(shown, key=lambda n: n.ref)])
+    return sunburst_figure([alignment_row(o, ids, scores, url_for(o)) for o in sorted(shown, key=lambda n: n.ref)])
 
 
 def alignment_row(o: ObjectiveNode, shown: set[ObjectiveNode], scores: Scores, url: str) -> tuple:
@@ -304,7 +302,8 @@ def alignment_row(o: ObjectiveNode, shown: set[ObjectiveNode], scores: Scores, u
             url, -1 if value is None else value)
 
 
-def _sunburst(rows: list[tuple]) -> dict:
+def sunburst_figure(rows: list[tuple]) -> dict:
+    """The alignment sunburst of alignment_row()s, in that order."""
     ids, parents, labels, hovertext, customdata, colors = (list(column) for column in zip(*rows)) if rows else ([] for _ in range(6))
     return {
         "data": [{
@@ -319,122 +318,9 @@ def _sunburst(rows: list[tuple]) -> dict:
     }
 
 
-def encoded_row(row: tuple) -> tuple[str, ...]:
-    """An alignment_row() with each cell as figure_json() writes it."""
-    return tuple(figure_json(cell) for cell in row)
-
-
-#: The sunburst with each column a placeholder string, which figure_json() writes as it is.
-_SUNBURST_SHELL = _sunburst([tuple(f"goalsitecolumn{i}x" for i in range(6))])
-
-
-def alignment_json(rows: list[tuple[str, ...]]) -> tuple[dict, str]:
-    """(the figure without its columns, figure_json() of the whole figure) from encoded_row()s.
-
-    The same text as figure_json(_sunburst(rows)), joined from each row's cells: a period page keeps
-    the cells of every unchanged goal from one render to the next (render/figures.py).
-    """
-    # Split once, so that no text of a column is searched for the placeholders of the next.
-    pieces = re.split(r'\["goalsitecolumn(\d)x"\]', figure_json(_SUNBURST_SHELL))
-    for i in range(1, len(pieces), 2):
-        column = int(pieces[i])
-        pieces[i] = "[" + ",".join(row[column] for row in rows) + "]"
-    return _SUNBURST_SHELL, "".join(pieces)
-
-
 def _shorten(text: str, limit: int = 32) -> str:
     """At most `limit` characters, cut at a word, with an ellipsis."""
     if len(text) <= limit:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
     return cut.rstrip(" ,;:–-") + "…"
-
-
-# --- embedding ---------------------------------------------------------------------------------
-
-
-#: Characters that mean something to HTML, Markdown or its extensions, or to template engines
-#: (the set of render.text.escape_text, less JSON's own `"` and backslash). Inside JSON strings they
-#: are written as \uXXXX escapes, so the payload holds no `<`, `&`, `'`, `{{`, `javascript:` or `on…=`
-#: from goal text, whatever later reads the page; JSON.parse gives the very same strings back.
-_JSON_UNSAFE_CHARS = "*_{}[]()#+!|<>~^=:$'@&`"
-_JSON_UNSAFE = str.maketrans({c: f"\\u{ord(c):04x}" for c in _JSON_UNSAFE_CHARS})
-#: Whether a string holds one of them: most (dates, numbers, names) hold none, and a search is about
-#: three times as fast as a translate() that changes nothing.
-_JSON_UNSAFE_SEARCH = re.compile(f"[{re.escape(_JSON_UNSAFE_CHARS)}]").search
-_JSON_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"')
-
-
-def figure_json(figure: dict) -> str:
-    """Compact, deterministic JSON of a figure, safe inside a single-quoted HTML attribute."""
-    if _c_make_encoder is not None:
-        # The C encoder with a string encoder of ours: each string escaped as it is written. The
-        # same text as the fallback below, about twice as fast (a large portal has millions of strings).
-        encoder = _c_make_encoder(None, None, _ENCODED.__getitem__, None, ":", ",", True, False, False)
-        return "".join(encoder(figure, 0))
-    return _figure_json_slow(figure)
-
-
-def _figure_json_slow(figure: dict) -> str:
-    payload = json.dumps(figure, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return _JSON_STRING_RE.sub(lambda m: m.group(0).translate(_JSON_UNSAFE), payload)
-
-
-def _encode_string(text: str) -> str:
-    encoded = _encode_ascii(text)
-    return encoded if _JSON_UNSAFE_SEARCH(encoded) is None else encoded.translate(_JSON_UNSAFE)
-
-
-class _EncodedStrings(dict):
-    """A memo of _encode_string(): text -> its JSON text.
-
-    Keys, dates, names and colours recur in every figure: a large portal encodes millions of strings,
-    most of them seen already. The encoder calls the memo's own `__getitem__`, a lookup in C; only a
-    string not seen yet calls back into Python. Emptied after each render (forget_encoded()), and
-    whenever it holds _ENCODED_MAX strings: then it learns the recurring ones again. Kept full, it
-    held the one-off strings of the first figures (a period's sunburst has every objective's), and
-    at 5,000 teams nearly every later string missed.
-    """
-
-    def __missing__(self, text: str) -> str:
-        encoded = _encode_string(text)
-        if len(self) >= _ENCODED_MAX:
-            self.clear()
-        self[text] = encoded
-        return encoded
-
-
-_ENCODED = _EncodedStrings()
-_ENCODED_MAX = 100_000
-
-
-def forget_encoded() -> None:
-    """Empty the memo of the strings figure_json() encoded."""
-    _ENCODED.clear()
-
-
-try:  # CPython's accelerated encoder; any Python without it takes the slow path
-    from json.encoder import c_make_encoder as _c_make_encoder, encode_basestring_ascii as _encode_ascii
-except ImportError:  # pragma: no cover
-    _c_make_encoder = None
-
-
-def embed(figure: dict, summary: str, root: str, figure_text: str | None = None) -> str:
-    """The chart slot: figure JSON in `data-figure`, plotly's URL, and a text alternative.
-
-    `figure_text` is figure_json() of the figure when the caller has it already (alignment_json()).
-
-    `root` is the relative path from the page to the site root ("../../"). `summary`
-    (plain text, e.g. "12 of 25 logos on 2026-11-16; target 25 by 2026-12-31") becomes the
-    slot's `aria-label` and a visually hidden paragraph (indexed by search, except on key results, whose
-    sections are out of the index: see _goal.md.j2). Two lines of
-    raw HTML without indentation: the caller puts a blank line before and after.
-    """
-    text = escape_text(summary)
-    height = figure.get("layout", {}).get("height")
-    style = f' style="min-height:{int(height)}px"' if isinstance(height, (int, float)) else ""
-    return (
-        f'<div class="portal-chart" role="img" aria-label="{text}"{style} '
-        f'data-plotly="{escape_text(root + PLOTLY_PATH)}" data-figure=\'{figure_json(figure) if figure_text is None else figure_text}\'></div>\n'
-        f'<p class="portal-chart-alt">{text}</p>\n'
-    )

@@ -57,6 +57,7 @@ import csv
 import io
 import json
 import re
+import operator
 
 from typing import TYPE_CHECKING
 
@@ -64,6 +65,7 @@ from .render.links import (key_result_anchor, kpi_path, objective_anchor, people
                            site_url, unit_index_path, unit_period_path)
 from .resolve import KeyResultNode, KpiNode, ObjectiveNode, OrgUnit
 from .render.site import Site
+from .speed.memo import MISSING, Memo, Table
 
 if TYPE_CHECKING:
     from .pipeline import Build
@@ -79,27 +81,29 @@ def _id(thing) -> str | None:
     return thing.id if thing is not None else None
 
 
-def export_json(build: "Build", site: Site | None = None) -> dict:
+def export_json(build: "Build", site: Site | None = None, memo: Memo | None = None) -> dict:
     """Everything published, as plain JSON-ready data (see the module docstring for the schema).
 
     `site` is the build's Site when the caller has one already (the plugin shares the renderer's).
+    With the `memo` of a rebuilding shell and a Site that render_pages() keyed with it, the objectives
+    of a file whose unit page of the period has the same key as last time are taken from the last
+    export (`memo.stats("export")` counts those files).
     """
     from .pipeline import gc_paused
 
     if not build.ok:
         raise ValueError("export_json() needs a build without errors (check build.ok first)")
     with gc_paused():
-        return _export(build, site or Site(build))
+        return _export(build, site or Site(build), memo)
 
 
-def _export(build: "Build", site: Site) -> dict:
-    global last_reused
+def _export(build: "Build", site: Site, memo: Memo | None) -> dict:
     from . import __version__
 
-    last_reused = 0
-    objectives = [o for (pid, uid), nodes in sorted(site.files.items()) for o in _file_objectives(site, pid, uid, nodes)]
-    if site.page_keys:
-        _cache.keep()
+    # Without keys (a Site that render_pages() did not key) the memo's table is left as it is.
+    table = (memo or Memo.none()).table("export") if site.page_keys else None
+    objectives = [o for (pid, uid), nodes in sorted(site.files.items())
+                  for o in _file_objectives(site, pid, uid, nodes, table)]
     objectives.sort(key=lambda o: o["ref"])
     key_results = sorted((kr for o in objectives for kr in o["key_results"]), key=lambda kr: kr["ref"])
     return {
@@ -119,58 +123,35 @@ def _export(build: "Build", site: Site) -> dict:
     }
 
 
-class _ObjectiveCache:
-    """The exported objectives of each file in the previous export of this process, by its unit page's key.
+def _file_objectives(site: Site, period_id: str, unit_id: str, nodes: list[ObjectiveNode],
+                     table: Table | None) -> list[dict]:
+    """The exported objectives of one file, kept in the memo's `table` by its unit page's key.
 
-    An objective's export shows nothing that its unit's page of the period does not (cache.py keys that
-    page with the file and every file it links to, and what every page may show), so an unchanged key
-    means unchanged objectives: a rebuild in `goalsite serve` exports again only the files that changed.
-    The objects are shared between exports: read them, never change them.
+    An objective's export shows nothing that its unit's page of the period does not (render/cache.py
+    keys that page with the file and every file it links to, and what every page may show), so an
+    unchanged key means unchanged objectives. The objects are shared between exports: read them,
+    never change them.
     """
-
-    def __init__(self) -> None:
-        self.files: dict[tuple[str, str], tuple[bytes, list[dict]]] = {}
-        self.fresh: dict[tuple[str, str], tuple[bytes, list[dict]]] = {}
-
-    def keep(self) -> None:
-        """Remember this export's files (and forget files that are gone)."""
-        self.files, self.fresh = self.fresh, {}
-
-
-_cache = _ObjectiveCache()
-last_reused = 0
-"""How many files' objectives the last export of this process took from the one before (for tests)."""
-
-
-def _file_objectives(site: Site, period_id: str, unit_id: str, nodes: list[ObjectiveNode]) -> list[dict]:
-    global last_reused
     key = site.page_keys.get(unit_period_path(unit_id, period_id))
-    if key is None:  # a Site that render_pages() did not key: no reuse
+    if table is None or key is None:
         return [_objective(site, node) for node in nodes]
-    cached = _cache.files.get((period_id, unit_id))
-    if cached is not None and cached[0] == key:
-        objectives = cached[1]
-        last_reused += 1
-    else:
-        objectives = [_objective(site, node) for node in nodes]
-    _cache.fresh[(period_id, unit_id)] = (key, objectives)
-    return objectives
+    return table.lookup((period_id, unit_id), key, lambda: [_objective(site, node) for node in nodes])
 
 
-def export_text(export: dict) -> str:
+def export_text(export: dict, memo: Memo | None = None) -> str:
     """`json.dumps(export, sort_keys=True, separators=(",", ":"))`, the text of `api/goals.json`.
 
-    The text of each objective and key result is kept with the very object it was made from, and used
-    again when the next export shares that object (an unchanged file, _ObjectiveCache): a large
-    company's export is 150 MB of JSON, which a rebuild in `goalsite serve` encoded whole before.
+    With the `memo` of a rebuilding shell, the text of each objective and key result is kept with the
+    very object it was made from, and used again when the next export shares that object (an unchanged
+    file, see _file_objectives): a large company's export is far too much JSON to encode whole on
+    every rebuild of `goalsite serve`.
     """
-    kept: dict[int, tuple[dict, str]] = {}
+    table = (memo or Memo.none()).table("export-text")
 
     def text(item: dict) -> str:
-        known = _texts.get(id(item))
-        encoded = known[1] if known is not None and known[0] is item else _dumps(item)
-        kept[id(item)] = (item, encoded)  # the object too, so that its id cannot be another's
-        return encoded
+        # Keyed by id, and the object kept with its text: while kept, its id cannot be another's.
+        encoded = table.get(id(item), item, operator.is_)
+        return table.put(id(item), item, _dumps(item)) if encoded is MISSING else encoded
 
     parts = []
     for key in sorted(export):
@@ -179,12 +160,7 @@ def export_text(export: dict) -> str:
             parts.append(f"{_dumps(key)}:[{','.join(text(item) for item in value)}]")
         else:
             parts.append(f"{_dumps(key)}:{_dumps(value)}")
-    _texts.clear()
-    _texts.update(kept)
     return "{" + ",".join(parts) + "}"
-
-
-_texts: dict[int, tuple[dict, str]] = {}
 
 
 def _dumps(value: object) -> str:

@@ -21,6 +21,7 @@ from typing import Iterator
 from .problems import Problem, warning
 from .resolve import KeyResultNode, ObjectiveNode, Portal
 from .score import Scores
+from .speed.memo import Memo
 
 MAX_KEY_RESULTS = 5
 MAX_OBJECTIVES = 5
@@ -456,40 +457,28 @@ RULES: dict[str, type[Rule]] = {
 }
 
 
-def lint_portal(portal: Portal, scores: Scores) -> list[Problem]:
+def lint_portal(portal: Portal, scores: Scores, memo: Memo | None = None) -> list[Problem]:
     """Every rule's warnings.
 
-    An objective whose inputs (`_inputs`) are those of the last call of this process keeps the warnings
-    the rules on one objective gave it then: after one goal edit, `goalsite serve` lints again only the
-    objectives the edit changed (and the rules that compare goals with each other, in full).
+    With the `memo` of a rebuilding shell, an objective whose inputs (`_inputs`) are those of the last
+    build keeps the warnings the rules on one objective gave it then: after one goal edit, `goalsite
+    serve` lints again only the objectives the edit changed (and the rules that compare goals with each
+    other, in full; `memo.stats("lint")` counts the objectives kept).
     """
-    global _last, last_reused
     live = Live(portal, scores)
     rules = [rule() for rule in RULES.values()]
     out = [p for rule in rules if not rule.PER_OBJECTIVE for p in rule.check(live)]
     per_objective = [rule for rule in rules if rule.PER_OBJECTIVE]
-    context = (scores.today, portal.settings.checkin_every_days)
-    last = _last[1] if _last[0] == context else {}
-    kept: dict[str, tuple] = {}
-    reused = 0
+    table = (memo or Memo.none()).table("lint", (scores.today, portal.settings.checkin_every_days))
     for obj in live.objectives:
-        source, inputs = _inputs(obj, scores)
-        entry = last.get(obj.ref)
-        if entry is not None and entry[0] is source and entry[1] == inputs:
-            found = entry[2]
-            reused += 1
-        else:
-            found = [p for rule in per_objective for p in rule.objective(obj, live)]
-        kept[obj.ref] = (source, inputs, found)
-        out += found
-    _last, last_reused = (context, kept), reused
+        out += table.lookup(obj.ref, _inputs(obj, scores),
+                            lambda obj=obj: [p for rule in per_objective for p in rule.objective(obj, live)], _same)
     return out
 
 
-#: (context, {objective ref: (its Source, inputs, warnings)}) of the last lint_portal() of this process.
-_last: tuple[tuple | None, dict[str, tuple]] = (None, {})
-last_reused = 0
-"""How many objectives the last lint_portal() took the warnings of from the one before (for tests)."""
+def _same(old: tuple, new: tuple) -> bool:
+    """The same file (by identity: see _inputs) and equal other inputs."""
+    return old[0] is new[0] and old[1] == new[1]
 
 
 def _inputs(obj: ObjectiveNode, scores: Scores) -> tuple[object, tuple]:

@@ -22,6 +22,7 @@ from .model import Model, validate_goals
 from .problems import Problem, sort_problems
 from .resolve import Portal, resolve_portal
 from .score import Scores, score_portal
+from .speed.memo import Memo
 
 #: Where the portal's own CSS/JS and plotly.min.js live in the site (charts.PLOTLY_PATH agrees).
 ASSETS_URI = "assets"
@@ -67,8 +68,11 @@ def day_of_epoch(seconds: str) -> dt.date:
 
 
 def build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool = False, lint: bool = True,
-                 history: bool = False, freeze_sources: bool = False) -> Build:
+                 history: bool = False, freeze_sources: bool = False, memo: Memo | None = None) -> Build:
     """Read, validate, link, score and lint the goals in `goals_dir` as of `today`.
+
+    `memo` is the rebuilding shell's (`goalsite serve`): what the last build made that this one may
+    reuse (speed/memo.py); a one-shot build passes none.
 
     With `history=True` each key result's target history is read from git (see history.py).
 
@@ -81,7 +85,7 @@ def build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool
     """
     with gc_paused():
         return _build_portal(goals_dir, today, include_private=include_private, lint=lint, history=history,
-                             freeze_sources=freeze_sources)
+                             freeze_sources=freeze_sources, memo=memo)
 
 
 @contextlib.contextmanager
@@ -113,19 +117,19 @@ def keep_for_process() -> None:
 
 
 def _build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool, lint: bool, history: bool,
-                  freeze_sources: bool) -> Build:
+                  freeze_sources: bool, memo: Memo | None) -> Build:
     goals = load_goals(goals_dir)
     model, problems = validate_goals(goals)
     if freeze_sources:
         gc.freeze()
     problems = goals.problems + problems
-    portal, found = resolve_portal(model, today)
+    portal, found = resolve_portal(model, today, memo)
     problems += found
     scores = None
     if portal is not None:
-        scores = score_portal(portal, today, include_private)
+        scores = score_portal(portal, today, include_private, memo)
         if lint:
-            problems += lint_portal(portal, scores)
+            problems += lint_portal(portal, scores, memo)
     build = Build(goals, model, portal, scores, today, include_private, sort_problems(problems))
     if history and portal is not None:
         from .history import read_target_history
@@ -136,35 +140,39 @@ def _build_portal(goals_dir: Path | str, today: dt.date, *, include_private: boo
     return build
 
 
-def render_site(build: Build, *, deferred: dict[str, str] | None = None) -> dict[str, str | Path]:
+def render_site(build: Build, *, deferred: dict[str, str] | None = None,
+                memo: Memo | None = None) -> dict[str, str | Path]:
     """Every file of the site the pipeline makes: {site path: its text, or the file to copy}.
 
     The pages and the export come first, sorted by path, then the assets. Call only when `build.ok`.
-    `deferred` is for the fast rebuilds of `goalsite serve` (see portal_outputs()).
+    `deferred` is for the fast rebuilds of `goalsite serve` (see portal_outputs()); `memo` is the
+    rebuilding shell's (none for a one-shot build).
     """
-    outputs: dict[str, str | Path] = dict(sorted(portal_outputs(build, deferred=deferred).items()))
+    outputs: dict[str, str | Path] = dict(sorted(portal_outputs(build, deferred=deferred, memo=memo).items()))
     outputs.update(portal_assets())
     return outputs
 
 
-def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None) -> dict[str, str]:
+def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None,
+                   memo: Memo | None = None) -> dict[str, str]:
     """Every generated text file of the site: the rendered pages and the JSON export.
 
     `deferred` is for the fast rebuilds of `goalsite serve` (serve/incremental.py): those pages come back
     with the text given, unless unchanged, and the export is left out (the site keeps the one it has).
+    `memo` is the rebuilding shell's (none for a one-shot build): see render_pages() and export_json().
     """
     from .export import export_json, export_text
     from .render import render_pages
     from .render.site import Site
 
     site = Site(build)  # one index of the portal for the pages and the export
-    outputs = dict(render_pages(build, site=site, deferred=deferred))
+    outputs = dict(render_pages(build, site=site, deferred=deferred, memo=memo))
     if deferred is not None:
         return outputs
     # The export enters the build as a generated file (not written in on_post_build), so that it
     # replaces a stale copy left by `goalsite generate` exactly like the pages do.
     # Compact: with `indent` the json module falls back to its pure-Python encoder, seconds at 1,000 teams.
-    outputs[EXPORT_URI] = export_text(export_json(build, site)) + "\n"
+    outputs[EXPORT_URI] = export_text(export_json(build, site, memo), memo) + "\n"
     return outputs
 
 

@@ -15,6 +15,7 @@ from typing import Iterable, Iterator
 from .load import Source
 from .model import REF_RE, CheckIn, Kpi, KpiValue, KeyResult, Model, Objective, Org, PeriodFile, Settings, _unknown
 from .problems import Location, Problem, error
+from .speed.memo import MISSING, Memo
 
 PERIOD_KINDS = {"Q": "quarter", "H": "half"}
 
@@ -245,11 +246,13 @@ def period_dates(pid: str, fiscal_start_month: int = 1) -> tuple[str, dt.date, d
 
 
 class _Resolver:
-    def __init__(self, model: Model, today: dt.date):
+    def __init__(self, model: Model, today: dt.date, memo: Memo):
         self.model = model
         self.today = today
         self.problems: list[Problem] = []
-        self.kept_checkins: dict[int, tuple] = {}
+        self.kept_checkins = memo.table("resolve-checkins")
+        """{id(KeyResult): ((the KeyResult, first day, last day), its effective check-ins)}, for the key
+        results whose check-ins were all fine (the model is kept with them: its id is not reused)."""
         self.skipped: set[str] = set()
         """"PERIOD:UNIT/*" of the files of an unknown unit: their objectives are not linked."""
         self.undated = {pid for pid, d in model.org.periods.items() if d.end < d.start} if model.org else set()
@@ -259,14 +262,13 @@ class _Resolver:
         """A key result's effective check-ins, by date, one a day (the last written wins); a date outside
         the period or after today is reported.
 
-        Taken from the last resolution of this process when it had the same key result model (load.py keeps
-        those of an unchanged file), the same period dates and the same today, and found no problem.
+        Taken from the last build's resolution (the memo) when it had the same key result model (load.py
+        keeps those of an unchanged file), the same period dates and the same today, and found no problem.
         """
         first, last = days  # the period's start, and its end or today when sooner
-        kept = _last_checkins.get(id(kr))
-        if kept is not None and kept[0] is kr and kept[1] == first and kept[2] == last:
-            self.kept_checkins[id(kr)] = kept
-            return list(kept[3])
+        kept = self.kept_checkins.get(id(kr), (kr, first, last), _same_key_result)
+        if kept is not MISSING:
+            return list(kept)
         checkins = kr.checkins
         ordered = True  # dates one after another, as people write them: the check-ins are already effective
         fine = period.id not in self.undated  # (dates not checked against wrong period dates: not kept either)
@@ -288,7 +290,7 @@ class _Resolver:
                 latest[checkin.date] = checkin
             effective = [latest[d] for d in sorted(latest)]
         if fine:
-            self.kept_checkins[id(kr)] = (kr, first, last, tuple(effective))
+            self.kept_checkins.put(id(kr), (kr, first, last), tuple(effective))
         return effective
 
     # A name that was not found is reported unless the part that would define it did not validate
@@ -299,11 +301,15 @@ class _Resolver:
             self.problems.append(_unknown(where, what, name, known, hint))
 
 
-def resolve_portal(model: Model, today: dt.date) -> tuple[Portal | None, list[Problem]]:
-    """Link the validated model; None when org.yaml itself is unusable."""
+def resolve_portal(model: Model, today: dt.date, memo: Memo | None = None) -> tuple[Portal | None, list[Problem]]:
+    """Link the validated model; None when org.yaml itself is unusable.
+
+    With the `memo` of a rebuilding shell, the check-ins of an unchanged key result are taken as the
+    last build ordered them (_Resolver.checkins).
+    """
     if model.org is None:
         return None, []
-    r = _Resolver(model, today)
+    r = _Resolver(model, today, memo or Memo.none())
     org, src = model.org, model.org_source
     units, people = _resolve_org(r, org, src)
     kpis = _resolve_kpis(r, units, people)
@@ -311,14 +317,12 @@ def resolve_portal(model: Model, today: dt.date) -> tuple[Portal | None, list[Pr
     portal = Portal(units[org.company.id], org, org.settings, units, people, kpis, periods, {}, {}, set(model.partial))
     _resolve_objectives(r, portal)
     _resolve_alignment(r, portal)
-    global _last_checkins
-    _last_checkins = r.kept_checkins
     return portal, r.problems
 
 
-#: {id(KeyResult): (the KeyResult, first day, last day, its effective check-ins)} of the last resolve_portal()
-#: of this process, for the key results whose check-ins were all fine (it holds the model: an id is not reused).
-_last_checkins: dict[int, tuple] = {}
+def _same_key_result(old: tuple, new: tuple) -> bool:
+    """The same key result model (by identity) in a period with the same first and last day."""
+    return old[0] is new[0] and old[1] == new[1] and old[2] == new[2]
 
 
 def _resolve_org(r: _Resolver, org: Org, src: Source) -> tuple[dict[str, OrgUnit], dict[str, Person]]:

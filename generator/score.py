@@ -12,6 +12,7 @@ from statistics import fmean as mean  # fsum / n: statistics.mean sums exact fra
 
 from .model import CheckIn, Metric
 from .resolve import KeyResultNode, KpiNode, ObjectiveNode, Period, Portal
+from .speed.memo import Memo
 
 OFF_TRACK_GAP = 0.25
 """Progress this far behind the expected pace is off track."""
@@ -272,33 +273,21 @@ def summarize_period(portal: Portal, period: Period, scores: Scores, include_pri
     )
 
 
-def score_portal(portal: Portal, today: dt.date, include_private: bool = False) -> Scores:
+def score_portal(portal: Portal, today: dt.date, include_private: bool = False, memo: Memo | None = None) -> Scores:
     """Score everything. Roll-ups count only what is published (`include_private` for restricted sites).
 
-    An objective whose inputs (`_inputs`) are those of the last call of this process keeps the scores
-    it got then: after one goal edit, `goalsite serve` scores again only the objectives the edit changed.
+    With the `memo` of a rebuilding shell, an objective whose inputs (`_inputs`) are those of the last
+    build keeps the scores it got then: after one goal edit, `goalsite serve` scores again only the
+    objectives the edit changed (`memo.stats("score")` counts them).
     """
-    global _last, last_reused
     settings = portal.settings
     scores = Scores(today)
-    context = (today, settings.stretch_success, settings.checkin_every_days)
-    last = _last[1] if _last[0] == context else {}
-    kept: dict[str, tuple] = {}
-    reused = 0
+    table = (memo or Memo.none()).table("score", (today, settings.stretch_success, settings.checkin_every_days))
     for obj in portal.objectives.values():
-        inputs = _inputs(obj)
-        entry = last.get(obj.ref)
-        if entry is not None and entry[0] == inputs:
-            objective, krs = entry[1], entry[2]
-            reused += 1
-        else:
-            krs = [score_key_result(kr, today, settings.stretch_success, settings.checkin_every_days) for kr in obj.key_results]
-            objective = score_objective(obj, krs, today, settings.stretch_success)
-        kept[obj.ref] = (inputs, objective, krs)
+        objective, krs = table.lookup(obj.ref, _inputs(obj), lambda obj=obj: _score_objective(obj, today, settings))
         for kr, s in zip(obj.key_results, krs):
             scores.key_results[kr.ref] = s
         scores.objectives[obj.ref] = objective
-    _last, last_reused = (context, kept), reused
     for period in portal.periods.values():
         scores.periods[period.id] = summarize_period(portal, period, scores, include_private)
     for kpi in portal.kpis.values():
@@ -312,10 +301,10 @@ def score_portal(portal: Portal, today: dt.date, include_private: bool = False) 
     return scores
 
 
-#: (context, {objective ref: (inputs, ObjectiveScore, [KeyResultScore])}) of the last score_portal().
-_last: tuple[tuple | None, dict[str, tuple]] = (None, {})
-last_reused = 0
-"""How many objectives the last score_portal() took from the one before (tests and benchmarks read it)."""
+def _score_objective(obj: ObjectiveNode, today: dt.date, settings) -> tuple[ObjectiveScore, list[KeyResultScore]]:
+    """An objective's score and its key results' scores."""
+    krs = [score_key_result(kr, today, settings.stretch_success, settings.checkin_every_days) for kr in obj.key_results]
+    return score_objective(obj, krs, today, settings.stretch_success), krs
 
 
 def _inputs(obj: ObjectiveNode) -> tuple:

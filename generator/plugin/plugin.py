@@ -24,6 +24,7 @@ from mkdocs.structure.files import Files
 from ..pipeline import Build, build_portal, day_of_epoch, render_site
 from ..problems import format_problem, summarize
 from ..render.page import unindex
+from ..speed.memo import Memo
 from .config import PortalConfig
 from .files import GeneratedPage, drop_generated_copies, generated, put_file
 from .progress import Progress
@@ -51,6 +52,8 @@ class Rebuilding:
     """The theme's compiled templates, kept from one rebuild to the next."""
     freeze_sources: bool = False
     """The server's first build: see pipeline.build_portal()."""
+    memo: Memo | None = None
+    """What the build may reuse of the last one (speed/memo.py): the shell owns it across its rebuilds."""
 
 
 class GoalsitePlugin(BasePlugin[PortalConfig]):
@@ -64,6 +67,9 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.build: Build | None = None
         self.goals_dir: Path | None = None
         self.today: dt.date | None = None
+        self.memo: Memo | None = None
+        """What a rebuild may reuse of the last build (speed/memo.py): made by on_startup for plain
+        `mkdocs serve`; `goalsite serve` lends its own through `Rebuilding`; None for a one-shot build."""
         self.raw_blocks = RawBlocks()
         self.unsearched = Unsearched()
 
@@ -86,7 +92,9 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
             self.progress, self.rebuilding = Progress(enabled=False), None
 
     def on_startup(self, *, command, dirty) -> None:
-        """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds, and with it the presets."""
+        """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds, and with it the presets
+        and the memo of a command that rebuilds."""
+        self.memo = (self.memo or Memo()) if command == "serve" else None
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -112,7 +120,8 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.unsearched.pages.clear()
         self.progress.phase("Rendering pages")
         incremental = self.rebuilding.incremental if self.rebuilding is not None else None
-        outputs = render_site(self.build, deferred=incremental.deferred() if incremental is not None else None)
+        outputs = render_site(self.build, deferred=incremental.deferred() if incremental is not None else None,
+                              memo=self._memo())
         for uri, content in outputs.items():
             put_file(files, generated(config, uri, content))
         if incremental is not None:
@@ -171,12 +180,17 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
             server.watch(str(self.goals_dir))
         return server
 
+    def _memo(self) -> Memo | None:
+        """The memo of the shell that rebuilds: `goalsite serve`'s, plain `mkdocs serve`'s, or none."""
+        lent = self.rebuilding.memo if self.rebuilding is not None else None
+        return lent or self.memo
+
     def _run_pipeline(self, *, lint: bool = True) -> Build:
         build, self.prebuilt = self.prebuilt, None
         if build is None or build.include_private != self.config.include_private or build.today != self.today:
             freeze = self.rebuilding is not None and self.rebuilding.freeze_sources
             build = build_portal(self.goals_dir, self.today, include_private=self.config.include_private,
-                                 lint=lint, history=True, freeze_sources=freeze)
+                                 lint=lint, history=True, freeze_sources=freeze, memo=self._memo())
         warnings = [p for p in build.problems if not p.is_error]
         for problem in build.errors + (warnings if len(warnings) <= MAX_LOGGED_WARNINGS else []):
             (log.error if problem.is_error else log.info)(format_problem(problem))

@@ -26,11 +26,11 @@ no other page references plotly.js).
 from __future__ import annotations
 
 import logging
-import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..pipeline import Build
+    from ..speed.memo import Memo, Table
     from .page import Claims
     from .site import Site
 
@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 PARALLEL_MIN_OBJECTIVES = 400
 
 
-def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True,
-                 site: "Site | None" = None, deferred: "dict[str, str] | None" = None) -> dict[str, str]:
+def render_pages(build: "Build", *, jobs: int | None = None, site: "Site | None" = None,
+                 deferred: "dict[str, str] | None" = None, memo: "Memo | None" = None) -> dict[str, str]:
     """docs-relative path (posix, e.g. "units/sales-emea/2026-Q4.md") -> Markdown text.
 
     Deterministic and sorted by path; only published (public unless
@@ -49,61 +49,53 @@ def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True,
     it); by default a large portal uses up to two CPUs (`GOALSITE_JOBS` overrides), a small one one.
     The pages are the same whatever the number of processes.
 
-    With `reuse` (the default) a page whose goal files did not change since the previous render in
-    this process is taken from that render (see cache.py); the pages are the same either way.
+    With the `memo` of a rebuilding shell, a page whose goal files did not change since the last
+    render is taken from that render (see cache.py; `memo.stats("render")` counts them); the pages
+    are the same either way. Without one, every page is rendered and nothing is kept.
 
     `site` is the build's Site when the caller has one already (the plugin shares it with the export).
 
     `deferred` ({path: Markdown}, the fast rebuilds of `goalsite serve`) are pages not rendered this
-    time: each that the cache cannot give as it is now comes back with the text given here (what the
-    site shows already), and is rendered by a later call. The cache never keeps such a text.
+    time: each that the memo cannot give as it is now comes back with the text given here (what the
+    site shows already), and is rendered by a later call. The memo never keeps such a text.
     """
-    global last_reused
-    from ..charts import forget_encoded
     from ..pipeline import gc_paused
-    from .cache import page_keys
-    from .fragments import Fragments
+    from .cache import keep_pages
     from .site import Site
-    from .text import forget_escaped
+    from .text import EscapedTexts, escaping
 
     if not build.ok:
         raise ValueError("render_pages() needs a build without errors (check build.ok first)")
     site = site or Site(build)
-    with _cache_lock, gc_paused():
-        cache = _render_cache()
-        keys = page_keys(site) if reuse else {}
-        site.page_keys = keys
-        site.reused = cache.reusable(keys)
-        held = {path: text for path, text in (deferred or {}).items() if path not in site.reused}
-        site.deferred = set(held)
-        site.fragments = Fragments(cache.fragments, keys)
+    with gc_paused(), escaping(EscapedTexts()):
+        pages = memo.table("render") if memo is not None else None
+        held = _prepare(site, deferred, memo, pages)
         jobs = default_jobs(site) if jobs is None else max(1, jobs)
-        try:
-            out = _render_share(site, None) if jobs == 1 else _render_in_processes(site, jobs)
-        finally:
-            forget_escaped()
-            forget_encoded()
+        out = _render_share(site, None) if jobs == 1 else _render_in_processes(site, jobs)
+        if pages is not None:
+            keep_pages(pages, site.page_keys, out)
+            site.fragments.carry()
         out.update(site.reused)
-        if reuse:
-            cache.keep(keys, out, site.fragments)
         out.update(held)
-        last_reused = len(site.reused)
     return dict(sorted(out.items()))
 
 
-last_reused = 0
-"""How many pages the last render_pages() of this process took from the one before (for logs and tests)."""
-_cache_lock = threading.Lock()
-_cache = None  # the RenderCache of this process (cache.py), made on first use
+def _prepare(site: "Site", deferred: "dict[str, str] | None", memo: "Memo | None",
+             pages: "Table | None") -> dict[str, str]:
+    """Set `site` up for this render: its pages' keys, the pages `memo` gives as they were (its table
+    `pages`), the fragments it keeps, a fresh figure encoder. The deferred pages not reused, by path."""
+    from .cache import page_keys, reusable_pages
+    from .figure_json import FigureJson
+    from .fragments import Fragments
 
-
-def _render_cache():
-    global _cache
-    if _cache is None:
-        from .cache import RenderCache
-
-        _cache = RenderCache()
-    return _cache
+    keys = page_keys(site) if memo is not None else {}
+    site.page_keys = keys
+    site.reused = reusable_pages(pages, keys) if pages is not None else {}
+    held = {path: text for path, text in (deferred or {}).items() if path not in site.reused}
+    site.deferred = set(held)
+    site.fragments = Fragments(memo.table("render-fragments") if memo is not None else None, keys)
+    site.figure_json = FigureJson()
+    return held
 
 
 def default_jobs(site: "Site") -> int:

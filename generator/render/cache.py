@@ -1,12 +1,13 @@
 """Pages of the previous render, reused when nothing they are made from has changed.
 
 A rebuild after one goal edit (`goalsite serve`) would otherwise render every
-page of the company again. Each page gets a key: a hash of the goal files it
-is made from, with their content hashes (load.py), and of everything every
-page may show (`_common`: org.yaml, the KPI files and their CSV data, the
-build date, whether private goals are published, the target history, which
-unit files exist). A page whose key is the one it was last rendered with is
-taken as it was.
+page of the company again. The pages are kept in the table "render" of the
+memo that the rebuilding shell passes to render_pages(). Each page gets a
+key: a hash of the goal files it is made from, with their content hashes
+(load.py), and of everything every page may show (`_common`: org.yaml, the
+KPI files and their CSV data, the build date, whether private goals are
+published, the target history, which unit files exist). A page whose key is
+the one it was last rendered with is taken as it was.
 
 The files a page is made from are found in the portal as it is now, so a goal
 that starts or stops linking to a page changes the page's set of files, and
@@ -37,7 +38,7 @@ import hashlib
 from typing import TYPE_CHECKING, Iterable
 
 from ..resolve import KeyResultNode, ObjectiveNode
-from .fragments import Fragments
+from ..speed.memo import MISSING, Table
 from .links import kpi_path, people_path, period_path, unit_index_path, unit_period_path
 from .retro import compared_periods, retro_path
 
@@ -62,29 +63,23 @@ def company_wide(path: str) -> bool:
     return path in INDEXES or path.startswith(("periods/", "retrospectives/"))
 
 
-class RenderCache:
-    """{page path: (key, Markdown)} of the last render of this process, and the fragments it made."""
+def reusable_pages(table: Table, keys: dict[str, bytes]) -> dict[str, str]:
+    """The pages of the last render (the memo's `table`) whose key is unchanged; kept for the next too."""
+    out = {}
+    for path, key in keys.items():
+        text = table.get(path, key)
+        if text is not MISSING:
+            out[path] = text
+    return out
 
-    def __init__(self) -> None:
-        self.pages: dict[str, tuple[bytes, str]] = {}
-        self.fragments: dict[tuple, tuple[str, bytes, object]] = {}
 
-    def reusable(self, keys: dict[str, bytes]) -> dict[str, str]:
-        """The cached pages whose key is unchanged."""
-        out = {}
-        for path, key in keys.items():
-            cached = self.pages.get(path)
-            if cached is not None and cached[0] == key:
-                out[path] = cached[1]
-        return out
-
-    def keep(self, keys: dict[str, bytes], pages: dict[str, str], fragments: "Fragments | None" = None) -> None:
-        """Remember this render (and forget pages that are gone, and fragments whose key changed)."""
-        self.pages = {path: (key, pages[path]) for path, key in keys.items() if path in pages}
-        if fragments is not None:
-            kept = {name: entry for name, entry in self.fragments.items() if keys.get(entry[0]) == entry[1]}
-            kept.update(fragments.made)
-            self.fragments = kept
+def keep_pages(table: Table, keys: dict[str, bytes], rendered: dict[str, str]) -> None:
+    """Keep the pages rendered this time for the next render, with their keys (pages that are gone,
+    or left for a later render, are not kept)."""
+    for path, text in rendered.items():
+        key = keys.get(path)
+        if key is not None:
+            table.put(path, key, text)
 
 
 def page_keys(site: "Site") -> dict[str, bytes]:

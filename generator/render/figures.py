@@ -1,8 +1,9 @@
 """Chart slots of the pages: a figure of charts.py with its text alternative, for one page.
 
-Each function returns Markup, the raw HTML of `charts.embed()` (a `.portal-chart` slot and a
+Each function returns Markup, the raw HTML of `embed()` (a `.portal-chart` slot and a
 visually hidden summary), or "" when there is nothing to draw; the template puts a blank line
-before and after it. The summary says the chart's message in words and numbers; the numbers
+before and after it. The figure's JSON is written by the render's encoder (`site.figure_json`,
+figure_json.py). The summary says the chart's message in words and numbers; the numbers
 in full are on the page already (check-in history, values, periods, score bands, departments,
 the alignment list), except for the objectives' scorecard, which brings its own small table.
 
@@ -21,14 +22,39 @@ from markupsafe import Markup
 from .. import charts
 from ..resolve import KeyResultNode, KpiNode, ObjectiveNode, OrgUnit, Period
 from ..score import inside
+from .figure_json import alignment_json, encoded_row, figure_json
 from .links import site_root, unit_period_path, url_link
 from .parts import STATUS_WORDS, status_badge
 from .site import Site
 from .text import escape_text, format_number, format_percent, with_unit
 
 
-def _slot(figure: dict, summary: str, page: str, figure_text: str | None = None) -> Markup:
-    return Markup(charts.embed(figure, summary, site_root(page), figure_text).rstrip("\n"))
+def embed(figure: dict, summary: str, root: str, figure_text: str | None = None) -> str:
+    """The chart slot: figure JSON in `data-figure`, plotly's URL, and a text alternative.
+
+    `figure_text` is the figure's JSON when the caller has it already (the render's encoder,
+    alignment_json()); else figure_json() writes it.
+
+    `root` is the relative path from the page to the site root ("../../"). `summary`
+    (plain text, e.g. "12 of 25 logos on 2026-11-16; target 25 by 2026-12-31") becomes the
+    slot's `aria-label` and a visually hidden paragraph (indexed by search, except on key results, whose
+    sections are out of the index: see _goal.md.j2). Two lines of
+    raw HTML without indentation: the caller puts a blank line before and after.
+    """
+    text = escape_text(summary)
+    height = figure.get("layout", {}).get("height")
+    style = f' style="min-height:{int(height)}px"' if isinstance(height, (int, float)) else ""
+    return (
+        f'<div class="portal-chart" role="img" aria-label="{text}"{style} '
+        f'data-plotly="{escape_text(root + charts.PLOTLY_PATH)}" '
+        f'data-figure=\'{figure_json(figure) if figure_text is None else figure_text}\'></div>\n'
+        f'<p class="portal-chart-alt">{text}</p>\n'
+    )
+
+
+def _slot(site: Site, figure: dict, summary: str, page: str, figure_text: str | None = None) -> Markup:
+    text = site.figure_json(figure) if figure_text is None else figure_text
+    return Markup(embed(figure, summary, site_root(page), text).rstrip("\n"))
 
 
 # --- unit pages ------------------------------------------------------------------------------
@@ -40,7 +66,7 @@ def key_result_chart(site: Site, page: str, kr: KeyResultNode) -> Markup:
     if not site.visible(kr) or not checkins:
         return Markup("")
     figure = charts.key_result_figure(kr, site.scores.key_results[kr.ref], site.today)
-    return _slot(figure, key_result_summary(kr, checkins), page)
+    return _slot(site, figure, key_result_summary(kr, checkins), page)
 
 
 def key_result_summary(kr: KeyResultNode, checkins: list) -> str:
@@ -92,7 +118,7 @@ def objectives_chart(site: Site, page: str, nodes: list[ObjectiveNode]) -> Marku
     table = Markup('<details class="portal-chart-data" data-search-exclude><summary>Scores as a table</summary>'
                    '<table class="portal-table"><thead><tr><th>Objective</th><th>Score</th><th>Status</th></tr>'
                    f"</thead><tbody>{rows}</tbody></table></details>")
-    return _slot(charts.objectives_figure(nodes, site.scores), summary, page) + Markup("\n") + table
+    return _slot(site, charts.objectives_figure(nodes, site.scores), summary, page) + Markup("\n") + table
 
 
 def unit_history_chart(site: Site, page: str, unit: OrgUnit) -> Markup:
@@ -102,7 +128,7 @@ def unit_history_chart(site: Site, page: str, unit: OrgUnit) -> Markup:
     if len(scored) < 2:
         return Markup("")
     summary = f"{unit.name} score by period: " + ", ".join(f"{p.id} {format_percent(s)}" for p, s in scored)
-    return _slot(charts.unit_history_figure(unit, [p for p, _ in scored], site.scores), summary, page)
+    return _slot(site, charts.unit_history_figure(unit, [p for p, _ in scored], site.scores), summary, page)
 
 
 # --- period pages ------------------------------------------------------------------------------
@@ -122,7 +148,7 @@ def distribution_chart(site: Site, page: str, period: Period, nodes: list[Object
     summary = (f"Scores of {len(s.scored)} objectives in {period.id}: {s.aspirational_total} aspirational, mean "
                f"{format_percent(s.aspirational_mean)}, {s.aspirational_successes} at or above the stretch line of "
                f"{format_percent(stretch)}; {s.committed_met} of {s.committed_total} committed met")
-    return _slot(charts.distribution_figure(nodes, site.scores, stretch), summary, page)
+    return _slot(site, charts.distribution_figure(nodes, site.scores, stretch), summary, page)
 
 
 def departments_chart(site: Site, page: str, period: Period) -> Markup:
@@ -132,7 +158,7 @@ def departments_chart(site: Site, page: str, period: Period) -> Markup:
     if not rows:
         return Markup("")
     summary = "Department scores: " + ", ".join(f"{d.name} {format_percent(s)}" for d, s in rows)
-    return _slot(charts.departments_figure(site.portal, period, site.scores), summary, page)
+    return _slot(site, charts.departments_figure(site.portal, period, site.scores), summary, page)
 
 
 def alignment_chart(site: Site, page: str, period: Period, nodes: list[ObjectiveNode]) -> Markup:
@@ -144,17 +170,17 @@ def alignment_chart(site: Site, page: str, period: Period, nodes: list[Objective
 
     def row(node: ObjectiveNode) -> tuple[bool, tuple[str, ...]]:
         cells = charts.alignment_row(node, ids, site.scores, url_link(page, *site.objective_target(node)))
-        return not cells[1], charts.encoded_row(cells)
+        return not cells[1], encoded_row(cells, site.figure_json)
 
     # A sector shows its goal's file and the goals it links to (its parent): kept while its unit's page is.
     rows = [site.fragments.get(("sunburst", page, node.ref), unit_period_path(node.unit.id, node.period.id),
                                lambda node=node: row(node))
             for node in sorted(shown, key=lambda n: n.ref)]
-    figure, text = charts.alignment_json([cells for _, cells in rows])
+    figure, text = alignment_json([cells for _, cells in rows], site.figure_json)
     roots = sum(1 for root, _ in rows if root)
     summary = (f"Alignment of {len(nodes)} objectives in {period.id} from {roots} top "
                f"objective{'s' if roots != 1 else ''} outwards, coloured by score; the list below has the same tree")
-    return _slot(figure, summary, page, text)
+    return _slot(site, figure, summary, page, text)
 
 
 # --- KPI pages ------------------------------------------------------------------------------------
@@ -194,8 +220,8 @@ def kpi_chart(site: Site, page: str, kpi: KpiNode) -> Markup:
     if targets:
         summary += "; key result targets: " + ", ".join(
             f"{with_unit(y, unit)} by {end.isoformat()}" for _, _, end, y in targets)
-    return _slot(charts.kpi_figure(kpi, targets, site.today), summary, page)
+    return _slot(site, charts.kpi_figure(kpi, targets, site.today), summary, page)
 
 
-__all__ = ["alignment_chart", "departments_chart", "distribution_chart", "key_result_chart", "kpi_chart",
+__all__ = ["alignment_chart", "departments_chart", "distribution_chart", "embed", "key_result_chart", "kpi_chart",
            "objectives_chart", "period_objectives", "unit_history_chart"]

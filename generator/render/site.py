@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..pipeline import Build, gc_paused
 from ..resolve import KeyResultNode, KpiNode, ObjectiveNode, OrgUnit, Period, Person, UnitPeriod
+from .figure_json import FigureJson
 from .fragments import Fragments
 from .links import key_result_anchor, kpi_path, objective_anchor, unit_period_path
 from .text import MarkdownRenderer
@@ -65,8 +66,10 @@ class Site:
         """Pages taken as they were from the previous render (render_pages fills it; cache.py)."""
         self.deferred: set[str] = set()
         """Pages left for a later render (render_pages fills it: the fast rebuilds of `goalsite serve`)."""
-        self.fragments = Fragments({}, {})
+        self.fragments = Fragments()
         """Parts of pages kept from the previous render (render_pages sets it; cache.py)."""
+        self.figure_json = FigureJson()
+        """The figure encoder of the running render (render_pages sets a fresh one; figure_json.py)."""
         self.page_keys: dict[str, bytes] = {}
         """The key of every page of this render (render_pages fills it; cache.py): the export reuses its
         objectives of a file whose unit page's key is unchanged."""

@@ -35,10 +35,13 @@ trailing zeros), `format_percent()` (0.72 -> "72 %"), `with_unit()`.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
 import re
+from contextvars import ContextVar
 from html.parser import HTMLParser
+from typing import Iterator
 
 import markdown
 from markupsafe import Markup
@@ -50,32 +53,56 @@ _SPACE_RE = re.compile(r"\s+")
 
 
 def escape_text(value: object) -> Markup:
-    """Plain goal text -> Markup that renders literally in Markdown and in HTML."""
-    text = str(value)
-    escaped = _ESCAPED.get(text)
-    if escaped is None:
-        # str.split() splits on exactly the characters `\s` matches (str.isspace()), and is faster.
-        escaped = Markup(" ".join(text.split()).translate(_TEXT_TABLE))
-        if len(_ESCAPED) >= _ESCAPED_MAX:
-            _ESCAPED.clear()
-        _ESCAPED[text] = escaped
-    return escaped
+    """Plain goal text -> Markup that renders literally in Markdown and in HTML.
+
+    Inside `escaping()` (a render) each text is escaped once, and the same Markup given again after.
+    """
+    memo = _escaped.get()
+    return _escape(str(value)) if memo is None else memo[str(value)]
 
 
-#: Names, ids and labels recur on many pages; a large portal escapes the same strings thousands of times.
-#: Kept for one render only (render_pages() calls forget_escaped()): Markup is a str subclass that the
-#: cycle collector tracks, and 130,000 of them kept between rebuilds were walked by every collection
-#: of `goalsite serve` at 1,000 teams. Emptied whenever it holds _ESCAPED_MAX strings, so that it learns
-#: those of the pages it is rendering now: kept full, it held the strings of the first pages, and at
-#: 5,000 teams the people, KPI and retrospective pages, rendered last, missed nearly every string and
-#: took 1.5 times as long a page as at 1,000 teams.
-_ESCAPED: dict[str, Markup] = {}
-_ESCAPED_MAX = 200_000
+def _escape(text: str) -> Markup:
+    # str.split() splits on exactly the characters `\s` matches (str.isspace()), and is faster.
+    return Markup(" ".join(text.split()).translate(_TEXT_TABLE))
 
 
-def forget_escaped() -> None:
-    """Empty the memo of escape_text()."""
-    _ESCAPED.clear()
+class EscapedTexts(dict):
+    """escape_text()'s memo for one render: text -> its Markup.
+
+    Names, ids and labels recur on many pages; a large portal escapes the same strings thousands of
+    times. Kept for one render only (render_pages() makes one for each): Markup is a str subclass that
+    the cycle collector tracks, and tens of thousands of them kept between rebuilds were walked by every
+    collection of `goalsite serve`. Emptied whenever it holds `limit` strings, so that it learns those of
+    the pages it is rendering now: kept full, it held the strings of the first pages, and the people,
+    KPI and retrospective pages, rendered last, missed nearly every string.
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __missing__(self, text: str) -> Markup:
+        escaped = _escape(text)
+        if len(self) >= self.limit:
+            self.clear()
+        self[text] = escaped
+        return escaped
+
+
+#: The memo of the render running in this thread (and in the processes it forks), set by escaping().
+#: A context variable, not an argument: the templates, compiled once a process (page.py), print every
+#: value through `finalize(value)`, which has nothing but the value to pass on to escape_text().
+_escaped: ContextVar[EscapedTexts | None] = ContextVar("goalsite_escaped_texts", default=None)
+
+
+@contextlib.contextmanager
+def escaping(memo: EscapedTexts) -> Iterator[EscapedTexts]:
+    """While inside, escape_text() keeps what it escapes in `memo`; outside it keeps nothing."""
+    token = _escaped.set(memo)
+    try:
+        yield memo
+    finally:
+        _escaped.reset(token)
 
 
 def escape_meta(value: object) -> str:

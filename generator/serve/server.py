@@ -40,6 +40,7 @@ from mkdocs.livereload import LiveReloadServer, _serve_url
 
 from ..plugin import Rebuilding
 from .incremental import FAST_MIN_CHARS, Incremental
+from ..speed.memo import Memo
 
 #: Seconds after a build before the cycle collector frees the builds it replaced (see _Collector).
 COLLECT_AFTER = 1.0
@@ -77,6 +78,7 @@ def serve(config_file: str, *, dev_addr: str | None = None, prepare: Callable | 
     quiet = _QuietDirty()
     collector = _Collector()
     bytecode = TemplateCode()
+    memo = Memo()  # what each rebuild may reuse of the last one
     build_log = logging.getLogger("mkdocs.commands.build")
     build_log.addFilter(quiet)
 
@@ -92,7 +94,8 @@ def serve(config_file: str, *, dev_addr: str | None = None, prepare: Callable | 
     mount_path = urlsplit(config.site_url or "/").path
     config.site_url = serve_url = _serve_url(host, port, mount_path)
 
-    builder = _Builder(get_config, serve_url, incremental, collector, sources, templates=bytecode, options=options)
+    builder = _Builder(get_config, serve_url, incremental, collector, sources, templates=bytecode, memo=memo,
+                       options=options)
     builder.freeze_sources = True
     server = builder.server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir,
                                                mount_path=mount_path)
@@ -135,10 +138,11 @@ class _Builder:
     """
 
     def __init__(self, get_config: Callable, serve_url: str, incremental: Incremental, collector: "_Collector",
-                 sources: "_Sources", *, templates: "TemplateCode | None" = None, options: dict | None = None) -> None:
+                 sources: "_Sources", *, templates: "TemplateCode | None" = None, memo: Memo | None = None,
+                 options: dict | None = None) -> None:
         self.get_config, self.serve_url = get_config, serve_url
         self.incremental, self.collector, self.sources = incremental, collector, sources
-        self.templates, self.options = templates, dict(options or {})
+        self.templates, self.memo, self.options = templates, memo, dict(options or {})
         self.server: LiveReloadServer | None = None
         self.follow_up_asked = False
         self.freeze_sources = False
@@ -153,7 +157,7 @@ class _Builder:
         self.incremental.dirty = fingerprint == self.sources.built
         follow_up, self.follow_up_asked = self.follow_up_asked, False
         # Once: what a later build froze could never be collected.
-        rebuilding = Rebuilding(self.incremental, self.templates, freeze_sources=self.freeze_sources)
+        rebuilding = Rebuilding(self.incremental, self.templates, freeze_sources=self.freeze_sources, memo=self.memo)
         self.freeze_sources = False
         plugin = config.plugins["goalsite"]
         with self.collector.paused(follow_up=follow_up), plugin.preset(rebuilding=rebuilding, **self.options):

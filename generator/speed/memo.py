@@ -64,6 +64,15 @@ class Table:
         value = self.get(key, inputs, same)
         return self.put(key, inputs, make()) if value is MISSING else value
 
+    def carry(self, current: Callable[[Hashable, Any], bool]) -> None:
+        """Keep for the next build the last build's values that this one did not ask for, when
+        `current(key, inputs)` says their inputs are still current (a part of a page that was not
+        rendered again this time, say). They count neither as reused nor as made."""
+        if self._keep:
+            for key, entry in self._previous.items():
+                if key not in self.fresh and current(key, entry[0]):
+                    self.fresh[key] = entry
+
 
 class Memo:
     """Every stage's table, from one build to the next. Create one per rebuilding process."""

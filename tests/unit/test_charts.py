@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
-import re
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given
-from hypothesis import strategies as st
 
 from generator import build_portal
 from generator import charts
-from generator.charts import figure_json
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "portal_minimal" / "goals"
 TODAY = dt.date(2026, 11, 22)
@@ -133,95 +128,7 @@ def test_labels_escape_plotly_html(build):
     assert charts.label("<a href='javascript:x'>y</a>") == "&lt;a href='javascript:x'&gt;y&lt;/a&gt;"
 
 
-PAYLOAD = '</div><script>alert(1)</script> {{ 7*7 }} {% x %} [x](javascript:alert(1)) <img onerror=x> \'q\' "d" & *'
-
-
-def _figure_of(out: str) -> dict:
-    match = re.search(r"data-figure='([^']*)'", out)
-    return json.loads(html.unescape(match.group(1)))
-
-
-def test_embed_escapes_the_figure_into_an_attribute_and_gives_a_text_alternative():
-    fig = {"data": [{"type": "bar", "x": [PAYLOAD], "y": [1]}], "layout": {"height": 280}}
-    out = charts.embed(fig, "Scores of 1 objective", "../../")
-    assert _figure_of(out) == fig  # the same strings come back out of the attribute
-    assert 'data-plotly="../../assets/plotly.min.js"' in out
-    assert 'style="min-height:280px"' in out
-    assert '<p class="portal-chart-alt">Scores of 1 objective</p>' in out
-    assert out.count("\n") == 2 and not out.startswith((" ", "\t"))
-
-
-def test_embed_leaves_no_markup_template_or_script_syntax_from_goal_text():
-    fig = {"data": [{"type": "bar", "x": [PAYLOAD], "text": [charts.label(PAYLOAD)], "y": [1]}], "layout": {}}
-    out = charts.embed(fig, "Summary " + PAYLOAD, "")
-    for raw in ("<script", "<img", "</div><", "{{", "{%", "javascript:", "onerror=", "*", "[x]"):
-        assert raw not in out.replace('<div class="portal-chart"', "").replace("></div>\n<p", ""), raw
-    assert out.count("'") == 2  # only the attribute's own quotes
-    assert _figure_of(out)["data"][0]["text"] == [charts.label(PAYLOAD)]
-    alt = re.search(r'<p class="portal-chart-alt">(.*)</p>', out).group(1)
-    assert html.unescape(alt) == "Summary " + PAYLOAD
-
-
 def test_figures_are_compact(build):
     node, fact = _kr(build, "2026-Q4:sales-emea/win-dach/new-logos")
     payload = json.dumps(charts.key_result_figure(node, fact), separators=(",", ":"))
     assert '"template"' not in payload and len(payload) < 3000
-
-
-_JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-    max_leaves=20)
-
-
-@given(st.dictionaries(st.text(max_size=8), _JSON_VALUES, max_size=5))
-@example({"unsafe": charts._JSON_UNSAFE_CHARS, "each": list(charts._JSON_UNSAFE_CHARS), "none": "2026-09-25"})
-def test_the_fast_figure_encoder_writes_the_same_text_as_the_plain_one(figure):
-    from generator.charts import _figure_json_slow
-
-    assert figure_json(figure) == _figure_json_slow(figure)
-    assert json.loads(figure_json(figure)) == json.loads(json.dumps(figure))
-
-
-def test_the_memo_of_encoded_strings_gives_the_same_text_again_stays_bounded_and_lives_one_render(
-        build, monkeypatch):
-    from generator.charts import _figure_json_slow
-    from generator.render import render_pages
-
-    figure = {"unsafe": charts._JSON_UNSAFE_CHARS, "dates": ["2026-09-25"] * 3, "<b>": "<b>"}
-    first = figure_json(figure)
-    assert "2026-09-25" in charts._ENCODED  # the second time, from the memo
-    assert figure_json(figure) == first == _figure_json_slow(figure)
-    monkeypatch.setattr(charts, "_ENCODED_MAX", len(charts._ENCODED))
-    assert figure_json({"new": "not seen before"}) == '{"new":"not seen before"}'
-    assert len(charts._ENCODED) <= charts._ENCODED_MAX  # full: it starts again from what it sees now
-    assert figure_json({"new": "not seen before"}) == '{"new":"not seen before"}'
-    assert {"new", "not seen before"} <= charts._ENCODED.keys()
-    render_pages(build, jobs=1)
-    assert not charts._ENCODED
-
-
-@pytest.mark.parametrize("period_id", ["2026-Q4", "2026"])
-def test_alignment_json_from_kept_rows_is_the_figure_json(build, period_id):
-    """render/figures.py joins the period's sunburst from each objective's encoded cells, kept from one
-    render to the next: the very text figure_json() writes of the whole figure."""
-    period = build.portal.periods[period_id]
-    objectives = [o for up in period.files.values() for o in up.objectives]
-    url_for, visible = (lambda o: f"/x/{o.id}?a=<b>&c='d'"), (lambda o: not o.private)
-    figure = charts.alignment_figure(objectives, build.scores, url_for, visible)
-    shown = {o for o in objectives if visible(o)}
-    rows = [charts.encoded_row(charts.alignment_row(o, shown, build.scores, url_for(o)))
-            for o in sorted(shown, key=lambda n: n.ref)]
-    shell, text = charts.alignment_json(rows)
-    assert text == charts.figure_json(figure)
-    assert json.loads(text) == json.loads(json.dumps(figure))
-    assert shell["layout"] == figure["layout"]
-
-
-@given(st.lists(st.text(max_size=40), min_size=0, max_size=4))
-def test_alignment_json_holds_any_title(titles):
-    """Goal text in a cell (quotes, brackets, the shell's own placeholder names) never moves a column."""
-    rows = [(f"2026-Q4:u/o{i}", "" if i == 0 else "2026-Q4:u/o0", t, f"{t}<br>{t}", f"/u/#o{i}", -1 if i % 2 else 12.5)
-            for i, t in enumerate([*titles, '["goalsitecolumn1x"]', "goalsitecolumn2x"])]
-    _, text = charts.alignment_json([charts.encoded_row(r) for r in rows])
-    assert text == charts.figure_json(charts._sunburst(rows))

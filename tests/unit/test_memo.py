@@ -1,5 +1,7 @@
 """The memo the rebuilding shell owns: tables per stage, reuse by key and inputs, one build to the next."""
 
+import pytest
+
 from generator.speed.memo import MISSING, Memo
 
 
@@ -59,3 +61,15 @@ def test_no_memo_keeps_nothing_and_forget_lets_go():
     memo.forget()
     assert memo.table("score").get("a", 1) is MISSING
     assert memo.stats("export").reused == 0
+
+
+def test_carry_keeps_values_not_asked_for_whose_inputs_are_still_current():
+    memo = Memo()
+    _build(memo, {"a": 1, "b": 2, "c": 3})
+    table = memo.table("score", "2026-11-20")
+    table.lookup("a", 1, lambda: pytest.fail("kept"))
+    table.carry(lambda key, inputs: key != "c")  # "b" not asked for but current, "c" no longer
+    assert (table.stats.reused, table.stats.made) == (1, 0)
+    again = memo.table("score", "2026-11-20")
+    assert again.get("b", 2) == ("made", 2) and again.get("c", 3) is MISSING
+    Memo.none().table("score").carry(lambda key, inputs: True)  # keeps nothing, as ever

@@ -116,3 +116,26 @@ def test_many_lint_warnings_are_logged_as_one_count(tmp_path, caplog, monkeypatc
     info = logs(caplog, logging.INFO)
     assert "[lint." not in info
     assert re.search(r"goals: \d+ warnings in \d+ files?; run goalsite check to list them", info), info
+
+
+def test_a_serve_command_rebuilds_with_the_plugins_memo_and_a_build_keeps_none(tmp_path, monkeypatch):
+    """`mkdocs serve` (and `goalsite serve`, which hands the plugin its own memo) rebuild with one memo:
+    the second build reuses what the first made, in every stage; the same site either way."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795305600")  # 2026-11-22
+    config, plugin = load(tmp_path / "site")
+    try:
+        config.plugins.on_startup(command="serve", dirty=False)
+        memo = plugin.memo
+        with plugin.preset(goals_dir=str(MINIMAL_GOALS)):
+            mkdocs_build(config)
+            first = (tmp_path / "site" / "api" / "goals.json").read_text()
+            config, _ = load(tmp_path / "site")  # as the serve loop does before each rebuild
+            mkdocs_build(config)
+        assert plugin.memo is memo
+        reused = {stage: memo.stats(stage).reused
+                  for stage in ("resolve-checkins", "score", "lint", "render", "export", "export-text")}
+        assert all(reused.values()), reused
+        assert (tmp_path / "site" / "api" / "goals.json").read_text() == first
+    finally:
+        config.plugins.on_startup(command="build", dirty=False)
+    assert plugin.memo is None, "a one-shot build keeps nothing"

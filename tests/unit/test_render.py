@@ -539,7 +539,7 @@ def test_a_render_worker_that_fails_costs_time_not_pages(monkeypatch, caplog, ho
     from generator import render
 
     build = build_portal(EXAMPLE, dt.date(2026, 11, 22))
-    serial = render_pages(build, jobs=1, reuse=False)
+    serial = render_pages(build, jobs=1)
     parent, real = os.getpid(), render._render_share
 
     def failing(site, claims):
@@ -551,7 +551,7 @@ def test_a_render_worker_that_fails_costs_time_not_pages(monkeypatch, caplog, ho
 
     monkeypatch.setattr(render, "_render_share", failing)
     with caplog.at_level("WARNING"):
-        assert render_pages(build, jobs=2, reuse=False) == serial
+        assert render_pages(build, jobs=2) == serial
     said = {"killed": "a render worker stopped (signal 9)", "raises": "MemoryError: the worker ran out of memory"}
     assert said[how] in caplog.text
     assert "rendering the pages again in one process" in caplog.text
@@ -609,7 +609,7 @@ def test_a_long_supported_by_list_stops_at_the_limit_and_points_at_the_alignment
 
     monkeypatch.setattr(goal_views, "SUPPORTED_BY_LIMIT", 1)
     build = build_portal(EXAMPLE, TODAY)
-    pages = render_pages(build, reuse=False)
+    pages = render_pages(build)
     node = max((n for n in build.portal.objectives.values() if not n.private),
                key=lambda n: sum(not c.private for c in n.children))
     shown = sum(not c.private for c in node.children)

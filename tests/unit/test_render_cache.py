@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import export, render
 from generator.export import export_json
 from generator.pipeline import build_portal
 from generator.render import render_pages
 from generator.render.site import Site
+from generator.speed.memo import Memo
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -30,16 +30,22 @@ def goals(example_goals: Path) -> Path:
     return example_goals
 
 
-def assert_fresh(goals: Path, today: dt.date = TODAY, *, reused_some: bool = True):
-    """Render and export with the caches, then without; the same pages and export. Returns the build."""
-    build = build_portal(goals, today)
+@pytest.fixture
+def memo() -> Memo:
+    """The memo of a rebuilding shell, kept through one test's renders."""
+    return Memo()
+
+
+def assert_fresh(goals: Path, memo: Memo, today: dt.date = TODAY, *, reused_some: bool = True):
+    """Render and export with the memo, then without; the same pages and export. Returns the build."""
+    build = build_portal(goals, today, memo=memo)
     assert build.ok, [str(p) for p in build.errors]
     site = Site(build)
-    cached = render_pages(build, site=site)
-    reused = render.last_reused
-    cached_export = export_json(build, site)  # reuses the objectives of the files whose unit page key is the same
-    exported = export.last_reused
-    assert_same(cached, render_pages(build, reuse=False))
+    cached = render_pages(build, site=site, memo=memo)
+    reused = memo.stats("render").reused
+    cached_export = export_json(build, site, memo)  # reuses the objectives of the files whose unit page key is the same
+    exported = memo.stats("export").reused
+    assert_same(cached, render_pages(build))
     fresh_export = export_json(build)  # a Site of its own: nothing reused
     stale = [o["ref"] for o, f in zip(cached_export["objectives"], fresh_export["objectives"]) if o != f]
     assert stale == [], "stale objectives in the export"
@@ -75,40 +81,40 @@ def retitle(goals: Path, node, title: str, new: str) -> None:
     path.write_text("".join(lines))
 
 
-def test_a_first_render_then_an_unchanged_one_reuses_every_page(goals):
-    build = build_portal(goals, TODAY)
-    first = render_pages(build)
-    again = render_pages(build_portal(goals, TODAY))
+def test_a_first_render_then_an_unchanged_one_reuses_every_page(goals, memo):
+    build = build_portal(goals, TODAY, memo=memo)
+    first = render_pages(build, memo=memo)
+    again = render_pages(build_portal(goals, TODAY, memo=memo), memo=memo)
     assert_same(again, first)
-    assert render.last_reused == len(first)
+    assert memo.stats("render").reused == len(first)
 
 
-def test_a_title_shows_anew_wherever_it_is_linked(goals):
-    build = assert_fresh(goals, reused_some=False)
+def test_a_title_shows_anew_wherever_it_is_linked(goals, memo):
+    build = assert_fresh(goals, memo, reused_some=False)
     parent = next(n for n in nodes(build) if any(c.file is not n.file for c in n.children))
     retitle(goals, parent, parent.obj.title, "Zeta parent objective")
-    build = assert_fresh(goals)
+    build = assert_fresh(goals, memo)
     child = next(c for c in parent.children if c.file is not parent.file)
-    page = render_pages(build)[f"units/{child.unit.id}/{child.period.id}.md"]
+    page = render_pages(build, memo=memo)[f"units/{child.unit.id}/{child.period.id}.md"]
     assert "Zeta parent objective" in page
 
 
-def test_a_key_result_title_and_a_rolled_over_title_show_anew(goals):
-    build = assert_fresh(goals, reused_some=False)
+def test_a_key_result_title_and_a_rolled_over_title_show_anew(goals, memo):
+    build = assert_fresh(goals, memo, reused_some=False)
     kr = next(k for k in build.portal.key_results.values() if not k.private and k.children)
     retitle(goals, kr, kr.kr.title, "Zeta key result")
-    build = assert_fresh(goals)
+    build = assert_fresh(goals, memo)
     rolled = next(n for n in nodes(build) if n.rolled_over_to)
     retitle(goals, rolled, rolled.obj.title, "Zeta rolled objective")
-    assert_fresh(goals)
+    assert_fresh(goals, memo)
 
 
-def test_a_renamed_person_and_a_moved_owner_show_everywhere(goals):
-    build = assert_fresh(goals, reused_some=False)
+def test_a_renamed_person_and_a_moved_owner_show_everywhere(goals, memo):
+    build = assert_fresh(goals, memo, reused_some=False)
     node = nodes(build)[0]
     org = goals / "org.yaml"
     org.write_text(org.read_text().replace(node.owner.name, "Zeta Person", 1))
-    assert_fresh(goals, reused_some=False)  # org.yaml is on every page
+    assert_fresh(goals, memo, reused_some=False)  # org.yaml is on every page
     build = build_portal(goals, TODAY)
     node = next(n for n in nodes(build) if n.unit.kind == "team")
     other = next(p for p in build.portal.people.values() if p.unit is not node.unit and p.unit.kind == "team")
@@ -117,59 +123,59 @@ def test_a_renamed_person_and_a_moved_owner_show_everywhere(goals):
     i = next(i for i in range(node.location.line - 1, len(lines)) if re.match(r"\s*owner:", lines[i]))
     lines[i] = re.sub(r"owner:\s*\S+", f"owner: {other.id}", lines[i])
     path.write_text("".join(lines))
-    assert_fresh(goals)
+    assert_fresh(goals, memo)
 
 
-def test_a_removed_file_a_private_goal_and_a_kpi_value(goals):
-    build = assert_fresh(goals, reused_some=False)
+def test_a_removed_file_a_private_goal_and_a_kpi_value(goals, memo):
+    build = assert_fresh(goals, memo, reused_some=False)
     child = next(n for n in nodes(build) if n.parents and n.unit.kind == "team" and n.period.id == "2026-Q4")
     source_of(goals, child).unlink()
-    build = assert_fresh(goals, reused_some=False)  # which files exist is on every page (links, switchers)
+    build = assert_fresh(goals, memo, reused_some=False)  # which files exist is on every page (links, switchers)
     node = next(n for n in nodes(build) if n.children and n.period.id == "2026-Q4")
     path = source_of(goals, node)
     lines = path.read_text().splitlines(keepends=True)
     indent = re.match(r"\s*", lines[node.location.line - 1]).group(0)
     lines.insert(node.location.line, f"{indent}  visibility: private\n")
     path.write_text("".join(lines))
-    assert_fresh(goals)
+    assert_fresh(goals, memo)
     kpis = goals / "kpis.yaml"
     kpis.write_text(re.sub(r"value: 27\.0\}", "value: 12.0}", kpis.read_text(), count=1))
-    assert_fresh(goals, reused_some=False)
+    assert_fresh(goals, memo, reused_some=False)
 
 
-def test_another_day_renders_every_page_again(goals):
-    assert_fresh(goals, reused_some=False)
-    build = build_portal(goals, TODAY + dt.timedelta(days=1))
-    assert_same(render_pages(build), render_pages(build, reuse=False))
-    assert render.last_reused == 0
+def test_another_day_renders_every_page_again(goals, memo):
+    assert_fresh(goals, memo, reused_some=False)
+    build = build_portal(goals, TODAY + dt.timedelta(days=1), memo=memo)
+    assert_same(render_pages(build, memo=memo), render_pages(build))
+    assert memo.stats("render").reused == 0
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_any_title_edit_anywhere(goals, data):
-    build = build_portal(goals, TODAY)
-    render_pages(build)
+def test_any_title_edit_anywhere(goals, memo, data):
+    build = build_portal(goals, TODAY, memo=memo)
+    render_pages(build, memo=memo)
     candidates = nodes(build) + [k for k in build.portal.key_results.values() if not k.private]
     node = data.draw(st.sampled_from(sorted(candidates, key=lambda n: n.ref)))
     title = node.kr.title if hasattr(node, "kr") else node.obj.title
     retitle(goals, node, title, f"{title} Zq")
-    build = build_portal(goals, TODAY)
-    assert_same(render_pages(build), render_pages(build, reuse=False))
+    build = build_portal(goals, TODAY, memo=memo)
+    assert_same(render_pages(build, memo=memo), render_pages(build))
 
 
-def test_a_goal_aligned_to_a_key_result_shows_anew_under_it(goals):
-    build = assert_fresh(goals, reused_some=False)
+def test_a_goal_aligned_to_a_key_result_shows_anew_under_it(goals, memo):
+    build = assert_fresh(goals, memo, reused_some=False)
     kr = next(k for k in build.portal.key_results.values() if not k.private and k.children)
     child = next(c for c in kr.children if not c.private and c.file is not kr.objective.file)
     retitle(goals, child, child.obj.title, "Zeta supporting objective")
-    build = assert_fresh(goals)
-    page = render_pages(build)[f"units/{kr.objective.unit.id}/{kr.objective.period.id}.md"]
+    build = assert_fresh(goals, memo)
+    page = render_pages(build, memo=memo)[f"units/{kr.objective.unit.id}/{kr.objective.period.id}.md"]
     assert "Zeta supporting objective" in page
 
 
-def test_a_retrospective_compares_with_earlier_periods_anew(goals):
+def test_a_retrospective_compares_with_earlier_periods_anew(goals, memo):
     """The retrospective of 2026-Q4 shows 2026-Q3's mean score: a Q3 check-in changes it."""
-    build = assert_fresh(goals, reused_some=False)
+    build = assert_fresh(goals, memo, reused_some=False)
     kr = next(k for k in build.portal.key_results.values() if not k.private and not k.objective.private
               and k.objective.period.id == "2026-Q3" and k.checkins and k.kr.metric is not None and not k.from_kpi)
     path = source_of(goals, kr.objective)
@@ -181,23 +187,23 @@ def test_a_retrospective_compares_with_earlier_periods_anew(goals):
     lines[j] = re.sub(r"value:\s*[-\d.]+", f"value: {kr.kr.metric.to if kr.kr.metric.to is not None else 0}",
                       lines[j], count=1)
     path.write_text("".join(lines))
-    before = render_pages(build)["retrospectives/2026-Q4.md"]
-    build = assert_fresh(goals)
-    assert render_pages(build)["retrospectives/2026-Q4.md"] != before
+    before = render_pages(build, memo=memo)["retrospectives/2026-Q4.md"]
+    build = assert_fresh(goals, memo)
+    assert render_pages(build, memo=memo)["retrospectives/2026-Q4.md"] != before
 
 
-def test_a_running_quarter_edit_leaves_the_closed_quarter_and_unmoved_kpis_alone(goals):
+def test_a_running_quarter_edit_leaves_the_closed_quarter_and_unmoved_kpis_alone(goals, memo):
     """A closed period's retrospective and the pages of KPIs the file does not move are reused; the
     retrospective of the period edited and the KPI the file moves are rendered again."""
-    build = assert_fresh(goals, reused_some=False)
+    build = assert_fresh(goals, memo, reused_some=False)
     node = next(n for n in nodes(build) if n.period.id == "2026-Q4" and not n.rolled_over_from
                 and all(not o.rolled_over_from for o in n.file.objectives)
                 and any(kr.kpi is not None and not kr.kpi.private for kr in n.key_results))
     moved = {kr.kpi.id for o in node.file.objectives for kr in o.key_results if kr.kpi is not None}
     retitle(goals, node, node.obj.title, "Zeta running objective")
-    build = build_portal(goals, TODAY)
+    build = build_portal(goals, TODAY, memo=memo)
     site = Site(build)
-    render_pages(build, site=site)
+    render_pages(build, site=site, memo=memo)
     assert "retrospectives/2026-Q3.md" in site.reused
     assert "retrospectives/2026-Q4.md" not in site.reused
     kpi_pages = {k.id: f"kpis/{k.id}.md" for k in site.kpis}
@@ -206,22 +212,22 @@ def test_a_running_quarter_edit_leaves_the_closed_quarter_and_unmoved_kpis_alone
     # The indexes of people, teams and KPIs show the org and the KPIs only; the others every goal.
     assert {"people/index.md", "units/index.md", "kpis/index.md"} <= set(site.reused)
     assert not {"index.md", "periods/index.md", "retrospectives/index.md"} & set(site.reused)
-    assert_fresh(goals, reused_some=False)
+    assert_fresh(goals, memo, reused_some=False)
 
 
-def test_deferred_pages_come_back_as_given_and_are_never_cached(goals):
+def test_deferred_pages_come_back_as_given_and_are_never_cached(goals, memo):
     """`goalsite serve`'s fast rebuilds: the company-wide pages an edit changed keep the text given,
     the other pages are rendered anew, and the next render gives every page as a fresh render does."""
     from generator.render.cache import company_wide
 
-    first = render_pages(build_portal(goals, TODAY))
+    first = render_pages(build_portal(goals, TODAY, memo=memo), memo=memo)
     shown = {path: text for path, text in first.items() if company_wide(path)}
     assert {"index.md", "periods/2026-Q4.md", "retrospectives/2026-Q4.md"} <= shown.keys()
     node = next(n for n in nodes(build_portal(goals, TODAY)) if n.period.id == "2026-Q4")
     retitle(goals, node, node.obj.title, "Zeta deferred objective")
-    build = build_portal(goals, TODAY)
-    fast = render_pages(build, deferred=shown)
-    fresh = render_pages(build, reuse=False)
+    build = build_portal(goals, TODAY, memo=memo)
+    fast = render_pages(build, deferred=shown, memo=memo)
+    fresh = render_pages(build)
     assert fast.keys() == fresh.keys()
     unit_page = f"units/{node.unit.id}/2026-Q4.md"
     assert "Zeta deferred objective" in fast[unit_page]
@@ -231,4 +237,4 @@ def test_deferred_pages_come_back_as_given_and_are_never_cached(goals):
     unchanged = [p for p in shown if fresh[p] == first[p]]
     assert "periods/2026-Q3.md" in unchanged  # another period: taken from the cache, equal either way
     assert [p for p in fresh if not company_wide(p) and fast[p] != fresh[p]] == [], "stale team pages"
-    assert_same(render_pages(build), fresh)  # the complete rebuild that follows
+    assert_same(render_pages(build, memo=memo), fresh)  # the complete rebuild that follows

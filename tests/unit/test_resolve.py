@@ -499,8 +499,8 @@ def test_a_public_key_result_may_not_publish_a_private_kpis_values(tree):
 def test_kept_checkins_are_checked_again_when_today_or_the_period_changes(tree):
     """resolve.py keeps the check-ins of a key result whose model load.py kept (an unchanged file): only
     with the same period dates and the same today, and only when none of its dates was wrong."""
-    from generator import resolve
     from generator.pipeline import build_portal
+    from generator.speed.memo import Memo
 
     goals = tree.write({"2026-Q4/sales.yaml": KR + """\
         checkins:
@@ -508,28 +508,36 @@ def test_kept_checkins_are_checked_again_when_today_or_the_period_changes(tree):
           - {date: 2026-11-23, value: 4}
     """})
 
+    memo = Memo()
+
     def codes(today, org=None):
         if org is not None:
             (goals / "org.yaml").write_text(org, encoding="utf-8")
-        build = build_portal(goals, today)
+        build = build_portal(goals, today, memo=memo)
         return [(p.location.line, p.code) for p in build.errors], build
+
+    def kept() -> int:
+        """How many key results' check-ins the memo keeps for the next build (the one of the file, or none)."""
+        stats = memo.stats("resolve-checkins")
+        return stats.reused + stats.made
 
     first, build = codes(D(2026, 11, 23))
     assert first == []
     kr = build.model.periods["2026-Q4"]["sales"][0].objectives[0].key_results[0]
-    assert resolve._last_checkins[id(kr)][0] is kr  # kept for the next resolution
+    assert kept() == 1  # kept for the next resolution
 
     again, build = codes(D(2026, 11, 23))
     assert again == [] and build.model.periods["2026-Q4"]["sales"][0].objectives[0].key_results[0] is kr
     assert [c.value for c in build.portal.key_results["2026-Q4:sales/grow/logos"].checkins] == [1, 4]
+    assert memo.stats("resolve-checkins").reused == 1  # taken as the last resolution ordered them
 
     # The same model, a day earlier: the last check-in is in the future, every time.
     assert codes(D(2026, 11, 22))[0] == [(11, "resolve.future-date")]
-    assert id(kr) not in resolve._last_checkins
+    assert kept() == 0
     assert codes(D(2026, 11, 22))[0] == [(11, "resolve.future-date")]
 
     # The same model, a period that starts later (org.yaml): the first check-in is outside it.
-    assert codes(D(2026, 11, 23))[0] == [] and resolve._last_checkins[id(kr)][0] is kr
+    assert codes(D(2026, 11, 23))[0] == [] and kept() == 1
     later = tree.org + "periods:\n  2026-Q4: {start: 2026-10-05, end: 2026-12-31}\n"
     assert codes(D(2026, 11, 23), later)[0] == [(10, "resolve.date-outside-period")]
     assert codes(D(2026, 11, 23), tree.org)[0] == []

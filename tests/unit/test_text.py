@@ -183,15 +183,18 @@ def test_plain_notes_take_the_fast_path(source, monkeypatch):
     assert str(text_module.MarkdownRenderer()(source)) == f"<p>{source}</p>"
 
 
-def test_the_memo_of_escaped_texts_gives_the_same_markup_and_starts_again_when_full(monkeypatch):
-    monkeypatch.setattr(text_module, "_ESCAPED", {})
-    first = escape_text("Ana <Ops>")
-    assert escape_text("Ana <Ops>") is first, "the second time, from the memo"
-    monkeypatch.setattr(text_module, "_ESCAPED_MAX", 2)
-    escape_text("one")
-    assert set(text_module._ESCAPED) == {"Ana <Ops>", "one"}
-    later = escape_text("a text first seen once the memo is full")
-    # Full, it starts again from what it sees now: the pages rendered last are memoised too.
-    assert set(text_module._ESCAPED) == {"a text first seen once the memo is full"}
-    assert escape_text("a text first seen once the memo is full") is later
-    assert escape_text("Ana <Ops>") == first
+def test_the_memo_of_escaped_texts_gives_the_same_markup_and_starts_again_when_full():
+    with text_module.escaping(text_module.EscapedTexts(limit=2)) as memo:
+        first = escape_text("Ana <Ops>")
+        assert escape_text("Ana <Ops>") is first, "the second time, from the memo"
+        escape_text("one")
+        assert set(memo) == {"Ana <Ops>", "one"}
+        later = escape_text("a text first seen once the memo is full")
+        # Full, it starts again from what it sees now: the pages rendered last are memoised too.
+        assert set(memo) == {"a text first seen once the memo is full"}
+        assert escape_text("a text first seen once the memo is full") is later
+        assert escape_text("Ana <Ops>") == first
+        kept = dict(memo)
+    outside = escape_text("Ana <Ops> outside")
+    assert outside == "Ana &#60;Ops&#62; outside" and memo == kept, "outside a render nothing is kept"
+    assert escape_text("Ana <Ops> outside") is not outside
