@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from .load import Source
-from .model import REF_RE, CheckIn, Kpi, KpiValue, KeyResult, Model, Objective, Org, PeriodFile, Settings, _unknown
+from .model import REF_RE, CheckIn, Kpi, KpiValue, KeyResult, Model, Objective, Org, PeriodFile, Settings
+from .model import unknown_name as _unknown
 from .problems import Location, Problem, error
 
 PERIOD_KINDS = {"Q": "quarter", "H": "half"}
