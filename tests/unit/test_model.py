@@ -1,4 +1,4 @@
-"""model.py: every kind of invalid field is one located error; valid files become frozen models."""
+"""model/: every kind of invalid field is one located error; valid files become frozen models."""
 
 from __future__ import annotations
 

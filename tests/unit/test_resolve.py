@@ -1,4 +1,4 @@
-"""resolve.py: ids become linked objects; every dangling reference, loop and misplaced date is an error."""
+"""resolve/: ids become linked objects; every dangling reference, loop and misplaced date is an error."""
 
 from __future__ import annotations
 
@@ -497,11 +497,11 @@ def test_a_public_key_result_may_not_publish_a_private_kpis_values(tree):
 
 
 def test_kept_checkins_are_checked_again_when_today_or_the_period_changes(tree):
-    """resolve.py keeps the check-ins of a key result whose model load.py kept (an unchanged file): only
-    with the same period dates and the same today, and only when none of its dates was wrong."""
+    """resolve_portal() keeps the check-ins of a key result whose model validate_goals() kept (an unchanged
+    file): only with the same period dates and the same today, and only when none of its dates was wrong."""
     from types import SimpleNamespace
 
-    from generator import resolve
+    from generator.resolve import portal as resolve  # (where resolve_portal keeps its last check-ins)
     from generator.load import load_goals
     from generator.model import validate_goals
     from generator.speed.memo import Memo
