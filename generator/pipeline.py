@@ -11,7 +11,7 @@ import datetime as dt
 import gc
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from .lint import lint_portal
 from .load import Goals, load_goals
@@ -56,6 +56,16 @@ def day_of_epoch(seconds: str) -> dt.date:
         return dt.datetime.fromtimestamp(int(seconds), tz=dt.timezone.utc).date()
     except (OverflowError, OSError) as e:
         raise ValueError(f"{seconds!r} is out of range") from e
+
+
+def today_from_environment(environ: Mapping[str, str]) -> dt.date:
+    """The `today` of a run not given one: the day of SOURCE_DATE_EPOCH in `environ` when set, else the clock's.
+
+    ValueError when SOURCE_DATE_EPOCH is set but not whole seconds. Only the shells call this, with
+    os.environ; the stages take `today` as a parameter.
+    """
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    return day_of_epoch(epoch) if epoch else dt.date.today()
 
 
 def build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool = False, lint: bool = True,

@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files
 
 from .config import PortalConfig
 from .incremental import GeneratedPage, Incremental
-from .pipeline import Build, build_portal, day_of_epoch
+from .pipeline import Build, build_portal, today_from_environment
 from .problems import format_problem, summarize
 from .progress import Progress
 from .publish import MANIFEST
@@ -216,14 +216,9 @@ def portal_assets() -> dict[str, Path]:
 def _parse_today(value: str | None) -> dt.date:
     """The `today` option, else the day of SOURCE_DATE_EPOCH, else the clock's today."""
     try:
-        if value:
-            return dt.date.fromisoformat(str(value))
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        if epoch:
-            return day_of_epoch(epoch)
+        return dt.date.fromisoformat(str(value)) if value else today_from_environment(os.environ)
     except ValueError as e:
         raise PluginError(f"goalsite: expected 'today' as YYYY-MM-DD and SOURCE_DATE_EPOCH as seconds: {e}")
-    return dt.date.today()
 
 
 def _drop_generated_copies(files: Files, docs_dir: str) -> None:
