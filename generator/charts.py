@@ -20,6 +20,7 @@ from typing import Callable, Iterable
 from .render.text import escape_text
 from .resolve import KeyResultNode, KpiNode, ObjectiveNode, OrgUnit, Period, Portal
 from .score import KeyResultScore, ObjectiveScore, Scores, inside
+from .upstream.cpython import compact_json_encoder, encode_basestring_ascii as _encode_ascii
 
 STATUS_COLORS = {
     "on-track": "#2e7d32", "achieved": "#2e7d32",
@@ -367,11 +368,11 @@ _JSON_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 def figure_json(figure: dict) -> str:
     """Compact, deterministic JSON of a figure, safe inside a single-quoted HTML attribute."""
-    if _c_make_encoder is not None:
-        # The C encoder with a string encoder of ours: each string escaped as it is written. The
-        # same text as the fallback below, about twice as fast (a large portal has millions of strings).
-        encoder = _c_make_encoder(None, None, _ENCODED.__getitem__, None, ":", ",", True, False, False)
-        return "".join(encoder(figure, 0))
+    # The C encoder with a string encoder of ours: each string escaped as it is written, the same
+    # text as the fallback below (a large portal has millions of strings).
+    encode = compact_json_encoder(_ENCODED.__getitem__)
+    if encode is not None:
+        return encode(figure)
     return _figure_json_slow(figure)
 
 
@@ -411,12 +412,6 @@ _ENCODED_MAX = 100_000
 def forget_encoded() -> None:
     """Empty the memo of the strings figure_json() encoded."""
     _ENCODED.clear()
-
-
-try:  # CPython's accelerated encoder; any Python without it takes the slow path
-    from json.encoder import c_make_encoder as _c_make_encoder, encode_basestring_ascii as _encode_ascii
-except ImportError:  # pragma: no cover
-    _c_make_encoder = None
 
 
 def embed(figure: dict, summary: str, root: str, figure_text: str | None = None) -> str:

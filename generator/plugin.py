@@ -27,6 +27,7 @@ from .progress import Progress
 from .publish import MANIFEST
 from .rawblocks import RawBlocks, Unsearched
 from .render.page import unindex
+from .upstream.plotly import plotly_js
 
 log = get_plugin_logger(__name__)
 
@@ -203,13 +204,7 @@ def portal_assets() -> dict[str, Path]:
     """The portal's static files by site path: generator/assets/* and plotly.min.js from the plotly wheel."""
     folder = Path(__file__).with_name("assets")
     found = sorted(p for p in folder.glob("*") if p.is_file() and not p.name.startswith("."))
-    try:
-        import plotly
-
-        plotly_js = Path(plotly.__file__).with_name("package_data") / "plotly.min.js"
-        found += [plotly_js] if plotly_js.is_file() else []
-    except ImportError:  # pragma: no cover - plotly is a dependency
-        pass
+    found += [path for path in [plotly_js()] if path is not None]
     return {f"{ASSETS_URI}/{p.name}": p for p in found}
 
 

@@ -32,9 +32,10 @@ from urllib.parse import urlsplit
 from jinja2 import BytecodeCache
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from mkdocs.livereload import LiveReloadServer, _serve_url
+from mkdocs.livereload import LiveReloadServer
 
 from .incremental import FAST_MIN_CHARS, Incremental
+from .upstream.mkdocs import rebuild_soon, serve_url as _serve_url
 
 #: Seconds after a build before the cycle collector frees the builds it replaced (see _Collector).
 COLLECT_AFTER = 1.0
@@ -150,17 +151,7 @@ class _Builder:
         self.sources.built = fingerprint
         if self.incremental.behind and self.server is not None:
             self.follow_up_asked = True
-            _rebuild_soon(self.server)
-
-
-def _rebuild_soon(server: LiveReloadServer) -> None:
-    """Have the server build again once it has reloaded the browsers, as if a file had changed.
-
-    MkDocs has no public call for this: this is what its file watcher does (mkdocs.livereload, 1.6).
-    """
-    with server._rebuild_cond:
-        server._want_rebuild = True
-        server._rebuild_cond.notify_all()
+            rebuild_soon(self.server)  # MkDocs has no public call for it: see upstream/mkdocs.py
 
 
 class _Collector:
