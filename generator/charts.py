@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 from .render.text import escape_text
 from .resolve import KeyResultNode, KpiNode, ObjectiveNode, OrgUnit, Period, Portal
-from .score import KeyResultScore, ObjectiveScore, Scores, inside
+from .score import KeyResultScore, Scores, inside
 from .upstream.cpython import compact_json_encoder, encode_basestring_ascii as _encode_ascii
 
 STATUS_COLORS = {

@@ -576,6 +576,7 @@ def _publish_site(config_file: str, site_dir: str, result, options: dict, *, str
     """
     from mkdocs.commands.build import build as mkdocs_build
 
+    from .progress import Progress
     from .publish import SiteNotWritable, publish
 
     overrides = {"site_url": site_url} if site_url else {}

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from ..load import CsvSeries, Goals, Source, resolve_plain
 from ..problems import Location, Problem, error
-from ..speed.memo import Memo
+from ..speed.memo import MISSING, Memo
 from .checks import check_file, sound_objectives
 from .errors import error_message, validate_source
 from .fields import StrictModel
@@ -80,7 +80,10 @@ def validate_goals(goals: Goals, memo: Memo | None = None) -> tuple[Model, list[
             model.broken.add(_broken_key(source))
             model.gaps.add(_gap_prefix(source) + "*")
             continue
-        checked = table.lookup((source.kind, source.path), source, lambda: validate_file(source), operator.is_)
+        key = (source.kind, source.path)
+        checked = table.get(key, source, operator.is_)
+        if checked is MISSING:
+            checked = table.put(key, source, validate_file(source))
         problems += _add_file(model, source, checked, goals.csv)
     for pid, files in goals.periods.items():
         model.periods.setdefault(pid, {})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from generator.load import load_goals
 from generator.model import MAX_MARKDOWN_CHARS, MAX_TEXT_CHARS, Metric, Objective, validate_goals
@@ -239,7 +240,7 @@ def test_metric_form(metric, form):
 
 def test_models_are_frozen():
     obj = Objective.model_validate({"id": "x", "title": "X", "owner": "dana"})
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         obj.id = "y"
 
 
