@@ -360,8 +360,8 @@ def _shorten(text: str, limit: int = 32) -> str:
 #: from goal text, whatever later reads the page; JSON.parse gives the very same strings back.
 _JSON_UNSAFE_CHARS = "*_{}[]()#+!|<>~^=:$'@&`"
 _JSON_UNSAFE = str.maketrans({c: f"\\u{ord(c):04x}" for c in _JSON_UNSAFE_CHARS})
-#: Whether a string holds one of them: most (dates, numbers, names) hold none, and a search is about
-#: three times as fast as a translate() that changes nothing.
+#: Whether a string holds one of them: most (dates, numbers, names) hold none, and a search is much
+#: faster than a translate() that changes nothing.
 _JSON_UNSAFE_SEARCH = re.compile(f"[{re.escape(_JSON_UNSAFE_CHARS)}]").search
 _JSON_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"')
 
@@ -394,7 +394,7 @@ class _EncodedStrings(dict):
     string not seen yet calls back into Python. Emptied after each render (forget_encoded()), and
     whenever it holds _ENCODED_MAX strings: then it learns the recurring ones again. Kept full, it
     held the one-off strings of the first figures (a period's sunburst has every objective's), and
-    at 5,000 teams nearly every later string missed.
+    in the largest companies nearly every later string missed.
     """
 
     def __missing__(self, text: str) -> str:

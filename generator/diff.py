@@ -89,7 +89,7 @@ def compare(old: Build, new: Build) -> list[Change]:
     """Every change from `old` to `new`, per period and unit; private goals only counted.
 
     A goal file with errors is compared all the same, part by part: what validated in both revisions is
-    compared, and a part that did not (model.py's gaps) is listed as "not-compared" rather than as added
+    compared, and a part that did not (Model.gaps) is listed as "not-compared" rather than as added
     or removed. Only a file that could not be read at all is "not-compared" as a whole.
     """
     if old.portal is None or new.portal is None:
@@ -386,7 +386,7 @@ def _private_item(item: dict, data: dict, kind: str) -> bool:
     item_cls, file_cls = (Kpi, KpiFile) if kind == "kpis" else (Objective, PeriodFile)
     fields = {f.alias or name for name, f in item_cls.model_fields.items()}
     if any(k not in file_cls.model_fields for k in data):
-        return True  # as model.py takes it: an unknown key in a file's header makes the file private
+        return True  # as model/salvage.py takes it: an unknown key in a file's header makes the file private
     visibility = item.get("visibility", data.get("visibility", "public") if kind == "period" else "public")
     return visibility != "public" or any(_may_be_visibility(k, v) for k, v in item.items() if k not in fields)
 

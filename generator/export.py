@@ -161,7 +161,7 @@ def export_text(export: dict) -> str:
 
     The text of each objective and key result is kept with the very object it was made from, and used
     again when the next export shares that object (an unchanged file, _ObjectiveCache): a large
-    company's export is 150 MB of JSON, which a rebuild in `goalsite serve` encoded whole before.
+    company's export is a great deal of JSON, which a rebuild in `goalsite serve` encoded whole before.
     """
     kept: dict[int, tuple[dict, str]] = {}
 

@@ -77,8 +77,8 @@ def build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool
     With `freeze_sources` (the first build of `goalsite serve`) the goal files read and validated
     are taken out of the cycle collector's sight (`gc.freeze()`) before the portal links them. They
     are kept from one rebuild to the next (load.py) and are most of what the collection after each
-    rebuild would walk: at 1,000 teams 7 million objects, and that collection took 6 s instead
-    of 3, holding up the server all along. They are trees, without cycles, so reference counting
+    rebuild would walk: millions of objects in a large company, and walking them made that collection
+    far longer, holding up the server all along. They are trees, without cycles, so reference counting
     still frees each file's when the file changes; only a collection could free a cycle.
     """
     with gc_paused():
@@ -91,8 +91,8 @@ def gc_paused() -> Iterator[None]:
     """Run without Python's cycle collector, then restore it.
 
     The pipeline builds millions of small, acyclic objects that reference counting frees. The cycle
-    collector still walks the whole growing heap again and again while they are made: at 1,000 teams
-    that was a quarter of the time of `build_portal`.
+    collector still walks the whole growing heap again and again while they are made: in a large
+    company a good part of the time of `build_portal`.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -107,8 +107,8 @@ def keep_for_process() -> None:
     """Take every object alive now out of the cycle collector's reach, for the rest of the process.
 
     For a one-shot process that keeps its Build until it exits (`goalsite build`): without this, each
-    collection that the MkDocs build then sets off walks the portal's millions of objects again, about
-    3.5 s each at 1,000 teams. Never in a process that rebuilds (`goalsite serve`): an old portal that
+    collection that the MkDocs build then sets off walks the portal's millions of objects again, seconds
+    each in a large company. Never in a process that rebuilds (`goalsite serve`): an old portal that
     is frozen is never collected.
     """
     gc.freeze()

@@ -195,7 +195,7 @@ def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None) -> d
         return outputs
     # The export enters the build as a generated file (not written in on_post_build), so that it
     # replaces a stale copy left by `goalsite generate` exactly like the pages do.
-    # Compact: with `indent` the json module falls back to its pure-Python encoder, seconds at 1,000 teams.
+    # Compact: with `indent` the json module falls back to its pure-Python encoder, far slower on a large export.
     outputs[EXPORT_URI] = export_text(export_json(build, site)) + "\n"
     return outputs
 

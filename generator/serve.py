@@ -161,9 +161,9 @@ class _Collector:
     Each build replaces a portal of linked nodes (cycles, which only the cycle collector frees) in a
     heap of gigabytes for a large company: a full collection in the middle of a rebuild cost seconds.
     Turning the collector back on as the build ends is no better: the millions of objects the build
-    made are all still in its youngest generation, and the next allocation walks them all, 4.7 s at
-    1,000 teams before the browsers were told to reload. While it collects (about 2 s at 1,000
-    teams), the server neither serves pages nor sees edits, so it collects at these moments only:
+    made are all still in its youngest generation, and the next allocation walks them all, seconds
+    before the browsers were told to reload. While it collects (seconds in a large company), the
+    server neither serves pages nor sees edits, so it collects at these moments only:
 
     * COLLECT_AFTER seconds after a build, once the browsers have reloaded, if no build is running or
       the running one is the complete rebuild that follows a fast one (incremental.py): nobody waits
@@ -215,7 +215,7 @@ class TemplateCode(BytecodeCache):
     """The theme's compiled templates, kept in memory from one rebuild to the next.
 
     MkDocs makes a new Jinja environment for every build, and compiling Material's templates
-    again cost 0.5 s of each rebuild. Jinja checks every kept template against the checksum of
+    again was a good part of each rebuild. Jinja checks every kept template against the checksum of
     its source before using it, so a template edited under `custom_dir` is compiled afresh.
     """
 

@@ -29,7 +29,7 @@ from .parts import Links
 from .site import Site
 from .text import escape_meta, escape_text
 
-# Written "\n\n\n+", not "\n{3,}": re finds a literal prefix fast, and an 8 MB period page took 0.1 s.
+# Written "\n\n\n+", not "\n{3,}": re finds a literal prefix fast, and a period page is megabytes long.
 _BLANK_LINES_RE = re.compile(r"\n\n\n+")  # safe: our HTML blocks hold no blank lines
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pages"
 
@@ -192,7 +192,7 @@ class Pages:
 def front_matter(meta: dict) -> str:
     """YAML of a page's front matter: {name: text, list of texts, or {name: number}}, keys sorted.
 
-    Written here rather than by yaml.safe_dump, which took a fifth of the time of a small page.
+    Written here rather than by yaml.safe_dump, which was a large part of the time of a small page.
     Every string is a double-quoted scalar, in JSON's syntax (which is YAML's) with what YAML may not
     hold unescaped (controls, U+FFFE, ...) escaped as well: any text comes back as it was.
     """

@@ -64,11 +64,10 @@ def escape_text(value: object) -> Markup:
 
 #: Names, ids and labels recur on many pages; a large portal escapes the same strings thousands of times.
 #: Kept for one render only (render_pages() calls forget_escaped()): Markup is a str subclass that the
-#: cycle collector tracks, and 130,000 of them kept between rebuilds were walked by every collection
-#: of `goalsite serve` at 1,000 teams. Emptied whenever it holds _ESCAPED_MAX strings, so that it learns
-#: those of the pages it is rendering now: kept full, it held the strings of the first pages, and at
-#: 5,000 teams the people, KPI and retrospective pages, rendered last, missed nearly every string and
-#: took 1.5 times as long a page as at 1,000 teams.
+#: cycle collector tracks, and a large company's kept between rebuilds were walked by every collection
+#: of `goalsite serve`. Emptied whenever it holds _ESCAPED_MAX strings, so that it learns those of the
+#: pages it is rendering now: kept full, it held the strings of the first pages, and in the largest
+#: companies the people, KPI and retrospective pages, rendered last, missed nearly every string.
 _ESCAPED: dict[str, Markup] = {}
 _ESCAPED_MAX = 200_000
 

@@ -46,7 +46,7 @@ def resolve_alignment(r: Resolver, portal: Portal) -> None:
         for node, o in zip(up_objectives, index):
             aligns_to, rolled = node.obj.aligns_to, node.obj.rolled_over_from
             if (aligns_to or rolled) and portal.objectives[node.ref] is not node:
-                continue  # a duplicate id (reported by model.py): only the last one is linked
+                continue  # a duplicate id (reported by model/checks.py): only the last one is linked
             if aligns_to:
                 for j, ref in enumerate(aligns_to):
                     target, full, period = _find(portal, ref, node)

@@ -39,7 +39,7 @@ def _objective(r: Resolver, portal: Portal, up: UnitPeriod, pf: PeriodFile, obj:
     path = ("objectives", o)
     people = portal.people
     node = ObjectiveNode(obj, up, (src, path), (obj.visibility or pf.visibility) == "private", people.get(obj.owner))
-    node.ref = ref  # (what the property would say: set here, for the 44,000 lookups of a large company)
+    node.ref = ref  # (what the property would say: set here, for the many lookups of a large company)
     if node.owner is None:
         r.unknown(src.at(*path, "owner"), "person", obj.owner, people, f"org/{obj.owner}")
     if obj.collaborators:

@@ -16,7 +16,7 @@ from ..problems import Location
 
 class _cached:
     """functools.cached_property without its lock, which Python 3.11 takes on every first access: each
-    rebuild makes 44,000 references (`ref`) at 1,000 teams, and the lock made each twice as slow."""
+    rebuild of a large company makes tens of thousands of references (`ref`), and the lock slowed each."""
 
     def __init__(self, func) -> None:
         self.func, self.name, self.__doc__ = func, func.__name__, func.__doc__
