@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from ..model import KpiValue
+from ..load import Source
+from ..model import Kpi, KpiValue
 from ..problems import Location, error
 from .nodes import KpiNode, OrgUnit, Person
 from .org import linked_people
@@ -18,34 +19,44 @@ def resolve_kpis(r: Resolver, units: dict[str, OrgUnit], people: dict[str, Perso
     """Every KPI by id (the first of a duplicate id), linked to its people, units and the KPIs it predicts."""
     kpis: dict[str, KpiNode] = {}
     for kpi, src, i in r.model.kpis:
-        where = src.at("kpis", i)
         if kpi.id in kpis:
             r.problems.append(error(src.at("kpis", i, "id"), "resolve.duplicate-id",
                                     f"kpis.id: Expected each KPI id once, got {kpi.id!r} again (first at {kpis[kpi.id].location})"))
             continue
-        node = KpiNode(kpi, where)
-        readings = r.model.kpi_values.get(kpi.id, [])
-        for value, at in readings:
-            if value.date > r.today:
-                r.problems.append(error(at, "resolve.future-date",
-                                        f"date: Expected a reading dated on or before today ({r.today}), got {value.date}",
-                                        "KPI values record what was measured; date them when they are measured (or pass --today)."))
-        node.values = _by_date([(v, at) for v, at in readings if v.date <= r.today])
-        node.owner = people.get(kpi.owner)
-        if node.owner is None:
-            r.unknown(src.at("kpis", i, "owner"), "person", kpi.owner, people, f"org/{kpi.owner}")
-        if kpi.unit:
-            node.unit = units.get(kpi.unit)
-            if node.unit is None:
-                r.unknown(src.at("kpis", i, "unit"), "unit", kpi.unit, units, f"org/{kpi.unit}")
-        node.collaborators = linked_people(r, kpi.collaborators, people, src, ("kpis", i, "collaborators"))
-        for j, name in enumerate(kpi.informed):
-            found = units.get(name) or people.get(name)
-            if found is None:
-                r.unknown(src.at("kpis", i, "informed", j), "unit or person", name, [*units, *people], f"org/{name}")
-            else:
-                node.informed.append(found)
-        kpis[kpi.id] = node
+        kpis[kpi.id] = _kpi_node(r, kpi, src, i, units, people)
+    _link_predictions(r, kpis)
+    return kpis
+
+
+def _kpi_node(r: Resolver, kpi: Kpi, src: Source, i: int, units: dict[str, OrgUnit],
+              people: dict[str, Person]) -> KpiNode:
+    node = KpiNode(kpi, src.at("kpis", i))
+    readings = r.model.kpi_values.get(kpi.id, [])
+    for value, at in readings:
+        if value.date > r.today:
+            r.problems.append(error(at, "resolve.future-date",
+                                    f"date: Expected a reading dated on or before today ({r.today}), got {value.date}",
+                                    "KPI values record what was measured; date them when they are measured (or pass --today)."))
+    node.values = _by_date([(v, at) for v, at in readings if v.date <= r.today])
+    node.owner = people.get(kpi.owner)
+    if node.owner is None:
+        r.unknown(src.at("kpis", i, "owner"), "person", kpi.owner, people, f"org/{kpi.owner}")
+    if kpi.unit:
+        node.unit = units.get(kpi.unit)
+        if node.unit is None:
+            r.unknown(src.at("kpis", i, "unit"), "unit", kpi.unit, units, f"org/{kpi.unit}")
+    node.collaborators = linked_people(r, kpi.collaborators, people, src, ("kpis", i, "collaborators"))
+    for j, name in enumerate(kpi.informed):
+        found = units.get(name) or people.get(name)
+        if found is None:
+            r.unknown(src.at("kpis", i, "informed", j), "unit or person", name, [*units, *people], f"org/{name}")
+        else:
+            node.informed.append(found)
+    return node
+
+
+def _link_predictions(r: Resolver, kpis: dict[str, KpiNode]) -> None:
+    """Each leading KPI's `predicts:`, both ways (`predicts`, `predicted_by`)."""
     for kpi, src, i in r.model.kpis:
         node = kpis.get(kpi.id)
         if node is None or node.kpi is not kpi:
@@ -60,7 +71,6 @@ def resolve_kpis(r: Resolver, units: dict[str, OrgUnit], people: dict[str, Perso
             else:
                 node.predicts.append(target)
                 target.predicted_by.append(node)
-    return kpis
 
 
 def _by_date(items: list[tuple[KpiValue, Location]]) -> list[KpiValue]:

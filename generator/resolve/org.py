@@ -15,18 +15,33 @@ if TYPE_CHECKING:
 
 def resolve_org(r: Resolver, org: Org, src: Source) -> tuple[dict[str, OrgUnit], dict[str, Person]]:
     """The units (the company first) and the people of org.yaml by id, linked into one tree."""
+    units = _units(r, org, src)
+    people = _people(r, org, src, units)
+    _link_units(r, org, src, units, people)
+    _unit_loops(r, org, src, units)
+    for unit in units.values():
+        if unit.parent is not None:
+            unit.parent.children.append(unit)
+    _link_people(r, org, src, units, people)
+    return units, people
+
+
+def _units(r: Resolver, org: Org, src: Source) -> dict[str, OrgUnit]:
     company = OrgUnit(org.company.id, org.company.name, "company", None, is_company=True)
     units: dict[str, OrgUnit] = {company.id: company}
-    unit_at, person_at = r.model.places(org, "units"), r.model.places(org, "people")
-    for i, u in zip(unit_at, org.units):
+    for i, u in zip(r.model.places(org, "units"), org.units):
         if u.id in units:
             first = "the company id" if u.id == company.id else f"line {src.at('units', _index(r, org, u.id), 'id').line}"
             r.problems.append(error(src.at("units", i, "id"), "resolve.duplicate-id",
                                     f"units.id: Expected each unit id once, got {u.id!r} again ({first})"))
             continue
         units[u.id] = OrgUnit(u.id, u.name, u.kind, u.description)
+    return units
+
+
+def _people(r: Resolver, org: Org, src: Source, units: dict[str, OrgUnit]) -> dict[str, Person]:
     people: dict[str, Person] = {}
-    for i, p in zip(person_at, org.people):
+    for i, p in zip(r.model.places(org, "people"), org.people):
         if p.id in people or p.id in units:
             clash = "a unit's id" if p.id in units else "another person's id"
             r.problems.append(error(src.at("people", i, "id"), "resolve.duplicate-id",
@@ -34,7 +49,13 @@ def resolve_org(r: Resolver, org: Org, src: Source) -> tuple[dict[str, OrgUnit],
                                     "Units and people share one namespace, because `informed:` can name either."))
             continue
         people[p.id] = Person(p.id, p.name, p.title)
-    for i, u in zip(unit_at, org.units):
+    return people
+
+
+def _link_units(r: Resolver, org: Org, src: Source, units: dict[str, OrgUnit], people: dict[str, Person]) -> None:
+    """Each unit's parent (the company by default) and lead."""
+    company = units[org.company.id]
+    for i, u in zip(r.model.places(org, "units"), org.units):
         unit = units.get(u.id)
         if unit is None or unit.is_company:
             continue
@@ -48,11 +69,11 @@ def resolve_org(r: Resolver, org: Org, src: Source) -> tuple[dict[str, OrgUnit],
             unit.lead = people.get(u.lead)
             if unit.lead is None:
                 r.unknown(src.at("units", i, "lead"), "person", u.lead, people, f"org/{u.lead}")
-    _unit_loops(r, org, src, units)
-    for unit in units.values():
-        if unit.parent is not None:
-            unit.parent.children.append(unit)
-    for i, p in zip(person_at, org.people):
+
+
+def _link_people(r: Resolver, org: Org, src: Source, units: dict[str, OrgUnit], people: dict[str, Person]) -> None:
+    """Each person's unit, and the people of each unit."""
+    for i, p in zip(r.model.places(org, "people"), org.people):
         person = people.get(p.id)
         if person is None:
             continue
@@ -61,7 +82,6 @@ def resolve_org(r: Resolver, org: Org, src: Source) -> tuple[dict[str, OrgUnit],
             r.unknown(src.at("people", i, "unit"), "unit", p.unit, units, f"org/{p.unit}")
         else:
             person.unit.people.append(person)
-    return units, people
 
 
 def _unit_loops(r: Resolver, org: Org, src: Source, units: dict[str, OrgUnit]) -> None:
