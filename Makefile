@@ -66,6 +66,7 @@ $(CHROMIUM):
 
 # GOALSITE_CHROMIUM tells the browser tests (tests/browser/conftest.py) which browser to drive.
 test: $(TSTAMP) $(if $(filter 1,$(GOALSITE_SKIP_BROWSER)),,$(CHROMIUM))
+	$(BIN)/python -m ruff check generator tests benchmarks
 	GOALSITE_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -p no:cacheprovider -q
 
 clean:

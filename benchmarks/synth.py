@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import calendar
 import datetime as dt
-import os
 import random
 import shutil
 import sys

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
-from .history import GitError, _commit, _git, repository
+from .history import _git, find_revision
 from .lint import RULES
 from .load import PERIOD_RE, LocDict, LocList, Source, read_yaml
 from .problems import Location, Problem, Severity, summarize
@@ -70,14 +70,8 @@ def changed_since(goals_dir: Path | str, base: str) -> Changes:
 
     Raises GitError with a message for the user when there is no repository or no such revision.
     """
-    found = repository(goals_dir)
-    if found is None:
-        raise GitError(f"Expected the goals folder {goals_dir} to be inside a git repository, got none")
-    top, rel = found
-    sha = _commit(top, base)
-    if sha is None:
-        raise GitError(f"Expected a git revision --changed-since that this checkout has, got {base!r}; in CI "
-                       "check out the whole history (fetch-depth: 0) or fetch it: git fetch origin main")
+    top, rel, sha = find_revision(goals_dir, base, "--changed-since", "in CI check out the whole history "
+                                  "(fetch-depth: 0) or fetch it: git fetch origin main")
     prefix = "" if rel == "." else rel + "/"
     paths = _changed_paths(top, sha, rel)
     olds = _blobs_at(top, sha, [p for p in paths if p.endswith(".yaml") and "\n" not in p])  # one name a line

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .history import moved_goalposts, target_of
 from .model import Kpi, KpiFile, Metric, Objective, PeriodFile
 from .pipeline import Build
 from .problems import Problem
@@ -88,7 +89,7 @@ def compare(old: Build, new: Build) -> list[Change]:
     """Every change from `old` to `new`, per period and unit; private goals only counted.
 
     A goal file with errors is compared all the same, part by part: what validated in both revisions is
-    compared, and a part that did not (model.py's gaps) is listed as "not-compared" rather than as added
+    compared, and a part that did not (Model.gaps) is listed as "not-compared" rather than as added
     or removed. Only a file that could not be read at all is "not-compared" as a whole.
     """
     if old.portal is None or new.portal is None:
@@ -255,12 +256,13 @@ def _kr_changes(a, b, where: dict, old: Build, new: Build) -> list[Change]:
         out.append(Change("renamed", "key-result", **at, old=a.kr.title, new=b.kr.title))
     started = b.objective.period.start <= new.today
     ma, mb = a.kr.metric, b.kr.metric
-    same_form = _form(ma) == _form(mb)
+    was, now = target_of(ma), target_of(mb)
+    easier, rebased = moved_goalposts(was, now, started)
     measure = (mb or ma).unit if (mb or ma) is not None else None
     fields = [
-        ("target", _target(ma), _target(mb), started and same_form and _easier(ma, mb)),
-        ("baseline", _baseline(ma), _baseline(mb), started and same_form),
-        ("form", _form(ma), _form(mb), False),
+        ("target", was[1], now[1], easier),
+        ("baseline", was[2], now[2], rebased),
+        ("form", was[0], now[0], False),
         ("unit", ma.unit if ma else None, mb.unit if mb else None, False),
         ("weight", a.kr.weight, b.kr.weight, False),
         ("owner", a.kr.owner, b.kr.owner, False),
@@ -279,36 +281,6 @@ def _kr_changes(a, b, where: dict, old: Build, new: Build) -> list[Change]:
         value = f"{format_number(latest.value * 100)} % done" if mb is None else _with(latest.value, unit)
         out.append(Change("checkins", "key-result", **at, count=len(added), new=f"{value} on {latest.date.isoformat()}"))
     return out
-
-
-def _form(m: Metric | None) -> str:
-    return "milestone" if m is None else m.form
-
-
-def _target(m: Metric | None) -> Any:
-    if m is None:
-        return None
-    if m.keep_between is not None:
-        return list(m.keep_between)
-    return {"keep_above": m.keep_above, "keep_below": m.keep_below}.get(m.form, m.to)
-
-
-def _baseline(m: Metric | None) -> float | None:
-    return None if m is None or m.is_keep else m.from_
-
-
-def _easier(a: Metric | None, b: Metric | None) -> bool:
-    """True when the new target of the same form asks for less: the goalposts moved."""
-    if a is None or b is None:
-        return False
-    form = a.form
-    if form == "keep_between":
-        (lo, hi), (nlo, nhi) = a.keep_between, b.keep_between
-        return nlo <= lo and nhi >= hi and (nlo, nhi) != (lo, hi)
-    old, new = _target(a), _target(b)
-    if old is None or new is None:
-        return False
-    return new < old if form in ("increase", "keep_above") else new > old
 
 
 def _kpi(kpi_id: str | None, old: Build, new: Build) -> str | None:
@@ -336,7 +308,7 @@ def _target_text(m: Metric | None) -> str:
     if m.keep_between is not None:
         return f"keep between {format_number(m.keep_between[0])} and {_with(m.keep_between[1], m.unit)}"
     if m.is_keep:
-        return f"{m.form.replace('_', ' ')} {_with(_target(m), m.unit)}"
+        return f"{m.form.replace('_', ' ')} {_with(target_of(m)[1], m.unit)}"
     return f"{format_number(m.from_)} → {_with(m.to, m.unit)}"
 
 
@@ -414,7 +386,7 @@ def _private_item(item: dict, data: dict, kind: str) -> bool:
     item_cls, file_cls = (Kpi, KpiFile) if kind == "kpis" else (Objective, PeriodFile)
     fields = {f.alias or name for name, f in item_cls.model_fields.items()}
     if any(k not in file_cls.model_fields for k in data):
-        return True  # as model.py takes it: an unknown key in a file's header makes the file private
+        return True  # as model/salvage.py takes it: an unknown key in a file's header makes the file private
     visibility = item.get("visibility", data.get("visibility", "public") if kind == "period" else "public")
     return visibility != "public" or any(_may_be_visibility(k, v) for k, v in item.items() if k not in fields)
 

@@ -99,11 +99,11 @@ def _commit(top: Path, rev: str) -> str | None:
         return None
 
 
-def export_revision(goals_dir: Path | str, rev: str, dest: Path, name: str = "BASE") -> Path:
-    """Write the goals folder as it was at `rev` under `dest`; returns its path there.
+def find_revision(goals_dir: Path | str, rev: str, name: str, fetch: str) -> tuple[Path, str, str]:
+    """(top folder of the repository, goals path relative to it, the commit id of `rev`).
 
-    Raises GitError with a message for the user when there is no repository or no such revision.
-    A revision without the goals folder gives an empty folder.
+    Raises GitError with a message for the user when there is no repository or no such revision:
+    `name` is how the user gave the revision (--changed-since, BASE), `fetch` how CI gets it.
     """
     found = repository(goals_dir)
     if found is None:
@@ -111,8 +111,18 @@ def export_revision(goals_dir: Path | str, rev: str, dest: Path, name: str = "BA
     top, rel = found
     sha = _commit(top, rev)
     if sha is None:
-        raise GitError(f"Expected a git revision {name} that this checkout has, got {rev!r}; "
-                       "in CI fetch it without --depth, which would make a full clone shallow: git fetch origin main")
+        raise GitError(f"Expected a git revision {name} that this checkout has, got {rev!r}; {fetch}")
+    return top, rel, sha
+
+
+def export_revision(goals_dir: Path | str, rev: str, dest: Path, name: str = "BASE") -> Path:
+    """Write the goals folder as it was at `rev` under `dest`; returns its path there.
+
+    Raises GitError with a message for the user when there is no repository or no such revision.
+    A revision without the goals folder gives an empty folder.
+    """
+    top, rel, sha = find_revision(goals_dir, rev, name, "in CI fetch it without --depth, which would make a full clone "
+                                  "shallow: git fetch origin main")
     out = dest / rel
     out.mkdir(parents=True, exist_ok=True)
     if _git(["ls-tree", "--name-only", sha, "--", rel], top).strip():
@@ -254,25 +264,45 @@ def _targets(tmp: Path, pid: str, unit: str, blob: bytes | None) -> dict[str, tu
     out = {}
     for obj in parsed.objectives:
         for kr in obj.key_results:
-            m = kr.metric
-            out[f"{pid}:{unit}/{obj.id}/{kr.id}"] = ("milestone", None, None, None) if m is None else (
-                m.form, m.unit, _target(m), None if m.is_keep else m.from_)
+            form, target, baseline = target_of(kr.metric)
+            out[f"{pid}:{unit}/{obj.id}/{kr.id}"] = (form, kr.metric.unit if kr.metric else None, target, baseline)
     return out
-
-
-def _target(m: Metric) -> Any:
-    if m.keep_between is not None:
-        return list(m.keep_between)
-    return {"keep_above": m.keep_above, "keep_below": m.keep_below}.get(m.form, m.to)
 
 
 def _change(short: str, date: str, author: str, was: tuple | None, now: tuple, started: bool) -> TargetChange:
     form, unit, target, baseline = now
     old_target, old_baseline = (None, None) if was is None else (was[2], was[3])
-    moved = False
-    if was is not None and was[0] == form and started:
-        moved = old_baseline != baseline or _easier(form, old_target, target)
+    moved = was is not None and any(moved_goalposts((was[0], was[2], was[3]), (form, target, baseline), started))
     return TargetChange(short, date, author, form, unit, old_target, target, old_baseline, baseline, moved)
+
+
+# --- moved goalposts: the one rule, for the target history and for goalsite diff ----------------------------
+
+
+def target_of(metric: Metric | None) -> tuple[str, Any, float | None]:
+    """(form, target, baseline) of a key result's metric; ("milestone", None, None) for a milestone.
+
+    The target of keep_between is [low, high]; a keep form has no baseline.
+    """
+    if metric is None:
+        return "milestone", None, None
+    form = metric.form
+    if metric.keep_between is not None:
+        target = list(metric.keep_between)
+    else:
+        target = {"keep_above": metric.keep_above, "keep_below": metric.keep_below}.get(form, metric.to)
+    return form, target, None if metric.is_keep else metric.from_
+
+
+def moved_goalposts(was: tuple, now: tuple, started: bool) -> tuple[bool, bool]:
+    """(the target asks for less, the baseline moved) when a metric changes from `was` to `now` (target_of()).
+
+    Both are False before the key result's period started (planning is not moving goalposts) and when
+    the form changed (an increase that became a keep form is a new goal, not an easier one).
+    """
+    if not started or was[0] != now[0]:
+        return False, False
+    return _easier(now[0], was[1], now[1]), was[2] != now[2]
 
 
 def _easier(form: str, old: Any, new: Any) -> bool:

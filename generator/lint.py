@@ -122,7 +122,7 @@ class StaleCheckin(Rule):
                 every = kr.kpi.kpi.update_every_days or live.portal.settings.checkin_every_days
                 yield self.warn(kr, f"Key result '{kr.objective.id}/{kr.id}' takes its values from KPI '{kr.kpi.id}', "
                                     f"which has had no new value {since} (more than {every} days)",
-                                f"Add the KPI's latest reading to its values, or check in on the key result itself.")
+                                "Add the KPI's latest reading to its values, or check in on the key result itself.")
             else:
                 every = live.portal.settings.checkin_every_days
                 yield self.warn(kr, f"Key result '{kr.objective.id}/{kr.id}' has had no check-in {since} (more than {every} days)",

@@ -17,7 +17,7 @@ bytes this process then reads are the very bytes it parsed.
 
 Parsing is memoised by content: a file whose path, kind and bytes are the
 same as in the previous `load_goals()` of this process gives back the very
-same Source (and model.py reuses its validation), so a rebuild in
+same Source (and validate_goals() its validation, given the memo), so a rebuild in
 `goalsite serve` re-reads only what changed. The key is a hash of the bytes,
 never a modification time, so an edit cannot be missed; Sources are never
 changed after they are made, so sharing them between builds is safe.
@@ -51,7 +51,7 @@ from .ids import PERIOD_RE, SLUG_RE
 from .problems import Location, Problem, error, escape_controls, has_controls
 from .workers import Worker, WorkerFailed, worker_count
 
-try:  # libyaml is about six times faster; the pure-Python parser gives the same events.
+try:  # libyaml is much faster; the pure-Python parser gives the same events.
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
@@ -68,8 +68,8 @@ used: what the largest file allowed holds written out, so that only aliases can 
 
 Mark = int
 """Where a value is: its line and column, both 1-based, as one int (`line << 32 | column`, see
-_at()). A goal file has millions of values at 1,000 teams, each with a mark and a key mark: as
-tuples they were a quarter of what the loaded files held in memory, and tracked by the collector."""
+_at()). A large company's goal files have millions of values, each with a mark and a key mark: as
+tuples they were a large part of what the loaded files held in memory, and tracked by the collector."""
 _COLUMN_BITS = 32
 _COLUMN_MASK = (1 << _COLUMN_BITS) - 1
 _START: Mark = 1 << _COLUMN_BITS | 1
@@ -85,7 +85,7 @@ class LocDict(dict):
 
     `marks` holds a key's mark then its value's, for each key in the mapping's order, as 8-byte
     machine words rather than int objects: a large company's check-ins are millions of small
-    mappings, and two dicts of marks each were more than half of what the loaded files held in
+    mappings, and two dicts of marks each were most of what the loaded files held in
     memory. A mapping is never changed once built, so a key's place in it is fixed.
     """
 
@@ -140,8 +140,6 @@ class Source:
     data: Any = None
     period: str | None = None
     unit: str | None = None
-    validated: Any = field(default=None, repr=False, compare=False)
-    """model.py's validation of this source, kept with it so that a memoised Source is validated once."""
     digest: bytes | None = field(default=None, repr=False, compare=False)
     """A hash of the file's bytes when read by load_goals() (render/cache.py keys pages with it)."""
 
@@ -789,11 +787,11 @@ def load_goals(root: Path | str) -> Goals:
 
 # --- parsing in a second process ----------------------------------------------------------
 
-#: Below this many bytes of period files a second process costs more than it saves (100 teams: 6 MB).
+#: Below this many bytes of period files a second process costs more than it saves.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 #: The share of the period files' bytes the second process parses. It also encodes what it made for
-#: the pipe (about a third of the time of its parse), which this process decodes (an eighth): with
-#: this share both are done at about the same time.
+#: the pipe, which this process decodes (in less time than it took to encode): with this share both
+#: are done at about the same time (benchmarks/README.md has the measurements).
 WORKER_SHARE = 0.43
 files_prefetched = 0
 """How many files of the last load_goals() a second process parsed (tests and benchmarks read it)."""

@@ -14,7 +14,7 @@ import datetime as dt
 import gc
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from .lint import lint_portal
 from .load import Goals, load_goals
@@ -67,6 +67,16 @@ def day_of_epoch(seconds: str) -> dt.date:
         raise ValueError(f"{seconds!r} is out of range") from e
 
 
+def today_from_environment(environ: Mapping[str, str]) -> dt.date:
+    """The `today` of a run not given one: the day of SOURCE_DATE_EPOCH in `environ` when set, else the clock's.
+
+    ValueError when SOURCE_DATE_EPOCH is set but not whole seconds. Only the shells call this, with
+    os.environ; the stages take `today` as a parameter.
+    """
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    return day_of_epoch(epoch) if epoch else dt.date.today()
+
+
 def build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool = False, lint: bool = True,
                  history: bool = False, freeze_sources: bool = False, memo: Memo | None = None) -> Build:
     """Read, validate, link, score and lint the goals in `goals_dir` as of `today`.
@@ -79,8 +89,8 @@ def build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool
     With `freeze_sources` (the first build of `goalsite serve`) the goal files read and validated
     are taken out of the cycle collector's sight (`gc.freeze()`) before the portal links them. They
     are kept from one rebuild to the next (load.py) and are most of what the collection after each
-    rebuild would walk: at 1,000 teams 7 million objects, and that collection took 6 s instead
-    of 3, holding up the server all along. They are trees, without cycles, so reference counting
+    rebuild would walk: millions of objects in a large company, and walking them made that collection
+    far longer, holding up the server all along. They are trees, without cycles, so reference counting
     still frees each file's when the file changes; only a collection could free a cycle.
     """
     with gc_paused():
@@ -93,8 +103,8 @@ def gc_paused() -> Iterator[None]:
     """Run without Python's cycle collector, then restore it.
 
     The pipeline builds millions of small, acyclic objects that reference counting frees. The cycle
-    collector still walks the whole growing heap again and again while they are made: at 1,000 teams
-    that was a quarter of the time of `build_portal`.
+    collector still walks the whole growing heap again and again while they are made: in a large
+    company a good part of the time of `build_portal`.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -109,8 +119,8 @@ def keep_for_process() -> None:
     """Take every object alive now out of the cycle collector's reach, for the rest of the process.
 
     For a one-shot process that keeps its Build until it exits (`goalsite build`): without this, each
-    collection that the MkDocs build then sets off walks the portal's millions of objects again, about
-    3.5 s each at 1,000 teams. Never in a process that rebuilds (`goalsite serve`): an old portal that
+    collection that the MkDocs build then sets off walks the portal's millions of objects again, seconds
+    each in a large company. Never in a process that rebuilds (`goalsite serve`): an old portal that
     is frozen is never collected.
     """
     gc.freeze()
@@ -119,7 +129,7 @@ def keep_for_process() -> None:
 def _build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool, lint: bool, history: bool,
                   freeze_sources: bool, memo: Memo | None) -> Build:
     goals = load_goals(goals_dir)
-    model, problems = validate_goals(goals)
+    model, problems = validate_goals(goals, memo)
     if freeze_sources:
         gc.freeze()
     problems = goals.problems + problems
@@ -180,11 +190,7 @@ def portal_assets() -> dict[str, Path]:
     """The portal's static files by site path: generator/assets/* and plotly.min.js from the plotly wheel."""
     folder = Path(__file__).with_name("assets")
     found = sorted(p for p in folder.glob("*") if p.is_file() and not p.name.startswith("."))
-    try:
-        import plotly
+    from .upstream.plotly import plotly_js
 
-        plotly_js = Path(plotly.__file__).with_name("package_data") / "plotly.min.js"
-        found += [plotly_js] if plotly_js.is_file() else []
-    except ImportError:  # pragma: no cover - plotly is a dependency
-        pass
+    found += [path for path in [plotly_js()] if path is not None]
     return {f"{ASSETS_URI}/{p.name}": p for p in found}

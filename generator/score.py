@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from statistics import fmean as mean  # fsum / n: statistics.mean sums exact fractions, 0.4 s at 1,000 teams
+from statistics import fmean as mean  # fsum / n: statistics.mean sums exact fractions, far slower
 
 from .model import CheckIn, Metric
 from .resolve import KeyResultNode, KpiNode, ObjectiveNode, Period, Portal
@@ -310,8 +310,8 @@ def _score_objective(obj: ObjectiveNode, today: dt.date, settings) -> tuple[Obje
 def _inputs(obj: ObjectiveNode) -> tuple:
     """Everything an objective's scores depend on besides `today` and the settings.
 
-    The models are frozen and load.py keeps those of an unchanged file, so the comparison with the last
-    build's inputs is mostly `is`. A key result's own check-ins are its model's (resolve.py only orders
+    The models are frozen and the memo keeps those of an unchanged file (model/validate.py), so the comparison
+    with the last build's inputs is mostly `is`. A key result's own check-ins are its model's (resolve/ only orders
     them), so the model stands for them; check-ins made from a KPI's values are new objects, compared
     by value.
     """

@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import io
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field

@@ -15,15 +15,13 @@ from .types import DateType
 
 def default_today() -> dt.date:
     """Today, or the day of SOURCE_DATE_EPOCH when set (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        from ..pipeline import day_of_epoch
+    from ..pipeline import today_from_environment
 
-        try:
-            return day_of_epoch(epoch)
-        except ValueError:
-            raise click.UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got {epoch!r}")
-    return dt.date.today()
+    try:
+        return today_from_environment(os.environ)
+    except ValueError:
+        epoch = os.environ["SOURCE_DATE_EPOCH"]
+        raise click.UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got {epoch!r}") from None
 
 
 def safe(value: object) -> str:

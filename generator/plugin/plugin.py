@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 
-from ..pipeline import Build, build_portal, day_of_epoch, render_site
+from ..pipeline import Build, build_portal, render_site, today_from_environment
 from ..problems import format_problem, summarize
 from ..render.page import unindex
 from ..speed.memo import Memo
@@ -205,11 +205,6 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
 def _parse_today(value: str | None) -> dt.date:
     """The `today` option, else the day of SOURCE_DATE_EPOCH, else the clock's today."""
     try:
-        if value:
-            return dt.date.fromisoformat(str(value))
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        if epoch:
-            return day_of_epoch(epoch)
+        return dt.date.fromisoformat(str(value)) if value else today_from_environment(os.environ)
     except ValueError as e:
         raise PluginError(f"goalsite: expected 'today' as YYYY-MM-DD and SOURCE_DATE_EPOCH as seconds: {e}")
-    return dt.date.today()

@@ -5,8 +5,8 @@ already wrote in full: charts with their JSON, check-in histories, sanitized
 Markdown fields, the large tables and lists of the period pages. Any Markdown
 engine passes such a block through unchanged (`goalsite generate` writes them
 as they are, for engines other than MkDocs), but Python-Markdown first parses
-each one with `html.parser` to find where it ends: about nine tenths of the
-conversion time of a unit's page, and most of a period page's.
+each one with `html.parser` to find where it ends: most of the conversion
+time of a unit's page or a period page.
 
 `stash()` takes those blocks out of a generated page's Markdown before
 MkDocs converts it, leaving a placeholder paragraph (as Python-Markdown's own
@@ -91,7 +91,7 @@ _TREE_OPEN = '<ul class="portal-tree">'
 _UL_RE = re.compile(r"<(/?)ul[\s>]")
 _TAG_RE = re.compile(r"(<[^<>]*>)")
 #: The inline tags of the tree's items. Material's search keeps only their text (they are neither kept,
-#: skipped nor headings), so a copy without them gives it the same text with a third of the parsing.
+#: skipped nor headings), so a copy without them gives it the same text with much less parsing.
 _TREE_INLINE_RE = re.compile(r"</?(?:a|span|em|strong)(?:\s[^<>]*)?>")
 
 

@@ -59,7 +59,7 @@ ORG_INDEXES = ("people/index.md", "units/index.md", "kpis/index.md")
 
 def company_wide(path: str) -> bool:
     """Whether a page shows the whole company (an index, a period's page, a retrospective): the pages a
-    goal edit nearly always changes, and at 1,000 teams the largest ones (`goalsite serve` may defer them)."""
+    goal edit nearly always changes, and in a large company the largest ones (`goalsite serve` may defer them)."""
     return path in INDEXES or path.startswith(("periods/", "retrospectives/"))
 
 

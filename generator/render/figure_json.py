@@ -15,6 +15,7 @@ import json
 import re
 
 from ..charts import sunburst_figure
+from ..upstream.cpython import compact_json_encoder, encode_basestring_ascii as _encode_ascii
 
 #: Characters that mean something to HTML, Markdown or its extensions, or to template engines
 #: (the set of render.text.escape_text, less JSON's own `"` and backslash). Inside JSON strings they
@@ -27,10 +28,6 @@ _JSON_UNSAFE = str.maketrans({c: f"\\u{ord(c):04x}" for c in JSON_UNSAFE_CHARS})
 _JSON_UNSAFE_SEARCH = re.compile(f"[{re.escape(JSON_UNSAFE_CHARS)}]").search
 _JSON_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"')
 
-try:  # CPython's accelerated encoder; any Python without it takes the slow path
-    from json.encoder import c_make_encoder as _c_make_encoder, encode_basestring_ascii as _encode_ascii
-except ImportError:  # pragma: no cover
-    _c_make_encoder = None
 
 
 def figure_json(figure: dict) -> str:
@@ -46,16 +43,14 @@ class FigureJson:
 
     def __init__(self, limit: int = 100_000) -> None:
         self.strings = EncodedStrings(limit)
-        # The C encoder with a string encoder of ours: each string escaped as it is written, about
-        # twice as fast as the fallback. It calls the memo's own `__getitem__`, a lookup in C; only a
-        # string not seen yet calls back into Python.
-        self._encode = (None if _c_make_encoder is None else
-                        _c_make_encoder(None, None, self.strings.__getitem__, None, ":", ",", True, False, False))
+        # The C encoder with a string encoder of ours: each string escaped as it is written. It calls
+        # the memo's own `__getitem__`, a lookup in C; only a string not seen yet calls back into Python.
+        self._encode = compact_json_encoder(self.strings.__getitem__)
 
     def __call__(self, figure: dict) -> str:
         if self._encode is None:  # pragma: no cover
             return figure_json_slow(figure)
-        return "".join(self._encode(figure, 0))
+        return self._encode(figure)
 
 
 def figure_json_slow(figure: dict) -> str:

@@ -82,7 +82,7 @@ def checkin_table(site: Site, checkins: list[CheckIn], unit: str | None) -> Mark
     """The check-in history as an HTML table: the cells of checkin_view(), escaped as a template would.
 
     Built here rather than in a template loop, and without a view of each check-in: a large portal has
-    hundreds of thousands of rows, and this was a fifth of its render. A date and a confidence hold no
+    hundreds of thousands of rows, and this was a large part of its render. A date and a confidence hold no
     character that escape_text() changes; the value is plain text, the rest sanitized HTML.
     """
     html = site.markdown.html

@@ -22,14 +22,14 @@ import re
 from pathlib import Path
 
 import jinja2
-import jinja2.compiler
 from markupsafe import Markup
 
+from ..upstream.jinja import FinalizeCodeGenerator
 from .parts import Links
 from .site import Site
 from .text import escape_meta, escape_text
 
-# Written "\n\n\n+", not "\n{3,}": re finds a literal prefix fast, and an 8 MB period page took 0.1 s.
+# Written "\n\n\n+", not "\n{3,}": re finds a literal prefix fast, and a period page is megabytes long.
 _BLANK_LINES_RE = re.compile(r"\n\n\n+")  # safe: our HTML blocks hold no blank lines
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pages"
 
@@ -62,7 +62,7 @@ def finalize(value: object) -> Markup:
     """How a template prints a value: None as nothing, Markup as is, anything else through escape_text().
 
     Always Markup, so that the compiled templates print what it gives without escaping it again
-    (_CodeGenerator).
+    (upstream/jinja.py).
     """
     if type(value) is Markup:
         return value
@@ -73,32 +73,8 @@ def finalize(value: object) -> Markup:
     return escape_text(value)
 
 
-class _CodeGenerator(jinja2.compiler.CodeGenerator):
-    """Compiles `{{ value }}` to `finalize(value)` where Jinja writes `escape(finalize(value))`.
-
-    finalize() gives Markup, which escape() would only copy into a new Markup: a large portal prints
-    millions of values, and those copies were a tenth of its render. Anything else (a block with its
-    own autoescape setting, no finalize) is compiled as Jinja does.
-    """
-
-    def _direct(self, frame, finalize) -> bool:
-        return frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is not None
-
-    def _output_child_pre(self, node, frame, finalize) -> None:
-        if self._direct(frame, finalize):
-            self.write(finalize.src)
-        else:
-            super()._output_child_pre(node, frame, finalize)
-
-    def _output_child_post(self, node, frame, finalize) -> None:
-        if self._direct(frame, finalize):
-            self.write(")")
-        else:
-            super()._output_child_post(node, frame, finalize)
-
-
 class _Environment(jinja2.Environment):
-    code_generator_class = _CodeGenerator
+    code_generator_class = FinalizeCodeGenerator
 
     def getattr(self, obj, attribute: str):
         """`kr.title` of a view (a dict) is its key, looked up first.
@@ -216,7 +192,7 @@ class Pages:
 def front_matter(meta: dict) -> str:
     """YAML of a page's front matter: {name: text, list of texts, or {name: number}}, keys sorted.
 
-    Written here rather than by yaml.safe_dump, which took a fifth of the time of a small page.
+    Written here rather than by yaml.safe_dump, which was a large part of the time of a small page.
     Every string is a double-quoted scalar, in JSON's syntax (which is YAML's) with what YAML may not
     hold unescaped (controls, U+FFFE, ...) escaped as well: any text comes back as it was.
     """

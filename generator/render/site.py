@@ -153,7 +153,7 @@ class Site:
         if person is None:
             return Holdings()  # an unknown owner is a resolve error; nothing to index
         held = self.holdings.get(person.id)
-        if held is None:  # (not setdefault: a Holdings made for each of 60,000 goals at 1,000 teams)
+        if held is None:  # (not setdefault: a Holdings made for each goal of a large company)
             held = self.holdings[person.id] = Holdings()
         return held
 

@@ -59,7 +59,7 @@ class _Tree:
 
         Kept from one render to the next (Fragments) for every goal of a large company: a tuple of
         `str` is out of the cycle collector's sight, where a list of Markup (a str subclass it
-        tracks) made 200,000 more objects for each collection in `goalsite serve` to walk.
+        tracks) made hundreds of thousands more objects for each collection in `goalsite serve` to walk.
         """
         facts = self.site.scores.objectives[node.ref]
         line = Markup(f"{self.links.objective(node)} · {escape_text(node.unit.name)} · "

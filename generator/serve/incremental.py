@@ -19,8 +19,8 @@ that for the generated pages and keeps what a dirty build would get wrong:
   entries replaced.
 * **Fast rebuilds** (a large company): nearly every goal edit changes the
   company-wide pages (the indexes, each period's page and retrospective) and
-  the JSON export, which at 1,000 teams are most of what a rebuild costs (a
-  period's page is 8 MB of Markdown). A fast rebuild leaves them as the site
+  the JSON export, which in a large company are most of what a rebuild costs
+  (a period's page lists every goal). A fast rebuild leaves them as the site
   has them, and the lint advice unsaid (the plugin), so that the pages of the
   edited teams show the edit sooner, and sets `behind`: the serve loop then
   asks for a complete rebuild at once, which brings them up to date. A page a
@@ -46,8 +46,8 @@ from ..render.cache import company_wide
 
 SEARCH_INDEX = "search/search_index.json"
 #: Fast rebuilds defer the company-wide pages when they hold at least this much Markdown (about 170
-#: teams). Below it one rebuild is soon enough: at 100 teams (2.3 MB) it showed an edit everywhere
-#: in 1.4 to 1.7 s, where a fast one showed the team page in 0.8 s and the rest in 1.9 s.
+#: teams). Below it one rebuild is soon enough: it shows an edit everywhere about as soon as a fast one
+#: shows the team page (benchmarks/README.md has the measurements).
 FAST_MIN_CHARS = 4_000_000
 log = get_plugin_logger("goalsite")
 
@@ -101,7 +101,7 @@ class Incremental:
         renamed = self.site_name is not None and self.site_name != config.site_name
         for uri, file in pages.items():
             # A page the render took from its cache is the very string published last time: `==` sees
-            # that at once, and compares only the pages rendered again (no hash of 200 MB of pages).
+            # that at once, and compares only the pages rendered again (no hash of every page's text).
             file.changed = not self.dirty or renamed or self.published.get(uri) != self._pending[uri]
         if not self.dirty:
             return
@@ -135,7 +135,7 @@ class Incremental:
             order = [f.page.url for f in files.documentation_pages() if f.page is not None]
             self.search = {url: self.search[url] for url in order if url in self.search}
             # The same text as json.dumps(data) with every page's entries in it, but only the entries
-            # of the pages this build rendered are encoded: a large company's index is 16 MB.
+            # of the pages this build rendered are encoded: a large company's index is large.
             docs = "[" + ",".join(doc for docs in self.search.values() for doc in docs) + "]"
             data.setdefault("docs", [])
             write_atomic(index, "{" + ",".join(f"{_json(key)}:{docs if key == 'docs' else _json(value)}"

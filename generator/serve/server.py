@@ -36,11 +36,12 @@ from urllib.parse import urlsplit
 from jinja2 import BytecodeCache
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from mkdocs.livereload import LiveReloadServer, _serve_url
+from mkdocs.livereload import LiveReloadServer
 
 from ..plugin import Rebuilding
 from .incremental import FAST_MIN_CHARS, Incremental
 from ..speed.memo import Memo
+from ..upstream.mkdocs import rebuild_soon, serve_url as _serve_url
 
 #: Seconds after a build before the cycle collector frees the builds it replaced (see _Collector).
 COLLECT_AFTER = 1.0
@@ -165,17 +166,7 @@ class _Builder:
         self.sources.built = fingerprint
         if self.incremental.behind and self.server is not None:
             self.follow_up_asked = True
-            _rebuild_soon(self.server)
-
-
-def _rebuild_soon(server: LiveReloadServer) -> None:
-    """Have the server build again once it has reloaded the browsers, as if a file had changed.
-
-    MkDocs has no public call for this: this is what its file watcher does (mkdocs.livereload, 1.6).
-    """
-    with server._rebuild_cond:
-        server._want_rebuild = True
-        server._rebuild_cond.notify_all()
+            rebuild_soon(self.server)  # MkDocs has no public call for it: see upstream/mkdocs.py
 
 
 class _Collector:
@@ -185,9 +176,9 @@ class _Collector:
     Each build replaces a portal of linked nodes (cycles, which only the cycle collector frees) in a
     heap of gigabytes for a large company: a full collection in the middle of a rebuild cost seconds.
     Turning the collector back on as the build ends is no better: the millions of objects the build
-    made are all still in its youngest generation, and the next allocation walks them all, 4.7 s at
-    1,000 teams before the browsers were told to reload. While it collects (about 2 s at 1,000
-    teams), the server neither serves pages nor sees edits, so it collects at these moments only:
+    made are all still in its youngest generation, and the next allocation walks them all, seconds
+    before the browsers were told to reload. While it collects (seconds in a large company), the
+    server neither serves pages nor sees edits, so it collects at these moments only:
 
     * COLLECT_AFTER seconds after a build, once the browsers have reloaded, if no build is running or
       the running one is the complete rebuild that follows a fast one (incremental.py): nobody waits
@@ -239,7 +230,7 @@ class TemplateCode(BytecodeCache):
     """The theme's compiled templates, kept in memory from one rebuild to the next.
 
     MkDocs makes a new Jinja environment for every build, and compiling Material's templates
-    again cost 0.5 s of each rebuild. Jinja checks every kept template against the checksum of
+    again was a good part of each rebuild. Jinja checks every kept template against the checksum of
     its source before using it, so a template edited under `custom_dir` is compiled afresh.
     """
 

@@ -12,13 +12,12 @@ and may name private goals: it is not asserted on.
 from __future__ import annotations
 
 import gzip
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from hardening_support import ROOT, TODAY, copy_goals, run_bounded
+from hardening_support import TODAY, copy_goals, run_bounded
 
 MARK = "PRIVMARK-7f3a"
 SLUG = MARK.lower()  # ids are slugs: the marker in lowercase, found by the case-insensitive search

@@ -37,7 +37,7 @@ def _github_scripts(path: Path) -> list[str]:
 
 def _gitlab_scripts() -> list[str]:
     out = []
-    for name, job in _load(GITLAB).items():
+    for job in _load(GITLAB).values():
         if isinstance(job, dict) and "script" in job:
             out += job["script"]
     return out

@@ -51,7 +51,7 @@ def test_build_publishes_and_restores_the_environment(runner, tmp_path):
     result = runner.invoke(cli, ["build", "--goals", str(MINIMAL_GOALS), "--today", "2026-11-22",
                                  "--site-dir", str(site), "--config-file", str(ROOT / "mkdocs.yml")])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"Built ") and f"pages into {site}" in result.output
+    assert result.output.startswith("Built ") and f"pages into {site}" in result.output
     assert (site / "index.html").is_file() and (site / "api" / "goals.json").is_file()
     assert "SOURCE_DATE_EPOCH" not in os.environ
     assert mkdocs_logger.handlers == handlers
@@ -192,3 +192,19 @@ def test_a_proposal_build_needs_a_base_git_knows(runner, proposal):
     result = _build(runner, proposal, "--changed-since", "origin/main")
     assert result.exit_code == 2 and "got 'origin/main'" in result.stderr
     assert not (proposal / "site").exists()
+
+
+def test_publishing_without_a_progress_line_still_builds(tmp_path):
+    """publish_site()'s `progress` is optional: without one the plugin counts nothing (its default once
+    named Progress without importing it, a NameError that ruff found)."""
+    import datetime as dt
+
+    from generator.commands.mkdocs_run import publish_site
+    from generator.pipeline import build_portal
+
+    result = build_portal(MINIMAL_GOALS, dt.date(2026, 11, 22), history=True)
+    options = dict(goals_dir=str(MINIMAL_GOALS), today="2026-11-22", include_private=False)
+    site = tmp_path / "site"
+    config = publish_site(str(ROOT / "mkdocs.yml"), str(site), result, options, strict=False, site_url=None)
+    assert (site / "index.html").is_file()
+    assert config.plugins["goalsite"].progress.enabled is False

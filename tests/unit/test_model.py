@@ -1,8 +1,9 @@
-"""model.py: every kind of invalid field is one located error; valid files become frozen models."""
+"""model/: every kind of invalid field is one located error; valid files become frozen models."""
 
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from generator.load import load_goals
 from generator.model import MAX_MARKDOWN_CHARS, MAX_TEXT_CHARS, Metric, Objective, validate_goals
@@ -239,7 +240,7 @@ def test_metric_form(metric, form):
 
 def test_models_are_frozen():
     obj = Objective.model_validate({"id": "x", "title": "X", "owner": "dana"})
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         obj.id = "y"
 
 
@@ -488,3 +489,46 @@ def test_parts_that_fail_validation_are_named_so_that_no_stage_takes_them_for_ab
     kept = build.model.periods["2026-Q4"]["sales"][0]
     assert [o.id for o in kept.objectives] == ["grow", "retain"] and kept.objectives[0].key_results == []
     assert [k.id for k, _, _ in build.model.kpis] == ["nps"] and build.model.kpis[0][2] == 1
+
+
+# --- a rebuild with the memo of the rebuilding shell -----------------------------------------------------------
+
+
+def test_a_rebuild_with_a_memo_validates_again_only_the_files_that_changed(tree):
+    """The model's results live in the memo's "model" table, not on the loader's Sources: a Source that
+    load_goals() gave back unchanged is not validated again, an edited file is."""
+    from generator.speed.memo import Memo, Stats
+
+    goals = tree.write({F: HEAD + METRIC, "2026-Q4/cs.yaml": HEAD.replace("dana", "carol") + METRIC})
+    memo = Memo()
+    first, _ = validate_goals(load_goals(goals), memo)
+    assert memo.stats("model") == Stats(reused=0, made=3)
+    second, problems = validate_goals(load_goals(goals), memo)
+    assert problems == [] and memo.stats("model") == Stats(reused=3, made=0)
+    assert second.org is first.org
+    assert second.periods["2026-Q4"]["sales"][0] is first.periods["2026-Q4"]["sales"][0]
+
+    (goals / F).write_text((HEAD + METRIC).replace("Grow into Europe", "Grow into Asia"), encoding="utf-8")
+    third, _ = validate_goals(load_goals(goals), memo)
+    assert memo.stats("model") == Stats(reused=2, made=1)
+    assert third.periods["2026-Q4"]["sales"][0].objectives[0].title == "Grow into Asia"
+    assert third.periods["2026-Q4"]["cs"][0] is first.periods["2026-Q4"]["cs"][0]
+
+
+def test_without_a_memo_nothing_is_kept_between_validations(tree):
+    goals = tree.write({F: HEAD + METRIC})
+    loaded = load_goals(goals)
+    first, _ = validate_goals(loaded)
+    second, _ = validate_goals(loaded)
+    assert second.org == first.org and second.org is not first.org
+
+
+def test_the_problems_of_a_reused_file_are_reported_again(tree):
+    from generator.speed.memo import Memo
+
+    goals = tree.write({F: HEAD + "        metric: {unit: logos, from: 0, to: x}\n"})
+    memo = Memo()
+    once = [(p.location.line, p.code) for p in validate_goals(load_goals(goals), memo)[1]]
+    model, problems = validate_goals(load_goals(goals), memo)
+    assert once == [(8, "model.type")] and [(p.location.line, p.code) for p in problems] == once
+    assert model.gaps == {"2026-Q4:sales/grow/logos"} and memo.stats("model").reused == 2

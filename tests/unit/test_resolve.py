@@ -1,4 +1,4 @@
-"""resolve.py: ids become linked objects; every dangling reference, loop and misplaced date is an error."""
+"""resolve/: ids become linked objects; every dangling reference, loop and misplaced date is an error."""
 
 from __future__ import annotations
 
@@ -497,8 +497,8 @@ def test_a_public_key_result_may_not_publish_a_private_kpis_values(tree):
 
 
 def test_kept_checkins_are_checked_again_when_today_or_the_period_changes(tree):
-    """resolve.py keeps the check-ins of a key result whose model load.py kept (an unchanged file): only
-    with the same period dates and the same today, and only when none of its dates was wrong."""
+    """resolve_portal() keeps the check-ins of a key result whose model validate_goals() kept (an unchanged
+    file): only with the same period dates and the same today, and only when none of its dates was wrong."""
     from generator.pipeline import build_portal
     from generator.speed.memo import Memo
 
@@ -507,8 +507,7 @@ def test_kept_checkins_are_checked_again_when_today_or_the_period_changes(tree):
           - {date: 2026-10-02, value: 1}
           - {date: 2026-11-23, value: 4}
     """})
-
-    memo = Memo()
+    memo = Memo()  # as `goalsite serve` keeps one: the key result's model is the same while its file is
 
     def codes(today, org=None):
         if org is not None:
