@@ -43,6 +43,8 @@ from html.parser import HTMLParser
 import markdown
 from markupsafe import Markup
 
+from .linear import LinearExtension
+
 _TEXT_ESCAPES = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+!|<>~^=:$\"'@"}
 _TEXT_ESCAPES["&"] = "&amp;"
 _TEXT_TABLE = str.maketrans(_TEXT_ESCAPES)
@@ -125,6 +127,8 @@ class _Sanitizer(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.stack: list[str] = []
+        self.open: dict[str, int] = {}  # how many of each tag the stack holds
+        self.links: list[int] = []  # where the stack holds a link, kept ("a") or not ("")
         self.dropping = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -146,17 +150,17 @@ class _Sanitizer(HTMLParser):
             return
         self.out.append(f"<{tag}>")
         if tag not in VOID_TAGS:
-            self.stack.append(tag)
+            self._push(tag)
 
     def _open_link(self, attrs: dict[str, str | None]) -> None:
         href = safe_href(attrs.get("href"))
         if href is None:
-            self.stack.append("")  # a link we do not keep: its text stays
+            self._push("")  # a link we do not keep: its text stays
             return
         title = attrs.get("title")
         extra = f' title="{html.escape(title, quote=True)}"' if title else ""
         self.out.append(f'<a href="{html.escape(href, quote=True)}"{extra}>')
-        self.stack.append("a")
+        self._push("a")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -174,11 +178,11 @@ class _Sanitizer(HTMLParser):
             return
         wanted = tag
         if tag == "a":  # the innermost link, kept ("a") or not ("")
-            wanted = next((t for t in reversed(self.stack) if t in ("a", "")), "a")
-        if wanted not in self.stack:
+            wanted = self.stack[self.links[-1]] if self.links else "a"
+        if not self.open.get(wanted):
             return  # a stray end tag
         while self.stack:
-            open_tag = self.stack.pop()
+            open_tag = self._pop()
             if open_tag:
                 self.out.append(f"</{open_tag}>")
             if open_tag == wanted:
@@ -191,10 +195,26 @@ class _Sanitizer(HTMLParser):
     def result(self) -> str:
         self.close()
         while self.stack:
-            open_tag = self.stack.pop()
+            open_tag = self._pop()
             if open_tag:
                 self.out.append(f"</{open_tag}>")
         return "".join(self.out)
+
+    # The stack is as deep as the text has open tags: every step on it takes constant time, or
+    # 20,000 characters of `<em>` and `</a>` would take seconds.
+
+    def _push(self, tag: str) -> None:
+        if tag in ("a", ""):
+            self.links.append(len(self.stack))
+        self.stack.append(tag)
+        self.open[tag] = self.open.get(tag, 0) + 1
+
+    def _pop(self) -> str:
+        tag = self.stack.pop()
+        self.open[tag] -= 1
+        if self.links and self.links[-1] == len(self.stack):
+            self.links.pop()
+        return tag
 
 
 def sanitize_html(fragment: str) -> Markup:
@@ -205,7 +225,7 @@ def sanitize_html(fragment: str) -> Markup:
 
 
 def _markdown() -> markdown.Markdown:
-    return markdown.Markdown(extensions=["fenced_code", "sane_lists"], output_format="html")
+    return markdown.Markdown(extensions=["fenced_code", "sane_lists", LinearExtension()], output_format="html")
 
 
 # Text with no character Markdown or HTML gives a meaning to, starting with a letter, digit or
