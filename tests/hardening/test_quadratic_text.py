@@ -1,0 +1,126 @@
+"""Markdown fields of 20,000 characters that Python-Markdown renders in the square of their length build in seconds.
+
+Every Markdown field (descriptions, the company's mission and friends, check-in texts,
+retrospective items) goes through Python-Markdown and the sanitizer (render/text.py), then its
+HTML through MkDocs' own pass over the page. Before render/linear.py, 20,000 characters of
+`[a](` took 4 s to render, `[a](b) ` 14 s and `[a]() ` 35 s, each growing with the square of
+the length (100 KB: minutes), while `goalsite check` passed in a fraction of a second. The
+builds here, of every such pattern at once, took well over two minutes (see the report of
+issue 25); they take a few seconds now.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from pathlib import Path
+
+import markdown
+import yaml
+from mkdocs.config import load_config
+
+from hardening_support import MINIMAL_GOALS, ROOT, TODAY, copy_goals, run_bounded
+
+LENGTH = 20_000
+"""The length of each field: the most a Markdown field will hold."""
+
+#: Each pattern repeated to LENGTH characters; a pair is (first half, second half).
+PATTERNS = {
+    # Links and images: scanned to the end of the paragraph from every `[` or `](`.
+    "link-open": "[a](", "image-open": "![a](", "link-nested": "[[a](", "link-angle": "[a](<",
+    "links": "[a](b) ", "images": "![a](b) ", "titled-links": '[a](b "t") ', "empty-links": "[a]() ",
+    "links-and-text": "[a](b) x ", "link-paren": "[a](b(", "link-quote": "[a]('x) ",
+    "references": "[a][", "brackets": "[", "parens-after-bracket": ("[a]", "("),
+    # Raw HTML: html.parser reads from every `<` that never closes to the end of the text.
+    "tags-open": "<a ", "tag-names": "<ab", "tags-newline": "<a\n", "tags-slash": "<a/",
+    "tags-attribute": "<a b=", "tags-quote": '<a b="', "end-tags": "</a ", "autolinks": "<http://",
+    "automails": "<a@", "comments": "<!--", "open-then-close": ("<em>", "</a>"),
+    "open-then-comments": ("<em>", "<!---->"),
+    # Python-Markdown's other syntax, for good measure.
+    "backticks": "`", "emphasis": "*a", "underscores": "_a", "entities": "&#", "escapes": "\\",
+    "quotes": "> ", "nested-quotes": ">", "fences": "```\n", "tables": "|", "list-indent": "    - a\n",
+    "reference-definitions": "[r]: http://x\n",
+}
+
+
+def _field(pattern: str | tuple[str, str], mark: str) -> str:
+    """LENGTH characters of `pattern`, ending in `mark` (a word the page must show)."""
+    tail = f" {mark}"
+    body = LENGTH - len(tail)
+    if isinstance(pattern, tuple):
+        first, second = (p * (body // 2 // len(p) + 1) for p in pattern)
+        text = first[:body // 2] + second[:body - body // 2]
+    else:
+        text = (pattern * (body // len(pattern) + 1))[:body]
+    return text + tail
+
+
+def _write(path: Path, data: dict) -> None:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _hostile_goals(root: Path) -> tuple[Path, list[str]]:
+    """The minimal fixture with one objective per pattern, and the other Markdown fields hostile too."""
+    goals = copy_goals(root / "goals")
+    names = list(PATTERNS)
+    marks = [f"Zqend{i}x" for i in range(len(names))]
+    team = goals / "2026-Q4" / "sales-emea.yaml"
+    data = yaml.safe_load(team.read_text(encoding="utf-8"))
+    data["objectives"] += [{"id": f"pattern-{i}", "title": f"Pattern {name}", "owner": "eli",
+                            "description": _field(PATTERNS[name], mark),
+                            "key_results": [{"id": "done", "title": "Done", "milestone": True}]}
+                           for i, (name, mark) in enumerate(zip(names, marks))]
+    checkin = data["objectives"][0]["key_results"][0]["checkins"][0]
+    checkin["note"], checkin["blockers"], checkin["next"] = (_field(PATTERNS[n], "Zqcheckin") for n in
+                                                               ("empty-links", "links", "tags-open"))
+    data["retrospective"] = {"lessons": [_field(PATTERNS["link-open"], "Zqretro")]}
+    _write(team, data)
+    org = yaml.safe_load((goals / "org.yaml").read_text(encoding="utf-8"))
+    org["company"]["mission"] = _field(PATTERNS["titled-links"], "Zqmission")
+    org["units"][1]["description"] = _field(PATTERNS["images"], "Zqunit")
+    _write(goals / "org.yaml", org)
+    kpis = yaml.safe_load((goals / "kpis.yaml").read_text(encoding="utf-8"))
+    kpis["kpis"][0]["description"] = _field(PATTERNS["tag-names"], "Zqkpi")
+    _write(goals / "kpis.yaml", kpis)
+    return goals, marks + ["Zqcheckin", "Zqretro", "Zqmission", "Zqunit", "Zqkpi"]
+
+
+def test_a_build_with_20000_characters_of_every_pattern_takes_seconds(tmp_path):
+    goals, marks = _hostile_goals(tmp_path)
+    site = tmp_path / "site"
+    # Without the bounds this build took minutes: run_bounded fails the test after 20 s.
+    run = run_bounded("build", "--goals", goals, "--today", TODAY, "--site-dir", site)
+    assert run.returncode == 0, run.output
+    html = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+    assert [m for m in marks if m not in html] == [], "every field is on its page, to its end"
+
+
+def _seconds(convert, text: str) -> float:
+    """CPU seconds of `convert(text)`, the least of three: other processes on the machine do not count."""
+    best = float("inf")
+    gc.disable()
+    try:
+        for _ in range(3):
+            start = time.process_time()
+            convert(text)
+            best = min(best, time.process_time() - start)
+    finally:
+        gc.enable()
+    return best
+
+
+def test_a_page_paragraph_of_many_links_renders_in_time_linear_in_its_length(tmp_path):
+    # MkDocs converts each generated page with the extensions of the site's config, which the
+    # goalsite plugin completes in on_config: an objective's collaborators are one paragraph of
+    # links, and Python-Markdown's own link processors took 8 s for 1,000 of them.
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    with config.plugins["goalsite"].preset(goals_dir=str(MINIMAL_GOALS), today=TODAY):
+        config = config.plugins.on_config(config)
+    page = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+
+    def paragraph(count: int) -> str:
+        links = (f"[Person number {i}](../../people/sales-emea.md#person-p{i})" for i in range(count))
+        return "Owner: [Dana Fox](../../people/sales.md#person-dana) · With: " + ", ".join(links) + "\n"
+
+    small, large = _seconds(page.convert, paragraph(250)), _seconds(page.convert, paragraph(1000))
+    assert large / small < 8, f"4 times the links took {large / small:.1f} times as long ({small:.3f} s, {large:.3f} s)"
