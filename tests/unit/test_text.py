@@ -208,8 +208,6 @@ class _NoBacktrackToMinusOne(markdown.extensions.Extension):
     twice). The bounded processors leave such text as text."""
 
     def extendMarkdown(self, md):
-        from markdown import inlinepatterns
-
         class Fixed:
             def getLink(self, data, index):
                 href, title, end, handled = super().getLink(data, index)
