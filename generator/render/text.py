@@ -12,9 +12,10 @@ Goal files are untrusted input. Two kinds of text come out of them:
   plain text never starts a line (no headings, lists or snippets).
 * **Markdown fields** (descriptions, mission and friends, check-in notes,
   blockers, next steps, retrospective items): `render_markdown()` converts them
-  with a private Python-Markdown instance (only `fenced_code` and `sane_lists`)
-  and passes the HTML through `sanitize_html()`, a small allow-list sanitizer
-  on `html.parser`. Allowed: p, br, em, strong, code, pre, ul, ol, li,
+  with a private Python-Markdown instance (only `fenced_code` and `sane_lists`,
+  and render/linear.py's bounds, which keep its time linear in the field's
+  length) and passes the HTML through `sanitize_html()`, a small allow-list
+  sanitizer on `html.parser`. Allowed: p, br, em, strong, code, pre, ul, ol, li,
   blockquote, h4-h6, hr and a with an href that is http(s), mailto, an anchor
   or relative. Every other tag is dropped (its text kept; the content of
   script and style dropped too); an image becomes its alt text; attributes
