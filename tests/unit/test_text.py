@@ -241,6 +241,8 @@ def test_bounded_links_read_what_python_markdown_reads(source):
 @example('<a href="https://x.org" title="a<b>c">l</a> <em>e</em> <!-- c --> <br/> x < y > z')
 @example("<a <a b <div>\n\n<p>para</p>")
 def test_a_lt_that_starts_no_tag_shows_as_before(source):
+    # Without backticks: Python-Markdown read `<a `x<` y>` as one tag and hid the code span in it;
+    # `<a ` shows as text now (see test_a_lt_that_starts_no_tag_is_text).
     stock, ours = _stock_and_ours(source, sanitized=True)
     assert ours == stock
 
@@ -252,6 +254,7 @@ def test_a_lt_that_starts_no_tag_shows_as_before(source):
     ("```\n<a <b\n```", "<pre><code>&lt;a &lt;b\n</code></pre>"),
     ("[a](x<y)", '<p><a href="x&lt;y">a</a></p>'),
     ("a <b c <em>d</em>", "<p>a &lt;b c <em>d</em></p>"),  # Python-Markdown alone hid "<b c <em>" as a tag
+    ("<a `x<` y> z", "<p>&lt;a <code>x&lt;</code> y&gt; z</p>"),  # and "<a `x<` y>"
 ])
 def test_a_lt_that_starts_no_tag_is_text(source, expected):
     assert str(render_markdown(source)) == expected
