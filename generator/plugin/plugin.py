@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
     from ..serve.incremental import Incremental
 
+#: Python-Markdown's link processors, bounded (render/linear.py), for every page of the site.
+LINKS_EXTENSION = "generator.render.linear:LinearLinksExtension"
+
 log = get_plugin_logger(__name__)
 
 #: More lint warnings than this are logged as one count (`goalsite serve` of a large company would
@@ -103,6 +106,8 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.goals_dir = Path(config.config_file_path or ".").parent.joinpath(self.config.goals_dir).resolve()
         self.today = _parse_today(self.config.today)
         config.extra["goalsite_restricted"] = self.config.include_private
+        if LINKS_EXTENSION not in config.markdown_extensions:  # links in time linear in a paragraph's length
+            config.markdown_extensions.append(LINKS_EXTENSION)
         # Gather before anything is rendered; the site's name comes from the goals. A fast rebuild of
         # `goalsite serve` leaves the advice (lint) to the complete rebuild that follows it.
         fast = self.rebuilding is not None and self.rebuilding.incremental.start()

@@ -12,9 +12,10 @@ Goal files are untrusted input. Two kinds of text come out of them:
   plain text never starts a line (no headings, lists or snippets).
 * **Markdown fields** (descriptions, mission and friends, check-in notes,
   blockers, next steps, retrospective items): `render_markdown()` converts them
-  with a private Python-Markdown instance (only `fenced_code` and `sane_lists`)
-  and passes the HTML through `sanitize_html()`, a small allow-list sanitizer
-  on `html.parser`. Allowed: p, br, em, strong, code, pre, ul, ol, li,
+  with a private Python-Markdown instance (only `fenced_code` and `sane_lists`,
+  and render/linear.py's bounds, which keep its time linear in the field's
+  length) and passes the HTML through `sanitize_html()`, a small allow-list
+  sanitizer on `html.parser`. Allowed: p, br, em, strong, code, pre, ul, ol, li,
   blockquote, h4-h6, hr and a with an href that is http(s), mailto, an anchor
   or relative. Every other tag is dropped (its text kept; the content of
   script and style dropped too); an image becomes its alt text; attributes
@@ -45,6 +46,8 @@ from typing import Iterator
 
 import markdown
 from markupsafe import Markup
+
+from .linear import LinearExtension
 
 _TEXT_ESCAPES = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+!|<>~^=:$\"'@"}
 _TEXT_ESCAPES["&"] = "&amp;"
@@ -152,6 +155,8 @@ class _Sanitizer(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.stack: list[str] = []
+        self.open: dict[str, int] = {}  # how many of each tag the stack holds
+        self.links: list[int] = []  # where the stack holds a link, kept ("a") or not ("")
         self.dropping = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -173,17 +178,17 @@ class _Sanitizer(HTMLParser):
             return
         self.out.append(f"<{tag}>")
         if tag not in VOID_TAGS:
-            self.stack.append(tag)
+            self._push(tag)
 
     def _open_link(self, attrs: dict[str, str | None]) -> None:
         href = safe_href(attrs.get("href"))
         if href is None:
-            self.stack.append("")  # a link we do not keep: its text stays
+            self._push("")  # a link we do not keep: its text stays
             return
         title = attrs.get("title")
         extra = f' title="{html.escape(title, quote=True)}"' if title else ""
         self.out.append(f'<a href="{html.escape(href, quote=True)}"{extra}>')
-        self.stack.append("a")
+        self._push("a")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -201,11 +206,11 @@ class _Sanitizer(HTMLParser):
             return
         wanted = tag
         if tag == "a":  # the innermost link, kept ("a") or not ("")
-            wanted = next((t for t in reversed(self.stack) if t in ("a", "")), "a")
-        if wanted not in self.stack:
+            wanted = self.stack[self.links[-1]] if self.links else "a"
+        if not self.open.get(wanted):
             return  # a stray end tag
         while self.stack:
-            open_tag = self.stack.pop()
+            open_tag = self._pop()
             if open_tag:
                 self.out.append(f"</{open_tag}>")
             if open_tag == wanted:
@@ -218,10 +223,26 @@ class _Sanitizer(HTMLParser):
     def result(self) -> str:
         self.close()
         while self.stack:
-            open_tag = self.stack.pop()
+            open_tag = self._pop()
             if open_tag:
                 self.out.append(f"</{open_tag}>")
         return "".join(self.out)
+
+    # The stack is as deep as the text has open tags: every step on it takes constant time, or
+    # 20,000 characters of `<em>` and `</a>` would take seconds.
+
+    def _push(self, tag: str) -> None:
+        if tag in ("a", ""):
+            self.links.append(len(self.stack))
+        self.stack.append(tag)
+        self.open[tag] = self.open.get(tag, 0) + 1
+
+    def _pop(self) -> str:
+        tag = self.stack.pop()
+        self.open[tag] -= 1
+        if self.links and self.links[-1] == len(self.stack):
+            self.links.pop()
+        return tag
 
 
 def sanitize_html(fragment: str) -> Markup:
@@ -232,7 +253,7 @@ def sanitize_html(fragment: str) -> Markup:
 
 
 def _markdown() -> markdown.Markdown:
-    return markdown.Markdown(extensions=["fenced_code", "sane_lists"], output_format="html")
+    return markdown.Markdown(extensions=["fenced_code", "sane_lists", LinearExtension()], output_format="html")
 
 
 # Text with no character Markdown or HTML gives a meaning to, starting with a letter, digit or

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import html
+import time
 
 import markdown
+import markdown.extensions
 import pytest
 from hypothesis import example, given, settings, strategies as st
 
-from generator.render import text as text_module
+from generator.render import linear, text as text_module
 from generator.render.text import (escape_meta, escape_text, format_number, format_percent, render_markdown,
                                    safe_href, sanitize_html, with_unit)
 
@@ -198,3 +201,118 @@ def test_the_memo_of_escaped_texts_gives_the_same_markup_and_starts_again_when_f
     outside = escape_text("Ana <Ops> outside")
     assert outside == "Ana &#60;Ops&#62; outside" and memo == kept, "outside a render nothing is kept"
     assert escape_text("Ana <Ops> outside") is not outside
+
+
+# --- time linear in the length of a field (render/linear.py) ---------------------------------------
+
+class _NoBacktrackToMinusOne(markdown.extensions.Extension):
+    """Python-Markdown's own link processors, except where their getLink() ends a link at index -1
+    (`[a](x"((`: the rest of the paragraph becomes its destination and its last character is written
+    twice). The bounded processors leave such text as text."""
+
+    def extendMarkdown(self, md):
+        class Fixed:
+            def getLink(self, data, index):
+                href, title, end, handled = super().getLink(data, index)
+                return (href, title, end, handled) if end >= 0 else ("", None, index, False)
+
+        for name, stock, pattern, priority in linear._LINK_PROCESSORS:
+            md.inlinePatterns.register(type("Fixed", (Fixed, stock), {})(pattern, md), name, priority)
+
+
+def _stock_and_ours(source: str, sanitized: bool) -> tuple[str, str]:
+    """The HTML of `source` by Python-Markdown's own processors and by MarkdownRenderer's."""
+    stock = markdown.Markdown(extensions=["fenced_code", "sane_lists", _NoBacktrackToMinusOne()], output_format="html")
+    ours = text_module._markdown()
+    out = [md.convert(source) for md in (stock, ours)]
+    return tuple(str(text_module.sanitize_html(html)) if sanitized else html for html in out)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("[]()'\" ab!\\*\n")), max_size=40))
+@example('[a](b "t") [c](d(e)f) ![i](j \'k\') [l]( <m n> "o")')
+@example("[a](it's) more")
+@example("[a](x'y) and 'z') end")
+@example("[a [b] c](d) [[e]](f)")
+def test_bounded_links_read_what_python_markdown_reads(source):
+    stock, ours = _stock_and_ours(source, sanitized=False)
+    assert ours == stock
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("<>/=ab \"'!-&\n")), max_size=40))
+@example('<a href="https://x.org" title="a<b>c">l</a> <em>e</em> <!-- c --> <br/> x < y > z')
+@example("<a <a b <div>\n\n<p>para</p>")
+def test_a_lt_that_starts_no_tag_shows_as_before(source):
+    # Without backticks: Python-Markdown read `<a `x<` y>` as one tag and hid the code span in it;
+    # `<a ` shows as text now (see test_a_lt_that_starts_no_tag_is_text).
+    stock, ours = _stock_and_ours(source, sanitized=True)
+    assert ours == stock
+
+
+@pytest.mark.parametrize("source,expected", [
+    ("<a <a b", "<p>&lt;a &lt;a b</p>"),
+    ("x <ab<ab<ab> y", "<p>x &lt;ab&lt;ab y</p>"),  # the last is a tag, dropped; the others text
+    ("`<a <b`", "<p><code>&lt;a &lt;b</code></p>"),
+    ("```\n<a <b\n```", "<pre><code>&lt;a &lt;b\n</code></pre>"),
+    ("[a](x<y)", '<p><a href="x&lt;y">a</a></p>'),
+    ("a <b c <em>d</em>", "<p>a &lt;b c <em>d</em></p>"),  # Python-Markdown alone hid "<b c <em>" as a tag
+    ("<a `x<` y> z", "<p>&lt;a <code>x&lt;</code> y&gt; z</p>"),  # and "<a `x<` y>"
+])
+def test_a_lt_that_starts_no_tag_is_text(source, expected):
+    assert str(render_markdown(source)) == expected
+
+
+def test_links_past_the_bounds_are_text():
+    def nested(depth: int) -> str:
+        return "[" * depth + "a" + "]" * depth + "(x)"
+
+    assert "<a " in str(render_markdown(nested(linear.MAX_NESTING)))
+    assert "<a " not in str(render_markdown(nested(linear.MAX_NESTING + 1)))
+    long_url = "https://x.org/" + "p" * (linear.MAX_LINK - 20)
+    assert "<a " in str(render_markdown(f"[a]({long_url})"))
+    assert "<a " not in str(render_markdown(f"[a]({long_url}{'p' * 20})"))
+    for depth, linked in ((linear.MAX_NESTING - 1, True), (linear.MAX_NESTING, False)):
+        assert ("<a " in str(render_markdown(f"[a](b{'(' * depth}c{')' * depth})"))) is linked
+
+
+def test_the_sanitizer_closes_what_is_open_whatever_its_depth():
+    source = "<em>" * 3000 + "</a>" * 2000 + "<a href='https://x.org'>" * 2000 + "x</em>"
+    out = str(render_markdown(source))
+    assert out == "<p>" + "<em>" * 3000 + '<a href="https://x.org">' * 2000 + "x" + "</a>" * 2000 + "</em>" * 3000 + "</p>"
+
+
+#: Each took time in the square of its length before render/linear.py (10,000 characters: 0.2 to 1 s),
+#: the last in its cube (3 s).
+QUADRATIC = {"link-open": "[a](", "image-open": "![a](", "links": "[a](b) ", "empty-links": "[a]() ",
+             "link-quote": "[a]('x) ", "tags-open": "<a ", "tags-slash": "<a/", "tags-attribute": "<a b=",
+             "autolinks": "<http://", "open-then-close": ("<em>", "</a>"), "open-then-comments": ("<em>", "<!---->")}
+
+
+def _best_of_five(source: str) -> float:
+    """CPU seconds of rendering `source`, the least of five: other processes on the machine do not count."""
+    renderer, best = text_module.MarkdownRenderer(), float("inf")
+    gc.disable()
+    try:
+        for _ in range(5):
+            start = time.process_time()
+            renderer(source)
+            best = min(best, time.process_time() - start)
+    finally:
+        gc.enable()
+    return best
+
+
+def _repeat(pattern, length: int) -> str:
+    if isinstance(pattern, tuple):
+        return "".join((p * (length // 2 // len(p) + 1))[:length // 2] for p in pattern)
+    return (pattern * (length // len(pattern) + 1))[:length]
+
+
+@pytest.mark.skipif(markdown.__version_info__ < (3, 11), reason="Python-Markdown before 3.11 reads a paragraph "
+                    "again from its start after each inline element it finds: repeated links stay quadratic")
+@pytest.mark.parametrize("pattern", QUADRATIC.values(), ids=QUADRATIC.keys())
+def test_rendering_time_grows_linearly_with_the_length(pattern):
+    # Four times the text: four times the time when linear, sixteen when quadratic (as it was).
+    small, large = _best_of_five(_repeat(pattern, 10_000)), _best_of_five(_repeat(pattern, 40_000))
+    assert large / small < 8, f"4 times the text took {large / small:.1f} times as long ({small:.3f} s, {large:.3f} s)"
