@@ -308,12 +308,14 @@ CHARTS_SETTLED = """() => {
 }"""
 
 
-# portal.js draws a chart when it comes near the viewport: scroll to each in turn, then back to the top.
+# portal.js draws a chart when it comes near the viewport: pass by each (two frames, for the observer to
+# see it; the drawing goes on meanwhile), then back to the top.
 SCROLL_TO_EVERY_CHART = """async () => {
-  const settled = (el) => el.getAttribute('data-drawn') === 'true' || el.classList.contains('portal-chart--broken');
+  const frame = () => new Promise((done) => requestAnimationFrame(() => done()));
   for (const el of document.querySelectorAll('.portal-chart')) {
     el.scrollIntoView({block: 'center'});
-    for (let i = 0; i < 200 && !settled(el); i++) await new Promise((done) => setTimeout(done, 50));
+    await frame();
+    await frame();
   }
   window.scrollTo(0, 0);
 }"""
