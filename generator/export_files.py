@@ -7,7 +7,7 @@
   `files`, so a unit whose objectives are all private has none.
 * `api/index.json`: the export without `objectives` and `key_results`, with `"complete": false`;
   its `files` say where the objectives are. It grows with the number of units and people, not with
-  their goals (165 KB at 100 teams of benchmarks/synth.py).
+  their goals (165 KB at 100 teams of benchmarks/synth.py, 1.6 MB at 1,000).
 * `api/goals.json`: the whole export (`goalsite export` prints the same document) while the
   per-unit files hold at most SINGLE_FILE_LIMIT characters together; otherwise the same document
   as `api/index.json`. A tool reads `api/goals.json` and, when its `complete` is false, the files
