@@ -82,7 +82,7 @@ def test_charts_in_view_come_first_and_the_rest_when_scrolled(company, page, cha
     assert longest < LONGEST_TASK_MS, f"the main thread was blocked {longest:.0f} ms at once"
 
 
-def test_a_phone_slow_cpu_keeps_the_page_responsive(company, page, browser):
+def test_a_phone_slow_cpu_keeps_the_page_responsive(company, page):
     """With the CPU slowed 4x (a phone), every chart is still its own task: none near the 17-chart 6.8 s."""
     session = page.context.new_cdp_session(page)
     session.send("Emulation.setCPUThrottlingRate", {"rate": 4})
@@ -95,7 +95,7 @@ def test_a_phone_slow_cpu_keeps_the_page_responsive(company, page, browser):
 def test_charts_draw_after_an_instant_navigation_hop(company, page):
     page.goto(company.href(UNIT_PAGE.replace("2026-Q4/", "")))
     page.evaluate("window.__samePage = true")
-    link = page.locator(f'.md-content a[href$="2026-Q4/"]').first
+    link = page.locator('.md-content a[href$="2026-Q4/"]').first
     link.click()
     page.wait_for_url(lambda url: url.endswith(UNIT_PAGE) or f"{UNIT_PAGE}#" in url)
     page.wait_for_function(IN_VIEW_DRAWN)
