@@ -1,7 +1,8 @@
 """The machine-readable export of everything published: `export_json(build) -> dict`.
 
-The shell writes it to `site/api/goals.json` with `json.dumps(sort_keys=True)`, compact
-(`goalsite export` prints the same document indented).
+`goalsite export` prints it indented; the site has it as files (export_files.py): `api/goals.json`
+(the whole of it while the company is small, else the index), `api/index.json` (all but the
+objectives and key results) and one file per period and unit (its objectives).
 Only published content is in it: public objectives and KPIs, plus private ones
 when `build.include_private` (then `"restricted": true` and each object's
 `"private"` says which). Deterministic: every list is sorted, no wall clock;
@@ -9,11 +10,15 @@ the same goals and `today` give the same export. Goal text is exported as
 written (Markdown fields as Markdown): a consumer that shows it must escape or
 sanitize it.
 
-Schema (version 1)::
+Schema (version 2: version 1 plus `complete` and `files`)::
 
-    generator   {"name": "goalsite", "version": "0.1.0", "schema": 1}
+    generator   {"name": "goalsite", "version": "0.1.0", "schema": 2}
     today       "YYYY-MM-DD", the build date everything is scored at
     restricted  true when private goals are included
+    complete    true: `objectives` and `key_results` are in this document; false (api/index.json, and
+                api/goals.json of a large company): they are not, read them from `files`
+    files       [{period, unit, url "api/periods/PERIOD/UNIT.json", objectives n, key_results n}]
+                                                                   sorted by period, then unit
     company     {id, name, mission, vision, purpose, strategy, url}   (texts: Markdown or null)
     settings    {checkin_every_days, stretch_success, fiscal_year_start_month}
     periods     [{id, kind, start, end, state, url, objective_count, mean_score,
@@ -55,9 +60,7 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
-import operator
 
 from typing import TYPE_CHECKING
 
@@ -65,12 +68,12 @@ from .render.links import (key_result_anchor, kpi_path, objective_anchor, people
                            site_url, unit_index_path, unit_period_path)
 from .resolve import KeyResultNode, KpiNode, ObjectiveNode, OrgUnit
 from .render.site import Site
-from .speed.memo import MISSING, Memo, Table
+from .speed.memo import Memo, Table
 
 if TYPE_CHECKING:
     from .pipeline import Build
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _iso(day) -> str | None:
@@ -110,6 +113,8 @@ def _export(build: "Build", site: Site, memo: Memo | None) -> dict:
         "generator": {"name": "goalsite", "version": __version__, "schema": SCHEMA_VERSION},
         "today": build.today.isoformat(),
         "restricted": bool(build.include_private),
+        "complete": True,
+        "files": _files(objectives),
         "company": _company(site),
         "settings": site.portal.settings.model_dump(),
         "periods": [_period(site, p) for p in reversed(site.periods_newest)],
@@ -121,6 +126,22 @@ def _export(build: "Build", site: Site, memo: Memo | None) -> dict:
         "key_results": key_results,
         "kpis": [_kpi(site, k) for k in site.kpis],
     }
+
+
+def _files(objectives: list[dict]) -> list[dict]:
+    """The export's `files`: where the site has the objectives of each period and unit (export_files.py)."""
+    counts: dict[tuple[str, str], list[int]] = {}
+    for o in objectives:
+        count = counts.setdefault((o["period"], o["unit"]), [0, 0])
+        count[0] += 1
+        count[1] += len(o["key_results"])
+    return [{"period": period, "unit": unit, "url": export_file_url(period, unit), "objectives": n, "key_results": k}
+            for (period, unit), (n, k) in sorted(counts.items())]
+
+
+def export_file_url(period_id: str, unit_id: str) -> str:
+    """The site path of the export's file of a unit's objectives in a period."""
+    return f"api/periods/{period_id}/{unit_id}.json"
 
 
 def _file_objectives(site: Site, period_id: str, unit_id: str, nodes: list[ObjectiveNode],
@@ -136,35 +157,6 @@ def _file_objectives(site: Site, period_id: str, unit_id: str, nodes: list[Objec
     if table is None or key is None:
         return [_objective(site, node) for node in nodes]
     return table.lookup((period_id, unit_id), key, lambda: [_objective(site, node) for node in nodes])
-
-
-def export_text(export: dict, memo: Memo | None = None) -> str:
-    """`json.dumps(export, sort_keys=True, separators=(",", ":"))`, the text of `api/goals.json`.
-
-    With the `memo` of a rebuilding shell, the text of each objective and key result is kept with the
-    very object it was made from, and used again when the next export shares that object (an unchanged
-    file, see _file_objectives): a large company's export is far too much JSON to encode whole on
-    every rebuild of `goalsite serve`.
-    """
-    table = (memo or Memo.none()).table("export-text")
-
-    def text(item: dict) -> str:
-        # Keyed by id, and the object kept with its text: while kept, its id cannot be another's.
-        encoded = table.get(id(item), item, operator.is_)
-        return table.put(id(item), item, _dumps(item)) if encoded is MISSING else encoded
-
-    parts = []
-    for key in sorted(export):
-        value = export[key]
-        if key in ("objectives", "key_results"):
-            parts.append(f"{_dumps(key)}:[{','.join(text(item) for item in value)}]")
-        else:
-            parts.append(f"{_dumps(key)}:{_dumps(value)}")
-    return "{" + ",".join(parts) + "}"
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
 def _company(site: Site) -> dict:

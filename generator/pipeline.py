@@ -26,8 +26,6 @@ from .speed.memo import Memo
 
 #: Where the portal's own CSS/JS and plotly.min.js live in the site (charts.PLOTLY_PATH agrees).
 ASSETS_URI = "assets"
-#: The JSON export, relative to the site root (DESIGN.md).
-EXPORT_URI = "api/goals.json"
 
 
 @dataclass
@@ -171,7 +169,8 @@ def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None,
     with the text given, unless unchanged, and the export is left out (the site keeps the one it has).
     `memo` is the rebuilding shell's (none for a one-shot build): see render_pages() and export_json().
     """
-    from .export import export_json, export_text
+    from .export import export_json
+    from .export_files import export_files
     from .render import render_pages
     from .render.site import Site
 
@@ -179,10 +178,10 @@ def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None,
     outputs = dict(render_pages(build, site=site, deferred=deferred, memo=memo))
     if deferred is not None:
         return outputs
-    # The export enters the build as a generated file (not written in on_post_build), so that it
-    # replaces a stale copy left by `goalsite generate` exactly like the pages do.
+    # The export's files enter the build as generated files (not written in on_post_build), so that they
+    # replace stale copies left by `goalsite generate` exactly like the pages do.
     # Compact: with `indent` the json module falls back to its pure-Python encoder, seconds at 1,000 teams.
-    outputs[EXPORT_URI] = export_text(export_json(build, site, memo), memo) + "\n"
+    outputs.update(export_files(export_json(build, site, memo), memo))
     return outputs
 
 

@@ -6,6 +6,11 @@
  * then cached by the browser. Drawing is subscribed to Material's document$,
  * which fires on full loads and after each instant-navigation hop (inline
  * scripts in page content are not re-run there).
+ *
+ * A chart is drawn when it comes near the viewport (an IntersectionObserver),
+ * one chart per task, so a page with many charts stays responsive: the charts
+ * in view come first, the others as the reader scrolls to them. Printing
+ * draws the rest first.
  */
 (function () {
   "use strict";
@@ -14,6 +19,12 @@
   // Charts drawn so far. Instant navigation swaps the content without a reload, so charts of the
   // previous page are purged: that removes Plotly's resize listener from their detached nodes.
   var drawn = [];
+  // The current page's watcher of its charts, and the charts near the viewport waiting for their turn.
+  var observer = null;
+  var queue = [];
+  var pumping = false;
+  // How far outside the viewport a chart starts drawing: half a screen ahead, so scrolling rarely shows a blank.
+  var AHEAD = "50% 0px";
 
   function loadPlotly(src) {
     if (window.Plotly) return Promise.resolve(window.Plotly);
@@ -94,28 +105,89 @@
     });
   }
 
-  function drawAll() {
+  // Draw the next waiting chart, then yield to the browser (paint, input) before the one after it.
+  function pump() {
+    pumping = false;
+    if (!queue.length) return;
+    if (!window.Plotly) {  // every chart waits for plotly.js, then they are drawn one by one again
+      pumping = true;
+      loadPlotly(queue[0].getAttribute("data-plotly")).then(function () {
+        pumping = false;
+        schedule();
+      }, function (err) {
+        queue = [];
+        broken(err);
+      });
+      return;
+    }
+    var el = queue.shift();
+    if (document.body.contains(el)) draw(el, window.Plotly);
+    schedule();
+  }
+
+  function schedule() {
+    if (pumping || !queue.length) return;
+    pumping = true;
+    window.requestAnimationFrame(function () { window.setTimeout(pump, 0); });
+  }
+
+  function enqueue(el) {
+    if (queue.indexOf(el) < 0) queue.push(el);
+    schedule();
+  }
+
+  function broken(err) {
+    document.querySelectorAll(".portal-chart[data-figure]").forEach(function (el) {
+      el.classList.add("portal-chart--broken");
+    });
+    if (window.console) console.warn(err.message);
+  }
+
+  function watch() {
     purgeDetached(window.Plotly);
+    if (observer) observer.disconnect();
+    observer = null;
+    queue = [];
     var charts = document.querySelectorAll(".portal-chart[data-figure]");
     if (!charts.length) return;
-    loadPlotly(charts[0].getAttribute("data-plotly")).then(function (Plotly) {
-      charts.forEach(function (el) { draw(el, Plotly); });
-    }, function (err) {
-      charts.forEach(function (el) { el.classList.add("portal-chart--broken"); });
-      if (window.console) console.warn(err.message);
-    });
+    // Fetch plotly.js at once: the first chart in view should not wait for it.
+    loadPlotly(charts[0].getAttribute("data-plotly")).catch(broken);
+    if (!("IntersectionObserver" in window)) {
+      charts.forEach(enqueue);
+      return;
+    }
+    observer = new IntersectionObserver(function (entries, self) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        self.unobserve(entry.target);
+        enqueue(entry.target);
+      });
+    }, { rootMargin: AHEAD });
+    charts.forEach(function (el) { observer.observe(el); });
   }
+
+  // Paper has no viewport to scroll: draw every chart not drawn yet before the page is printed.
+  window.addEventListener("beforeprint", function () {
+    if (!window.Plotly) return;
+    document.querySelectorAll(".portal-chart[data-figure]:not([data-drawn])").forEach(function (el) {
+      if (observer) observer.unobserve(el);
+      draw(el, window.Plotly);
+    });
+    queue = [];
+  });
 
   // Redraw in the other palette when the reader flips the light/dark switch.
   new MutationObserver(function () {
-    if (window.Plotly) drawAll();
+    if (!window.Plotly) return;
+    purgeDetached(window.Plotly);
+    drawn.forEach(enqueue);
   }).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(drawAll);
+    window.document$.subscribe(watch);
   } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", drawAll);
+    document.addEventListener("DOMContentLoaded", watch);
   } else {
-    drawAll();
+    watch();
   }
 })();

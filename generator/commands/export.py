@@ -14,14 +14,16 @@ from .options import default_today, goals_option, today_option
 @goals_option
 @today_option
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
-              help="json: the document the site serves at api/goals.json; csv: one row per objective and key result.")
+              help="json: the whole export (the site's api/goals.json while the company is small); "
+                   "csv: one row per objective and key result.")
 @click.option("--include-private", is_flag=True, help="Include private goals. Never for a public consumer.")
 def export(goals_dir, today, fmt, include_private):
     """Print everything public about the goals, for other tools.
 
-    The JSON is the same document as the site's api/goals.json (see the guide's
-    command line page for its fields). Errors in the goal files are printed like
-    `goalsite check` and exit 1.
+    The JSON is the whole export: the site has it as api/goals.json while the
+    company is small, and always split into api/index.json and one file per
+    period and unit (see the guide's command line page). Errors in the goal
+    files are printed like `goalsite check` and exit 1.
     """
     from ..export import export_csv, export_json
     from ..pipeline import build_portal

@@ -308,8 +308,22 @@ CHARTS_SETTLED = """() => {
 }"""
 
 
+# portal.js draws a chart when it comes near the viewport: pass by each (two frames, for the observer to
+# see it; the drawing goes on meanwhile), then back to the top.
+SCROLL_TO_EVERY_CHART = """async () => {
+  const frame = () => new Promise((done) => requestAnimationFrame(() => done()));
+  for (const el of document.querySelectorAll('.portal-chart')) {
+    el.scrollIntoView({block: 'center'});
+    await frame();
+    await frame();
+  }
+  window.scrollTo(0, 0);
+}"""
+
+
 def wait_for_charts(page, timeout: float = TIMEOUT_MS) -> int:
     """Wait until every `.portal-chart` of the page is drawn; returns how many Plotly SVGs there are."""
+    page.evaluate(SCROLL_TO_EVERY_CHART)
     page.wait_for_function(CHARTS_SETTLED, timeout=timeout)
     broken = page.eval_on_selector_all(".portal-chart.portal-chart--broken", "els => els.length")
     assert broken == 0, f"{broken} chart(s) on {page.url} are marked portal-chart--broken"

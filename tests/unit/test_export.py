@@ -37,9 +37,10 @@ def by(items: list[dict], key: str) -> dict[str, dict]:
 
 
 def test_top_level_shape(data):
-    assert set(data) == {"generator", "today", "restricted", "company", "settings", "periods", "units", "people",
-                         "objectives", "key_results", "kpis"}
-    assert data["generator"] == {"name": "goalsite", "version": __version__, "schema": 1}
+    assert set(data) == {"generator", "today", "restricted", "complete", "files", "company", "settings", "periods",
+                         "units", "people", "objectives", "key_results", "kpis"}
+    assert data["generator"] == {"name": "goalsite", "version": __version__, "schema": 2}
+    assert data["complete"] is True
     assert data["today"] == "2026-11-22" and data["restricted"] is False
     assert data["company"]["name"] == "Acme Corp"
     assert data["company"]["mission"] == "Make checkout *effortless* for every retailer."
@@ -214,7 +215,7 @@ def test_export_csv_keeps_negative_progress_a_number(tmp_path):
 
 def test_the_export_text_is_json_dumps_of_it_before_and_after_an_edit(tmp_path):
     """export_text() reuses the text of objects an unchanged file's export shares; it is always json.dumps'."""
-    from generator.export import export_text
+    from generator.export_files import export_text
     from generator.render import render_pages
     from generator.render.site import Site
 
@@ -337,3 +338,89 @@ def test_export_csv_keeps_each_row_whole_and_no_line_of_a_cell_a_formula(hostile
 def test_export_csv_quotes_a_cell_with_a_carriage_return(hostile_csv):
     assert "\r" not in hostile_csv  # every line break inside a cell is LF, inside quotes
     assert ',"Sign 25\n\'=1+1",' in hostile_csv
+
+
+# --- the site's files: api/goals.json, api/index.json, api/periods/PERIOD/UNIT.json -------------
+
+OSPREY = """\
+objectives:
+  - id: osprey
+    title: Project Osprey hidden launch
+    owner: carol
+    visibility: private
+    key_results:
+      - id: pilots
+        title: Run 2 Osprey pilots
+        metric: {unit: pilots, from: 0, to: 2}
+"""
+
+
+def site_files(goals: Path = FIXTURE, include_private: bool = False, **kwargs) -> dict[str, dict]:
+    """The export's files as the site has them (pipeline.render_site()), parsed."""
+    from generator.pipeline import render_site
+
+    build = build_portal(goals, TODAY, include_private=include_private)
+    assert build.ok, build.errors
+    texts = {path: text for path, text in render_site(build).items() if path.startswith("api/")}
+    if kwargs:  # the same export with another single-file limit
+        from generator.export_files import export_files
+        texts = export_files(export_json(build), **kwargs)
+    assert all(text.endswith("}\n") for text in texts.values())
+    return {path: json.loads(text) for path, text in texts.items()}
+
+
+def test_the_site_has_an_index_and_a_file_per_period_and_unit(data):
+    files = site_files()
+    assert sorted(files) == ["api/goals.json", "api/index.json", "api/periods/2026-Q4/acme.json",
+                             "api/periods/2026-Q4/sales-emea.json", "api/periods/2026/acme.json"]
+    index = files["api/index.json"]
+    assert index == {key: value for key, value in data.items() if key not in ("objectives", "key_results")} | {
+        "complete": False}
+    assert index["files"] == [
+        {"period": "2026", "unit": "acme", "url": "api/periods/2026/acme.json", "objectives": 1, "key_results": 1},
+        {"period": "2026-Q4", "unit": "acme", "url": "api/periods/2026-Q4/acme.json", "objectives": 1,
+         "key_results": 1},
+        {"period": "2026-Q4", "unit": "sales-emea", "url": "api/periods/2026-Q4/sales-emea.json", "objectives": 1,
+         "key_results": 4},
+    ]
+    part = files["api/periods/2026-Q4/sales-emea.json"]
+    assert set(part) == {"generator", "today", "restricted", "period", "unit", "objectives"}
+    assert (part["period"], part["unit"], part["generator"]["schema"]) == ("2026-Q4", "sales-emea", 2)
+    assert part["objectives"] == [o for o in data["objectives"] if o["ref"].startswith("2026-Q4:sales-emea/")]
+
+
+def test_the_files_hold_every_objective_and_key_result_once(data):
+    files = site_files()
+    objectives = [o for entry in files["api/index.json"]["files"] for o in files[entry["url"]]["objectives"]]
+    assert sorted(o["ref"] for o in objectives) == [o["ref"] for o in data["objectives"]]
+    assert sorted(kr["ref"] for o in objectives for kr in o["key_results"]) == [kr["ref"] for kr in data["key_results"]]
+    for entry in files["api/index.json"]["files"]:
+        part = files[entry["url"]]["objectives"]
+        assert (entry["objectives"], entry["key_results"]) == (len(part), sum(len(o["key_results"]) for o in part))
+
+
+def test_a_small_companys_goals_json_is_the_whole_export(data):
+    files = site_files()
+    assert files["api/goals.json"] == json.loads(json.dumps(data)) and files["api/goals.json"]["complete"] is True
+
+
+def test_above_the_limit_goals_json_is_the_index():
+    files = site_files(single_file_limit=1000)  # the fixture's files hold about 9,000 characters
+    assert files["api/goals.json"] == files["api/index.json"] and files["api/goals.json"]["complete"] is False
+    assert "objectives" not in files["api/goals.json"] and "api/periods/2026-Q4/sales-emea.json" in files
+
+
+def test_private_goals_are_in_no_file_of_the_export(tmp_path):
+    goals = tmp_path / "goals"
+    shutil.copytree(FIXTURE, goals)
+    (goals / "2026-Q4" / "cs.yaml").write_text(OSPREY)  # a unit whose goals are all private
+    public = site_files(goals)
+    assert "api/periods/2026-Q4/cs.json" not in public
+    assert all(entry["unit"] != "cs" for entry in public["api/index.json"]["files"])
+    for path, doc in public.items():
+        text = json.dumps(doc)
+        assert "Nightjar" not in text and "Osprey" not in text and "nightjar" not in text, path
+    restricted = site_files(goals, include_private=True)
+    osprey = restricted["api/periods/2026-Q4/cs.json"]
+    assert osprey["restricted"] is True and osprey["objectives"][0]["private"] is True
+    assert "Nightjar" in json.dumps(restricted["api/periods/2026-Q4/sales-emea.json"])
