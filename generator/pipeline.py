@@ -165,7 +165,7 @@ def render_site(build: Build, *, deferred: dict[str, str] | None = None,
 
 def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None,
                    memo: Memo | None = None) -> dict[str, str]:
-    """Every generated text file of the site: the rendered pages and the JSON export.
+    """Every generated text file of the site: the rendered pages, the JSON export and the alignment map's branches.
 
     `deferred` is for the fast rebuilds of `goalsite serve` (serve/incremental.py): those pages come back
     with the text given, unless unchanged, and the export is left out (the site keeps the one it has).
@@ -174,6 +174,7 @@ def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None,
     from .export import export_json, export_text
     from .render import render_pages
     from .render.site import Site
+    from .render.tree import alignment_outputs
 
     site = Site(build)  # one index of the portal for the pages and the export
     outputs = dict(render_pages(build, site=site, deferred=deferred, memo=memo))
@@ -183,6 +184,7 @@ def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None,
     # replaces a stale copy left by `goalsite generate` exactly like the pages do.
     # Compact: with `indent` the json module falls back to its pure-Python encoder, seconds at 1,000 teams.
     outputs[EXPORT_URI] = export_text(export_json(build, site, memo), memo) + "\n"
+    outputs.update(alignment_outputs(site))
     return outputs
 
 
