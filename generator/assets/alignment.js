@@ -94,21 +94,66 @@
     li.classList.toggle("portal-map__node--open", open);
   }
 
-  function load(map, li, button) {
+  function fetchBranch(map, path) {
+    var url = safeUrl(map.getAttribute("data-map-base") || "", path);
+    if (url === null) return Promise.reject(new Error("not a branch path: " + path));
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+      return response.json();
+    });
+  }
+
+  // Add a branch file's cards to `list` (those not there yet), and a "more" item when the branch goes on.
+  function fill(map, list, branch) {
     var base = map.getAttribute("data-map-base") || "";
-    var url = safeUrl(base, li.getAttribute("data-branch"));
+    var there = {};
+    list.querySelectorAll(":scope > li.portal-map__node").forEach(function (li) { there[li.getAttribute("data-ref")] = true; });
+    var added = el("ul");
+    (branch.children || []).forEach(function (c) {
+      if (!there[c.ref]) added.appendChild(node(base, c));
+    });
+    enhance(map, added);
+    while (added.firstChild) list.appendChild(added.firstChild);
+    if (branch.next) {
+      var more = el("li", "portal-map__more");
+      more.setAttribute("data-next", String(branch.next));
+      var shown = list.querySelectorAll(":scope > li.portal-map__node").length;
+      more.appendChild(document.createTextNode(String(Math.max(0, (branch.total || 0) - shown)) + " more aligned goals"));
+      list.appendChild(more);
+      moreButton(map, more);
+    }
+  }
+
+  // The "n more" item: a button that loads the next file of the branch in its place.
+  function moreButton(map, item) {
+    var text = item.textContent.trim();
+    item.textContent = "";
+    var button = el("button", "portal-map__toggle portal-map__next", "Show " + text);
+    button.type = "button";
+    item.appendChild(button);
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      fetchBranch(map, item.getAttribute("data-next"))
+        .then(function (branch) {
+          var list = item.parentElement;
+          item.remove();
+          fill(map, list, branch);
+        })
+        .catch(function () {
+          button.disabled = false;
+          button.classList.add("portal-map__toggle--failed");
+        });
+    });
+  }
+
+  function load(map, li, button) {
     li.setAttribute("aria-busy", "true");
     button.disabled = true;
-    return fetch(url, { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) throw new Error(url + ": HTTP " + response.status);
-        return response.json();
-      })
+    return fetchBranch(map, li.getAttribute("data-branch"))
       .then(function (branch) {
         var list = el("ul");
-        (branch.children || []).forEach(function (c) { list.appendChild(node(base, c)); });
         li.appendChild(list);
-        enhance(map, list);
+        fill(map, list, branch);
         setOpen(li, button, true);
       })
       .catch(function () {
@@ -153,6 +198,9 @@
       box.appendChild(button);
       setOpen(li, button, !!li.querySelector(":scope > ul"));
       li.querySelectorAll(":scope > ul").forEach(function (list) { enhance(map, list); });
+    });
+    scope.querySelectorAll(":scope > li.portal-map__more").forEach(function (item) {
+      if (!item.querySelector("button")) moreButton(map, item);
     });
   }
 

@@ -1,14 +1,17 @@
-"""The alignment map of one period: its top levels on the period page, every branch as a small JSON file.
+"""The alignment map of one period: its top levels on the period page, every branch in small JSON files.
 
 Nothing of it grows with the company. The period page holds the company's objectives of the period
-and, under each, the goals aligned to it (`alignment_html`): a nested list of cards (title, unit,
-owner, status, score) whose links work without JavaScript; a card whose own branch is not on the
-page links, as "n aligned goals", to its unit's page of the period. The objectives of a department
-or team aligned to no company objective of the period are counted under one item per department.
-assets/alignment.js makes the list an expandable map: opening a card fetches its branch file,
+and, under each, the first INLINE_CHILDREN goals aligned to it (`alignment_html`): a nested list of
+cards (title, unit, owner, status, score) whose links work without JavaScript; a card whose own
+branch is not on the page links, as "n aligned goals", to its place on its unit's page of the period,
+which lists what supports it. The objectives of departments and teams under no company objective of
+the period are counted in one item.
+
+assets/alignment.js makes the list an expandable map: opening a card fetches its branch,
 `api/alignment/<period>/<unit>/<objective>.json` (the goals aligned to one objective, directly or
-through one of its key results), or a department's `api/alignment/<period>/_unaligned/<unit>.json`
-(`alignment_branches`). Slugs hold no "_", so no unit is called "_unaligned".
+through one of its key results), or `api/alignment/<period>/_unaligned.json` (`alignment_branches`).
+A branch holds BRANCH_PAGE cards a file, and names the file that continues it (`<objective>.2.json`,
+...). Slugs hold neither "_" nor ".", so no goal's file can be taken for another's.
 
 Private goals never appear: a published objective aligned to a private one says only that it
 supports "a private goal", without its title, id or place. An objective with several parents in the
@@ -22,13 +25,17 @@ from markupsafe import Markup
 
 from ..resolve import KeyResultNode, ObjectiveNode, Period
 from .figure_json import figure_json
-from .links import site_root, site_url, unit_index_path, unit_period_path
-from .parts import Links, STATUS_WORDS
+from .links import site_root, site_url
+from .parts import STATUS_WORDS, Links
 from .site import Site
 from .text import escape_meta, escape_text, format_percent
 
 #: Where the branch files live, relative to the site root.
 BRANCHES = "api/alignment"
+#: Cards in one branch file; a longer branch continues in the next file (`next`).
+BRANCH_PAGE = 40
+#: Cards under each company objective on the period page; the map loads the rest from its branch files.
+INLINE_CHILDREN = 8
 #: What the site shows of a private goal a published one supports (FORMAT.md).
 PRIVATE_GOAL = "a private goal"
 
@@ -37,8 +44,8 @@ def branch_path(node: ObjectiveNode) -> str:
     return f"{BRANCHES}/{node.period.id}/{node.unit.id}/{node.id}.json"
 
 
-def unaligned_path(period_id: str, unit_id: str) -> str:
-    return f"{BRANCHES}/{period_id}/_unaligned/{unit_id}.json"
+def unaligned_path(period_id: str) -> str:
+    return f"{BRANCHES}/{period_id}/_unaligned.json"
 
 
 def _period_of(node: ObjectiveNode | KeyResultNode) -> Period:
@@ -113,11 +120,11 @@ class _Map:
             out.append({"title": PRIVATE_GOAL, "private": True})
         return out, parent is None or (bool(node.parents) and _objective_of(node.parents[0]) is parent)
 
-    def tops(self) -> tuple[list[ObjectiveNode], dict[str, list[ObjectiveNode]]]:
-        """(the company's objectives under no other of the period, {department id: its other such objectives})."""
+    def tops(self) -> tuple[list[ObjectiveNode], list[ObjectiveNode]]:
+        """(the company's objectives under no other of the period, the other objectives under no published one)."""
         company = self.site.portal.company
         roots: list[ObjectiveNode] = []
-        others: dict[str, list[ObjectiveNode]] = {}
+        others: list[ObjectiveNode] = []
         for unit in self.site.units_in_order:
             for node in self.site.objectives(self.period.id, unit.id):
                 parents = [p for p in node.parents if _period_of(p) is self.period]
@@ -126,30 +133,24 @@ class _Map:
                 if unit is company and not parents:
                     roots.append(node)
                 else:
-                    others.setdefault(_department(unit, company).id, []).append(node)
+                    others.append(node)
         return roots, others
-
-
-def _department(unit, company):
-    while unit.parent is not None and unit.parent is not company:
-        unit = unit.parent
-    return unit
 
 
 def alignment_branches(site: Site, period: Period) -> dict[str, str]:
     """{site path: JSON text} of every branch file of the period's map."""
     tree = _Map(site, period)
-    out = {}
+    out: dict[str, str] = {}
     for unit in site.units_in_order:
         for node in site.objectives(period.id, unit.id):
             children = tree.children(node)
             if children:
                 cards = [tree.card(child, node, via) for child, via in children]
-                out[branch_path(node)] = _branch_json(period, node.ref, cards)
+                out.update(_branch_files(period, node.ref, branch_path(node), cards))
     _, others = tree.tops()
-    for dept_id, nodes in others.items():
-        out[unaligned_path(period.id, dept_id)] = _branch_json(
-            period, f"{period.id}:{dept_id}", [tree.card(n, None, None) for n in nodes])
+    if others:
+        cards = [tree.card(node, None, None) for node in others]
+        out.update(_branch_files(period, f"{period.id}:_unaligned", unaligned_path(period.id), cards))
     return out
 
 
@@ -161,10 +162,23 @@ def alignment_outputs(site: Site) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
-def _branch_json(period: Period, of: str, cards: list[dict]) -> str:
-    # Goal text in it is data for alignment.js (textContent only); figure_json also keeps `<`, `&`, ...
-    # out of the text, whatever reads the file.
-    return figure_json({"version": 1, "period": period.id, "of": of, "children": cards}) + "\n"
+def page_path(first: str, number: int) -> str:
+    """The file of a branch's `number`th page of cards (1: the branch's own path)."""
+    return first if number == 1 else f"{first[:-len('.json')]}.{number}.json"
+
+
+def _branch_files(period: Period, of: str, first: str, cards: list[dict]) -> dict[str, str]:
+    """The branch's cards, BRANCH_PAGE a file: each names the next, so that no file grows with the company."""
+    chunks = [cards[i:i + BRANCH_PAGE] for i in range(0, len(cards), BRANCH_PAGE)]
+    out = {}
+    for number, chunk in enumerate(chunks, 1):
+        data = {"version": 1, "period": period.id, "of": of, "total": len(cards), "children": chunk}
+        if number < len(chunks):
+            data["next"] = page_path(first, number + 1)
+        # Goal text is data for alignment.js (textContent only); figure_json also keeps `<`, `&`, ...
+        # out of the text, whatever reads the file.
+        out[page_path(first, number)] = figure_json(data) + "\n"
+    return out
 
 
 # --- the top levels on the period page ----------------------------------------------------------------
@@ -182,10 +196,13 @@ def alignment_html(site: Site, links: Links, period: Period) -> Markup:
     page = links.page
     items = []
     for node in roots:
-        children = [_item(page, tree.card(child, node, via), inline=False) for child, via in tree.children(node)]
+        below = tree.children(node)
+        children = [_item(page, tree.card(child, node, via), inline=False) for child, via in below[:INLINE_CHILDREN]]
+        if len(below) > INLINE_CHILDREN:
+            children.append(_more(page, branch_path(node), site.objective_target(node), len(below) - INLINE_CHILDREN))
         items.append(_item(page, tree.card(node, None, None), inline=True, children=children))
-    for dept_id, nodes in others.items():
-        items.append(_group(site, page, period, site.portal.units[dept_id], len(nodes)))
+    if others:
+        items.append(_group(page, period, len(others)))
     return Markup(f'<div class="portal-map" data-map-base="{site_root(page)}">\n'
                   f'<p class="portal-map__help">{_HELP}</p>\n'
                   f'<ul class="portal-map__tree">\n{"".join(items)}</ul>\n</div>')
@@ -243,17 +260,22 @@ def _chip(page: str, also: dict, word: str) -> str:
             f'{escape_text(also["title"])}</a>{where}</span>')
 
 
-def _group(site: Site, page: str, period: Period, dept, count: int) -> str:
-    """One department's objectives aligned to no company objective of the period, counted; a link to its page."""
-    target = unit_period_path(dept.id, period.id) if (period.id, dept.id) in site.files else unit_index_path(dept.id)
+def _more(page: str, first: str, target: tuple[str, str], count: int) -> str:
+    """The item after the cards shown: how many more, a link to where they are listed (alignment.js loads them)."""
+    return (f'<li class="portal-map__more" data-next="{first}"><a href="{_href(page, site_url(*target))}">'
+            f"{count} more aligned goals</a></li>\n")
+
+
+def _group(page: str, period: Period, count: int) -> str:
+    """The objectives of departments and teams under no company objective of the period, counted."""
     word = "objective" if count == 1 else "objectives"
-    return (f'<li class="portal-map__node portal-map__group" data-ref="{escape_meta(period.id)}:{dept.id}" '
-            f'data-branch="{unaligned_path(period.id, dept.id)}" data-kids="{count}">'
-            f'<div class="portal-card portal-card--group"><a class="portal-card__title" '
-            f'href="{_href(page, site_url(target))}">{escape_text(dept.name)}</a>'
-            f'<span class="portal-card__meta">{count} {word} under no company objective of {escape_text(period.id)}'
-            f'</span><a class="portal-card__more" href="{_href(page, site_url(target))}">{count} {word}</a>'
-            "</div></li>\n")
+    return (f'<li class="portal-map__node portal-map__group" data-ref="{period.id}:_unaligned" '
+            f'data-branch="{unaligned_path(period.id)}" data-kids="{count}">'
+            f'<div class="portal-card portal-card--group"><span class="portal-card__title">'
+            f"Under no company objective of {escape_text(period.id)}</span>"
+            f' <span class="portal-card__meta">{count} {word} of departments and teams</span>'
+            f' <a class="portal-card__more" href="{_href(page, site_url("units/index.md"))}">'
+            "find them on their units&rsquo; pages</a></div></li>\n")
 
 
 __all__ = ["alignment_html", "alignment_branches", "alignment_outputs", "branch_path", "unaligned_path", "PRIVATE_GOAL"]
