@@ -132,7 +132,8 @@
     button.type = "button";
     item.appendChild(button);
     button.addEventListener("click", function () {
-      button.disabled = true;
+      if (item.hasAttribute("aria-busy")) return;
+      item.setAttribute("aria-busy", "true");
       fetchBranch(map, item.getAttribute("data-next"))
         .then(function (branch) {
           var list = item.parentElement;
@@ -140,15 +141,14 @@
           fill(map, list, branch);
         })
         .catch(function () {
-          button.disabled = false;
+          item.removeAttribute("aria-busy");
           button.classList.add("portal-map__toggle--failed");
         });
     });
   }
 
   function load(map, li, button) {
-    li.setAttribute("aria-busy", "true");
-    button.disabled = true;
+    li.setAttribute("aria-busy", "true");  // not `disabled`: the button keeps the keyboard's focus
     return fetchBranch(map, li.getAttribute("data-branch"))
       .then(function (branch) {
         var list = el("ul");
@@ -161,11 +161,11 @@
       })
       .then(function () {
         li.removeAttribute("aria-busy");
-        button.disabled = false;
       });
   }
 
   function toggle(map, li, button) {
+    if (li.hasAttribute("aria-busy")) return;  // its branch is on its way
     if (li.querySelector(":scope > ul")) {
       setOpen(li, button, button.getAttribute("aria-expanded") !== "true");
     } else if (li.hasAttribute("data-branch")) {
