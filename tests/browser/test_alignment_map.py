@@ -9,6 +9,8 @@ leave", is aligned to both: under "Win back ..." it is a secondary placement.
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -140,3 +142,42 @@ def test_the_map_fits_a_phone_without_sideways_scroll(site, browser, page_log, s
         screenshot(page, f"phone-{scheme}")
     finally:
         context.close()
+
+
+EXTRA = """
+  - id: extra-{i}
+    title: Extra goal number {i} for the company's experience
+    owner: pavel
+    aligns_to: larchwood/unforgettable-cx
+    key_results:
+      - id: k
+        title: Do extra thing {i}
+        metric: {{unit: things, from: 0, to: 10}}
+"""
+
+
+@pytest.fixture(scope="module")
+def long_site(build_and_serve, tmp_path_factory):
+    """The example company with 11 goals under "Create an unforgettable customer experience": three more
+    than the period page shows."""
+    folder = tmp_path_factory.mktemp("long-branch")
+    goals = folder / "goals"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "goals", goals)
+    unit = goals / "2026-Q4" / "fulfillment.yaml"
+    unit.write_text(unit.read_text(encoding="utf-8") + "".join(EXTRA.format(i=i) for i in range(3)), encoding="utf-8")
+    return build_and_serve(goals, folder)
+
+
+def test_the_more_item_loads_the_rest_of_a_long_branch(long_site, page):
+    page.goto(long_site.href(PERIOD), wait_until="load")
+    children = page.locator(f"{ROOT_NODE} > ul > li.portal-map__node")
+    expect(children).to_have_count(8)
+    more = page.locator(f"{ROOT_NODE} > ul > li.portal-map__more > button")
+    expect(more).to_have_text("Show 3 more aligned goals")
+    with page.expect_response(lambda r: r.url.endswith("api/alignment/2026-Q4/larchwood/unforgettable-cx.json")):
+        more.click()
+    expect(children).to_have_count(11)
+    expect(page.locator(f"{ROOT_NODE} > ul > li.portal-map__more")).to_have_count(0)
+    expect(page.locator(f"{ROOT_NODE} > ul")).to_contain_text("Extra goal number 2 for the company's experience")
+    refs = children.evaluate_all("els => els.map(e => e.getAttribute('data-ref'))")
+    assert len(set(refs)) == 11, "the cards on the page are not added twice"
