@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from typing import Callable, Iterable
+from typing import Iterable
 
 from .resolve import KeyResultNode, KpiNode, ObjectiveNode, OrgUnit, Period, Portal
 from .score import KeyResultScore, Scores, inside
@@ -268,53 +268,6 @@ def kpi_figure(node: KpiNode, targets: Iterable[tuple[str, dt.date, dt.date, flo
         "layout": _layout(shapes=shapes,
                           yaxis={"automargin": True, "title": {"text": label((metric.unit if metric else None) or "")}},
                           xaxis={"type": "date", "automargin": True}),
-    }
-
-
-# --- alignment -------------------------------------------------------------------------------
-
-
-def alignment_figure(objectives: list[ObjectiveNode], scores: Scores, url_for: Callable[[ObjectiveNode], str],
-                     visible: Callable[[ObjectiveNode], bool]) -> dict:
-    """A sunburst of a period's alignment: top goals in the middle, teams outwards, coloured by score.
-
-    A child aligned to several parents is drawn under its first visible parent;
-    an objective whose parents are all hidden (private, or in another period)
-    is a root. Clicking a node opens its goal (`customdata` holds the URL).
-    """
-    shown = [o for o in objectives if visible(o)]
-    ids = set(shown)
-    return sunburst_figure([alignment_row(o, ids, scores, url_for(o)) for o in sorted(shown, key=lambda n: n.ref)])
-
-
-def alignment_row(o: ObjectiveNode, shown: set[ObjectiveNode], scores: Scores, url: str) -> tuple:
-    """One objective's sector: (id, parent id or "", label, hover text, URL, colour value).
-
-    Its parent is the first of its parents (or their objectives) in `shown`, the sectors drawn.
-    """
-    parent = next((p.objective if isinstance(p, KeyResultNode) else p for p in o.parents
-                   if (p.objective if isinstance(p, KeyResultNode) else p) in shown), None)
-    score = scores.objectives[o.ref].score
-    value = None if score is None else round(score * 100, 1)
-    # Sectors are small: a short label there, the unit and the whole title on hover.
-    return (o.ref, parent.ref if parent is not None else "", label(_shorten(o.obj.title)),
-            f"{label(o.unit.name)}<br>{label(o.obj.title)}<br>" + ("no score yet" if value is None else f"score {value:g} %"),
-            url, -1 if value is None else value)
-
-
-def sunburst_figure(rows: list[tuple]) -> dict:
-    """The alignment sunburst of alignment_row()s, in that order."""
-    ids, parents, labels, hovertext, customdata, colors = (list(column) for column in zip(*rows)) if rows else ([] for _ in range(6))
-    return {
-        "data": [{
-            "type": "sunburst", "ids": ids, "parents": parents, "labels": labels, "hovertext": hovertext,
-            "customdata": customdata,
-            "marker": {"colors": colors,
-                       "colorscale": [[0, "#bdbdbd"], [0.0001, "#c62828"], [0.5, "#ef8f00"], [0.7, "#9ccc65"], [1, "#2e7d32"]],
-                       "cmin": -1, "cmax": 100, "line": {"width": 1}},
-            "hovertemplate": "%{hovertext}<extra></extra>", "insidetextorientation": "radial",
-        }],
-        "layout": _layout(height=560, margin={"l": 0, "r": 0, "t": 8, "b": 8}),
     }
 
 

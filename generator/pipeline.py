@@ -163,7 +163,7 @@ def render_site(build: Build, *, deferred: dict[str, str] | None = None,
 
 def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None,
                    memo: Memo | None = None) -> dict[str, str]:
-    """Every generated text file of the site: the rendered pages and the JSON export.
+    """Every generated text file of the site: the rendered pages, the JSON export and the alignment map's branches.
 
     `deferred` is for the fast rebuilds of `goalsite serve` (serve/incremental.py): those pages come back
     with the text given, unless unchanged, and the export is left out (the site keeps the one it has).
@@ -173,6 +173,7 @@ def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None,
     from .export_files import export_files
     from .render import render_pages
     from .render.site import Site
+    from .render.tree import alignment_outputs
 
     site = Site(build)  # one index of the portal for the pages and the export
     outputs = dict(render_pages(build, site=site, deferred=deferred, memo=memo))
@@ -182,6 +183,7 @@ def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None,
     # replace stale copies left by `goalsite generate` exactly like the pages do.
     # Compact: with `indent` the json module falls back to its pure-Python encoder, seconds at 1,000 teams.
     outputs.update(export_files(export_json(build, site, memo), memo))
+    outputs.update(alignment_outputs(site))
     return outputs
 
 

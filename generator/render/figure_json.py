@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 
-from ..charts import sunburst_figure
 from ..upstream.cpython import compact_json_encoder, encode_basestring_ascii as _encode_ascii
 
 #: Characters that mean something to HTML, Markdown or its extensions, or to template engines
@@ -68,7 +67,7 @@ class EncodedStrings(dict):
     """A memo of one render's encoded strings: text -> its JSON text.
 
     Emptied whenever it holds `limit` strings: then it learns the recurring ones again. Kept full, it
-    held the one-off strings of the first figures (a period's sunburst has every objective's), and in
+    held the one-off strings of the first figures (a large figure has many of its own), and in
     a large company nearly every later string missed.
     """
 
@@ -82,29 +81,3 @@ class EncodedStrings(dict):
             self.clear()
         self[text] = encoded
         return encoded
-
-
-# --- the alignment sunburst, joined from its rows ------------------------------------------------------
-
-
-def encoded_row(row: tuple, encode: FigureJson) -> tuple[str, ...]:
-    """A charts.alignment_row() with each cell as `encode` writes it."""
-    return tuple(encode(cell) for cell in row)
-
-
-#: The sunburst with each column a placeholder string, which figure_json() writes as it is.
-_SUNBURST_SHELL = sunburst_figure([tuple(f"goalsitecolumn{i}x" for i in range(6))])
-
-
-def alignment_json(rows: list[tuple[str, ...]], encode: FigureJson) -> tuple[dict, str]:
-    """(the figure without its columns, figure_json() of the whole figure) from encoded_row()s.
-
-    The same text as figure_json(charts.sunburst_figure(rows)), joined from each row's cells: a period
-    page keeps the cells of every unchanged goal from one render to the next (figures.py).
-    """
-    # Split once, so that no text of a column is searched for the placeholders of the next.
-    pieces = re.split(r'\["goalsitecolumn(\d)x"\]', encode(_SUNBURST_SHELL))
-    for i in range(1, len(pieces), 2):
-        column = int(pieces[i])
-        pieces[i] = "[" + ",".join(row[column] for row in rows) + "]"
-    return _SUNBURST_SHELL, "".join(pieces)

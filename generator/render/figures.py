@@ -22,8 +22,8 @@ from markupsafe import Markup
 from .. import charts
 from ..resolve import KeyResultNode, KpiNode, ObjectiveNode, OrgUnit, Period
 from ..score import inside
-from .figure_json import alignment_json, encoded_row, figure_json
-from .links import site_root, unit_period_path, url_link
+from .figure_json import figure_json
+from .links import site_root
 from .parts import STATUS_WORDS, status_badge
 from .site import Site
 from .text import escape_text, format_number, format_percent, with_unit
@@ -32,8 +32,7 @@ from .text import escape_text, format_number, format_percent, with_unit
 def embed(figure: dict, summary: str, root: str, figure_text: str | None = None) -> str:
     """The chart slot: figure JSON in `data-figure`, plotly's URL, and a text alternative.
 
-    `figure_text` is the figure's JSON when the caller has it already (the render's encoder,
-    alignment_json()); else figure_json() writes it.
+    `figure_text` is the figure's JSON when the caller has it already; else figure_json() writes it.
 
     `root` is the relative path from the page to the site root ("../../"). `summary`
     (plain text, e.g. "12 of 25 logos on 2026-11-16; target 25 by 2026-12-31") becomes the
@@ -161,28 +160,6 @@ def departments_chart(site: Site, page: str, period: Period) -> Markup:
     return _slot(site, charts.departments_figure(site.portal, period, site.scores), summary, page)
 
 
-def alignment_chart(site: Site, page: str, period: Period, nodes: list[ObjectiveNode]) -> Markup:
-    """The period's alignment as a sunburst; each sector opens its objective."""
-    if not nodes:
-        return Markup("")
-    shown = [o for o in nodes if site.visible(o)]
-    ids = set(shown)
-
-    def row(node: ObjectiveNode) -> tuple[bool, tuple[str, ...]]:
-        cells = charts.alignment_row(node, ids, site.scores, url_link(page, *site.objective_target(node)))
-        return not cells[1], encoded_row(cells, site.figure_json)
-
-    # A sector shows its goal's file and the goals it links to (its parent): kept while its unit's page is.
-    rows = [site.fragments.get(("sunburst", page, node.ref), unit_period_path(node.unit.id, node.period.id),
-                               lambda node=node: row(node))
-            for node in sorted(shown, key=lambda n: n.ref)]
-    figure, text = alignment_json([cells for _, cells in rows], site.figure_json)
-    roots = sum(1 for root, _ in rows if root)
-    summary = (f"Alignment of {len(nodes)} objectives in {period.id} from {roots} top "
-               f"objective{'s' if roots != 1 else ''} outwards, coloured by score; the list below has the same tree")
-    return _slot(site, figure, summary, page, text)
-
-
 # --- KPI pages ------------------------------------------------------------------------------------
 
 
@@ -223,5 +200,5 @@ def kpi_chart(site: Site, page: str, kpi: KpiNode) -> Markup:
     return _slot(site, charts.kpi_figure(kpi, targets, site.today), summary, page)
 
 
-__all__ = ["alignment_chart", "departments_chart", "distribution_chart", "embed", "key_result_chart", "kpi_chart",
+__all__ = ["departments_chart", "distribution_chart", "embed", "key_result_chart", "kpi_chart",
            "objectives_chart", "period_objectives", "unit_history_chart"]

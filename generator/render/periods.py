@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..resolve import Period
-from .figures import alignment_chart, departments_chart, distribution_chart, period_objectives
+from .figures import departments_chart, distribution_chart, period_objectives
 from .links import period_path, unit_period_path
 from .page import Pages
 from .parts import OBJECTIVE_COLUMNS, HtmlLinks, bar, html_table, objective_cells, objective_row, status_badge
@@ -93,7 +93,6 @@ def _render_period(pages: Pages, period: Period) -> None:
         distribution=distribution_rows(site.scores.periods[period.id].scored),
         distribution_chart=distribution_chart(site, path, period, nodes),
         departments_chart=departments_chart(site, path, period),
-        alignment_chart=alignment_chart(site, path, period, nodes),
     )
 
 

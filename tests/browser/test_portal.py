@@ -199,8 +199,8 @@ def test_search_finds_people_and_kpis(site, page, query, section, expected):
 @pytest.mark.parametrize("section, prefer, needle", [
     ("units", "storefront/2026-Q4", 'class="portal-chart'),
     ("kpis", "customer-retention", 'class="portal-chart'),
-    ("periods", "2026-Q4", "sunburst"),
-], ids=["unit", "kpi", "period-sunburst"])
+    ("periods", "2026-Q4", 'class="portal-chart'),
+], ids=["unit", "kpi", "period"])
 def test_charts_are_drawn(site, page, charts, screenshot, section, prefer, needle):
     _require_charts(site)
     path = _pick(site, section, prefer, needle)
@@ -208,9 +208,6 @@ def test_charts_are_drawn(site, page, charts, screenshot, section, prefer, needl
     drawn = charts(page)
     screenshot(page, path)
     assert drawn >= 1
-    if needle == "sunburst":
-        sunbursts = page.locator('.portal-chart[data-drawn="true"] svg.main-svg .sunburstlayer path')
-        assert sunbursts.count() >= 3, f"the alignment sunburst of {path} has no sectors"
 
 
 # --- 4. instant navigation -----------------------------------------------------------------------

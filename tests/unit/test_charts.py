@@ -107,22 +107,6 @@ def test_distribution_splits_kinds_and_draws_the_stretch_line(build):
     assert fig["layout"]["shapes"][0]["x0"] == 70
 
 
-def test_alignment_sunburst_leaves_out_hidden_objectives(build):
-    period = build.portal.periods["2026-Q4"]
-    objectives = [o for up in period.files.values() for o in up.objectives]
-    fig = charts.alignment_figure(objectives, build.scores, lambda o: f"/x/{o.id}", lambda o: not o.private)
-    trace = fig["data"][0]
-    assert "2026-Q4:sales-emea/nightjar" not in trace["ids"]
-    assert "Nightjar" not in json.dumps(fig)
-    child = trace["ids"].index("2026-Q4:sales-emea/win-dach")
-    assert trace["parents"][child] == "2026-Q4:acme/customer-experience"
-    assert trace["customdata"][child] == "/x/win-dach"
-    score = build.scores.objectives["2026-Q4:sales-emea/win-dach"].score
-    assert trace["marker"]["colors"][child] == round(score * 100, 1)
-    assert trace["hovertext"][child].endswith(f"<br>score {round(score * 100, 1):g} %")
-    assert trace["labels"][child] == "Become the first choice for…"  # whole title on hover
-    assert "mid-market retailers in DACH<br>" in trace["hovertext"][child]
-
 
 def test_labels_escape_plotly_html(build):
     assert charts.label("<a href='javascript:x'>y</a>") == "&lt;a href='javascript:x'&gt;y&lt;/a&gt;"

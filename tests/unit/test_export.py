@@ -361,7 +361,9 @@ def site_files(goals: Path = FIXTURE, include_private: bool = False, **kwargs) -
 
     build = build_portal(goals, TODAY, include_private=include_private)
     assert build.ok, build.errors
-    texts = {path: text for path, text in render_site(build).items() if path.startswith("api/")}
+    # api/alignment/ holds the alignment map's branches (render/tree.py), not the export
+    texts = {path: text for path, text in render_site(build).items()
+             if path.startswith("api/") and not path.startswith("api/alignment/")}
     if kwargs:  # the same export with another single-file limit
         from generator.export_files import export_files
         texts = export_files(export_json(build), **kwargs)

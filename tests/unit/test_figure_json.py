@@ -10,8 +10,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from generator import build_portal, charts
-from generator.render.figure_json import (JSON_UNSAFE_CHARS, FigureJson, alignment_json, encoded_row, figure_json,
+from generator import build_portal
+from generator.render.figure_json import (JSON_UNSAFE_CHARS, FigureJson, figure_json,
                                           figure_json_slow)
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "portal_minimal" / "goals"
@@ -59,31 +59,3 @@ def test_the_memo_of_encoded_strings_gives_the_same_text_again_stays_bounded_and
     assert used.strings, "the render encoded its figures with it"
     render_pages(build, site=site, jobs=1)
     assert site.figure_json is not used, "each render encodes with a memo of its own"
-
-
-@pytest.mark.parametrize("period_id", ["2026-Q4", "2026"])
-def test_alignment_json_from_kept_rows_is_the_figure_json(build, period_id):
-    """render/figures.py joins the period's sunburst from each objective's encoded cells, kept from one
-    render to the next: the very text figure_json() writes of the whole figure."""
-    period = build.portal.periods[period_id]
-    objectives = [o for up in period.files.values() for o in up.objectives]
-    url_for, visible = (lambda o: f"/x/{o.id}?a=<b>&c='d'"), (lambda o: not o.private)
-    figure = charts.alignment_figure(objectives, build.scores, url_for, visible)
-    shown = {o for o in objectives if visible(o)}
-    encode = FigureJson()
-    rows = [encoded_row(charts.alignment_row(o, shown, build.scores, url_for(o)), encode)
-            for o in sorted(shown, key=lambda n: n.ref)]
-    shell, text = alignment_json(rows, encode)
-    assert text == figure_json(figure)
-    assert json.loads(text) == json.loads(json.dumps(figure))
-    assert shell["layout"] == figure["layout"]
-
-
-@given(st.lists(st.text(max_size=40), min_size=0, max_size=4))
-def test_alignment_json_holds_any_title(titles):
-    """Goal text in a cell (quotes, brackets, the shell's own placeholder names) never moves a column."""
-    rows = [(f"2026-Q4:u/o{i}", "" if i == 0 else "2026-Q4:u/o0", t, f"{t}<br>{t}", f"/u/#o{i}", -1 if i % 2 else 12.5)
-            for i, t in enumerate([*titles, '["goalsitecolumn1x"]', "goalsitecolumn2x"])]
-    encode = FigureJson()
-    _, text = alignment_json([encoded_row(r, encode) for r in rows], encode)
-    assert text == figure_json(charts.sunburst_figure(rows))

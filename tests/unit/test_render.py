@@ -18,9 +18,7 @@ from markupsafe import Markup
 
 from generator import build_portal
 from generator.render import render_pages
-from generator.render import tree
-from generator.render.links import period_path, site_root, site_url, url_link
-from generator.render.parts import HtmlLinks
+from generator.render.links import site_root, site_url, url_link
 from generator.render.site import Site
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "portal_minimal" / "goals"
@@ -144,67 +142,6 @@ def test_html_links_of_raw_blocks_resolve_to_a_page_and_an_anchor(pages):
     assert checked > 10
 
 
-def _tree_items(block: str) -> list[tuple[int, str]]:
-    """(depth, text) of every item of a nested HTML list, in order."""
-    items: list[tuple[int, str]] = []
-
-    class Items(HTMLParser):
-        depth = -1
-
-        def handle_starttag(self, tag, attrs):
-            if tag == "ul":
-                self.depth += 1
-            elif tag == "li":
-                items.append((self.depth, ""))
-
-        def handle_endtag(self, tag):
-            if tag == "ul":
-                self.depth -= 1
-
-        def handle_data(self, data):
-            if items:
-                items[-1] = (items[-1][0], items[-1][1] + data)
-
-    Items().feed(block)
-    return [(depth, " ".join(text.split())) for depth, text in items]
-
-
-def _alignment_block(page: str) -> str:
-    """The HTML list of a period page's alignment tree."""
-    tree = split(page)[1].split("## Alignment")[1].split("## Objectives by unit")[0]
-    return tree[tree.index('<ul class="portal-tree">'):]
-
-
-def test_alignment_tree_nests_children_under_parents_and_key_results(pages):
-    body = split(pages["periods/2026-Q4.md"])[1]
-    tree = body.split("## Alignment")[1].split("## Objectives by unit")[0]
-    chart, tree = tree.split("</p>\n", 1)  # the sunburst comes first, the list stays
-    assert 'class="portal-chart"' in chart and "sunburst" in chart
-    assert tree.lstrip().startswith('<ul class="portal-tree">\n<li>'), "the tree is one raw HTML list"
-    items = _tree_items(tree)
-    assert items[0][0] == 0 and items[0][1].startswith("Create an unforgettable customer experience")
-    assert "aligns to 2026" in items[0][1]
-    assert items[1][0] == 1 and items[1][1].startswith("KR Improve customer retention")
-    assert items[2][0] == 1 and items[2][1].startswith("Become the first choice")
-    assert items[3][0] == 2 and "Sign 25 new mid-market logos" in items[3][1]
-    assert '<a href="../../units/acme/2026-Q4/#obj-customer-experience">' in tree
-
-
-def test_the_alignment_tree_is_the_list_python_markdown_makes_of_the_markdown_one():
-    """alignment_html() writes exactly what Python-Markdown writes for the same lines as a Markdown list
-    (its outer list has a class, which rawblocks.Unsearched looks for)."""
-    site = Site(build_portal(FIXTURE, TODAY))
-    deepest = 0
-    for period in site.periods_newest:
-        links = HtmlLinks(site, period_path(period.id))
-        lines = tree._lines(site, links, period)
-        as_markdown = "\n".join(f"{'    ' * depth}- {line}" for depth, line in lines)
-        expected = markdown.markdown(as_markdown).replace("<ul>", '<ul class="portal-tree">', 1) if lines else ""
-        assert str(tree.alignment_html(site, links, period)) == expected, "the same, with the outer list's class"
-        deepest = max([deepest, *(depth for depth, _ in lines)])
-    assert deepest >= 2, "the fixture's tree is deep enough to tell"
-
-
 def test_period_pages_list_periods_newest_first_with_summary(pages):
     text = to_text(pages["periods/index.md"])
     assert text.index("2026-Q4") < text.index("2026-01-01")
@@ -298,15 +235,10 @@ def test_unit_overview_shows_the_score_across_periods_only_with_two(pages):
     assert figures(pages["units/sales-emea/index.md"]) == []
 
 
-def test_period_page_has_distribution_departments_and_the_sunburst_before_the_list(pages):
+def test_period_page_has_distribution_and_departments_charts_and_no_sunburst(pages):
     page = pages["periods/2026-Q4.md"]
-    kinds = [f["data"][0]["type"] for f in figures(page)]
-    assert kinds == ["bar", "histogram", "sunburst"]
-    sunburst = figures(page)[2]["data"][0]
-    url = sunburst["customdata"][sunburst["ids"].index("2026-Q4:sales-emea/win-dach")]
-    assert url == "../../units/sales-emea/2026-Q4/#obj-win-dach"
-    assert served("periods/2026-Q4.md", url) == "units/sales-emea/2026-Q4#obj-win-dach"
-    assert page.index("sunburst") < page.index("Create an unforgettable customer experience</a> · Acme Corp")
+    assert [f["data"][0]["type"] for f in figures(page)] == ["bar", "histogram"]
+    assert "sunburst" not in page  # the alignment map replaced it (test_alignment_map.py)
 
 
 def test_kpi_page_draws_the_band_and_the_targets_of_key_results_that_move_it(pages):
@@ -348,9 +280,6 @@ def test_chart_data_holds_no_private_goal(tmp_path):
         for fig in figures(page):
             data = json.dumps(fig).lower()
             assert "nightjar" not in data and "secret" not in data, path
-    sunburst = figures(pages["periods/2026-Q4.md"])[-1]["data"][0]
-    follow_up = sunburst["ids"].index("2026-Q4:sales-emea/follow-up")
-    assert sunburst["parents"][follow_up] == ""  # its parents are private: a root, their place untold
     assert len(figures(render(goals, include_private=True)["units/sales-emea/2026-Q4.md"])) > len(
         figures(pages["units/sales-emea/2026-Q4.md"]))
 
@@ -383,10 +312,6 @@ def test_a_public_objective_aligned_to_a_private_one_names_it_only_as_private(tm
         assert "nightjar" not in page.lower() and "secret" not in page.lower(), path
     unit = to_text(pages["units/sales-emea/2026-Q4.md"])
     assert "Aligns to: aligned to a private objective; aligned to a private objective" in unit
-    items = _tree_items(_alignment_block(pages["periods/2026-Q4.md"]))
-    private = [i for i, (depth, text) in enumerate(items) if text == "aligned to a private objective"]
-    assert private and items[private[0]][0] == 0
-    assert items[private[0] + 1][0] == 1 and items[private[0] + 1][1].startswith("Support the hidden effort")
 
 
 def test_a_restricted_build_shows_private_goals_marked_and_a_banner_on_every_page(tmp_path):
@@ -484,7 +409,7 @@ def test_untrusted_goal_text_is_shown_as_text_everywhere(tmp_path):
             assert "<script" not in text and "<img" not in text, text  # plotly reads <b>, <a>: escaped
     bars = figures(pages["units/sales-emea/2026-Q4.md"])[0]["data"][0]["hovertext"]
     assert bars[0].startswith("Win &lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt;")
-    assert "EMEA &lt;script&gt;" in json.dumps(figures(pages["periods/2026-Q4.md"])[-1])
+    assert 'portal-card__meta">EMEA &#60;script&#62;' in pages["periods/2026-Q4.md"]  # the alignment map
     unit = to_text(pages["units/sales-emea/2026-Q4.md"])
     assert "Win <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) {{ 7*7 }}" in unit
     assert '{: onclick="x"} *em* `tick` a|b' in unit
@@ -560,7 +485,6 @@ def test_a_render_worker_that_fails_costs_time_not_pages(monkeypatch, caplog, ho
 def test_claimed_pages_split_the_site_without_overlap():
     from generator.render import _render_share
     from generator.render.page import Claims
-    from generator.render.site import Site
 
     class EveryThird:  # three processes, each taking every third page of the walk
         def __init__(self, k):
