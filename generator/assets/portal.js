@@ -60,19 +60,6 @@
     return out;
   }
 
-  function follow(el) {
-    // A click on a node that carries a URL (the alignment sunburst) opens that goal.
-    el.on("plotly_sunburstclick", function (event) {
-      var point = event && event.points && event.points[0];
-      var url = point && point.customdata;
-      if (typeof url === "string" && !/^\s*javascript:/i.test(url)) {
-        window.location.href = url;
-        return false;
-      }
-      return undefined;
-    });
-  }
-
   function draw(el, Plotly) {
     var figure;
     try {
@@ -87,10 +74,6 @@
     Plotly.react(el, figure.data, themed(figure.layout), config).then(function () {
       el.setAttribute("data-drawn", "true");
       if (drawn.indexOf(el) < 0) drawn.push(el);
-      if (!el.hasAttribute("data-follow")) {
-        el.setAttribute("data-follow", "true");
-        follow(el);
-      }
     }, function (err) {
       el.classList.add("portal-chart--broken");
       if (window.console) console.warn("chart not drawn: " + (err && err.message));
