@@ -15,7 +15,7 @@ from ..resolve import KeyResultNode, ObjectiveNode
 from ..score import KeyResultScore, inside
 from .figures import key_result_chart
 from .links import period_path
-from .parts import PRIVATE, STALE, Links, badge, bar, status_badge
+from .parts import PRIVATE, STALE, Links, bar, status_badge
 from .site import Site
 from .text import escape_meta, escape_text, format_number, format_percent, safe_href, with_unit
 
@@ -207,7 +207,7 @@ def objective_view(site: Site, links: Links, node: ObjectiveNode) -> dict:
         "owner": links.person(node.owner),
         "collaborators": links.people(node.collaborators),
         "kind": obj.kind,
-        "tags": Markup(" ").join(badge("tag", t) for t in obj.tags),
+        "tags": Markup(" ").join(links.tag(t) for t in obj.tags),
         "description": site.markdown.block(obj.description),
         "score": format_percent(facts.score),
         "manual": facts.manual,
