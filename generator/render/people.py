@@ -16,6 +16,7 @@ from .links import people_list_path, people_path, person_anchor
 from .page import Pages
 from .parts import Links
 from .person import leads_by_person
+from .site import Site
 from .text import escape_meta
 
 PEOPLE_PAGE = 500
@@ -23,10 +24,21 @@ PEOPLE_PAGE = 500
 INDEX = "people/index.md"
 
 
+def _chunks(site: Site) -> list[list[Person]]:
+    """Everyone A-Z in pages of PEOPLE_PAGE (one, maybe empty, page at least)."""
+    everyone = sorted(site.portal.people.values(), key=lambda p: (p.name.casefold(), p.id))
+    return [everyone[i:i + PEOPLE_PAGE] for i in range(0, len(everyone), PEOPLE_PAGE)] or [[]]
+
+
+def people_list_pages(site: Site) -> list[str]:
+    """The paths of the A-Z pages (none when everyone fits on the index)."""
+    count = len(_chunks(site))
+    return [people_list_path(n) for n in range(1, count + 1)] if count > 1 else []
+
+
 def render_people_pages(pages: Pages) -> None:
     site = pages.site
-    everyone = sorted(site.portal.people.values(), key=lambda p: (p.name.casefold(), p.id))
-    chunks = [everyone[i:i + PEOPLE_PAGE] for i in range(0, len(everyone), PEOPLE_PAGE)] or [[]]
+    chunks = _chunks(site)
     if pages.owns(INDEX):  # before gathering anything for it
         links = pages.links(INDEX)
         if len(chunks) == 1:

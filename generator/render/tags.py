@@ -12,15 +12,15 @@ from ..resolve import ObjectiveNode
 from .links import TAGS_INDEX, tag_path
 from .page import Pages
 from .person import by_period, period_order
+from .site import Site
 
 TAG_PAGE = 200
 """Objectives a page of a tag (~60 KB of HTML)."""
 TAGS_LISTED = 1000
 
 
-def tagged(pages: Pages) -> dict[str, list[ObjectiveNode]]:
+def tagged(site: Site) -> dict[str, list[ObjectiveNode]]:
     """Tag -> its published objectives, the current period first, then in org and file order."""
-    site = pages.site
     order = period_order(site)
     place = {u.id: i for i, u in enumerate(site.units_in_order)}
     out: dict[str, list[ObjectiveNode]] = {}
@@ -32,8 +32,14 @@ def tagged(pages: Pages) -> dict[str, list[ObjectiveNode]]:
     return out
 
 
+def tag_pages(site: Site) -> list[str]:
+    """The paths of every tag page and of the tags index."""
+    return [TAGS_INDEX, *(tag_path(tag, n) for tag, nodes in tagged(site).items()
+                          for n in range(1, -(-len(nodes) // TAG_PAGE) + 1))]
+
+
 def render_tag_pages(pages: Pages) -> None:
-    by_tag = tagged(pages)
+    by_tag = tagged(pages.site)
     if pages.owns(TAGS_INDEX):
         links = pages.links(TAGS_INDEX)
         ranked = sorted(by_tag, key=lambda t: (-len(by_tag[t]), t.casefold(), t))
