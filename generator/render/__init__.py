@@ -8,8 +8,11 @@
     units/index.md              the org tree
     units/<unit>/index.md       a unit's overview and its current period's objectives
     units/<unit>/<period>.md    a unit's goals in full for one period
-    people/index.md             everyone
-    people/<unit>.md            what each person of a unit owns and collaborates on
+    people/index.md             everyone A-Z (or the pages people/list/<n>.md of a large company)
+    people/<unit>.md            each person of a unit, linking to their page
+    people/<person>.md          what one person owns and collaborates on, current period first
+    tags/index.md               the tags of objectives
+    tags/<tag>/index.md         the objectives of a tag, current period first (then tags/<tag>/<n>.md)
     kpis/index.md               the KPI catalogue
     kpis/<kpi>.md               one KPI
     retrospectives/index.md     the archive of closed periods' retrospectives
@@ -120,13 +123,15 @@ def _render_share(site: "Site", claims: "Claims | None") -> dict[str, str]:
     from .kpis import render_kpi_pages
     from .page import Pages
     from .people import render_people_pages
+    from .person import render_person_pages
     from .periods import render_period_pages
     from .retro import render_retro_pages
+    from .tags import render_tag_pages
     from .units import render_unit_pages
 
     pages = Pages(site, claims)
-    for render in (render_home, render_period_pages, render_unit_pages, render_people_pages, render_kpi_pages,
-                   render_retro_pages):
+    for render in (render_home, render_period_pages, render_unit_pages, render_people_pages, render_person_pages,
+                   render_kpi_pages, render_retro_pages, render_tag_pages):
         render(pages)
     return pages.out
 

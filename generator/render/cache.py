@@ -22,8 +22,10 @@ with it its key:
 * a period's retrospective: the same, and the files of the earlier periods
   of its kind that it compares it with;
 * a KPI's page: the files of the key results that move it;
-* the indexes of people, teams and KPIs: none (they show the org and the
-  KPIs only);
+* a person's page: the files of every goal they own or work on;
+* the indexes of people (and its A-Z pages), teams and KPIs: none (they show
+  the org and the KPIs only);
+* the tag pages: all files;
 * every other page (home, the other indexes): all files.
 
 A page whose key cannot be made (no content hash: files not read by
@@ -39,8 +41,10 @@ from typing import TYPE_CHECKING, Iterable
 
 from ..resolve import KeyResultNode, ObjectiveNode
 from ..speed.memo import MISSING, Table
-from .links import kpi_path, people_path, period_path, unit_index_path, unit_period_path
+from .links import kpi_path, people_path, period_path, person_path, unit_index_path, unit_period_path
+from .people import people_list_pages
 from .retro import compared_periods, retro_path
+from .tags import tag_pages
 
 if TYPE_CHECKING:
     from .site import Site
@@ -122,6 +126,12 @@ def page_keys(site: "Site") -> dict[str, bytes]:
         held = [site.holdings.get(p.id) for p in unit.people]
         keys[people_path(unit.id)] = key(_files_of(n for h in held if h is not None
                                                    for n in (*h.objectives, *h.key_results, *h.collaborations)))
+    for pid, held in site.holdings.items():
+        keys[person_path(pid)] = key(_files_of((*held.objectives, *held.key_results, *held.collaborations)))
+    for path in people_list_pages(site):
+        keys[path] = common
+    for path in tag_pages(site):
+        keys[path] = everything
     for kpi in site.kpis:  # its values are common to every page; its page lists the key results that move it
         keys[kpi_path(kpi.id)] = key(_files_of(kpi.moved_by))
     for path in INDEXES:

@@ -14,8 +14,9 @@ from ..model import CheckIn, Metric
 from ..resolve import KeyResultNode, ObjectiveNode
 from ..score import KeyResultScore, inside
 from .figures import key_result_chart
+from .filters import data_attributes
 from .links import period_path
-from .parts import PRIVATE, STALE, Links, badge, bar, status_badge
+from .parts import PRIVATE, STALE, Links, bar, status_badge
 from .site import Site
 from .text import escape_meta, escape_text, format_number, format_percent, safe_href, with_unit
 
@@ -118,6 +119,7 @@ def key_result_view(site: Site, links: Links, kr: KeyResultNode) -> dict:
     kpi = kr.kpi if site.visible_kpi(kr.kpi) else None
     return {
         "anchor": Markup(escape_meta(site.key_result_target(kr)[1])),
+        "data": data_attributes(site, kr),
         "title": kr.kr.title,
         "owner": links.person(kr.owner),
         "progress": progress_text(kr, facts),
@@ -202,12 +204,13 @@ def objective_view(site: Site, links: Links, node: ObjectiveNode) -> dict:
     rolled = node.rolled_over_from if node.rolled_over_from and site.visible(node.rolled_over_from) else None
     return {
         "anchor": Markup(escape_meta(site.objective_target(node)[1])),
+        "data": data_attributes(site, node),
         "title": obj.title,
         "private": PRIVATE if node.private else "",
         "owner": links.person(node.owner),
         "collaborators": links.people(node.collaborators),
         "kind": obj.kind,
-        "tags": Markup(" ").join(badge("tag", t) for t in obj.tags),
+        "tags": Markup(" ").join(links.tag(t) for t in obj.tags),
         "description": site.markdown.block(obj.description),
         "score": format_percent(facts.score),
         "manual": facts.manual,

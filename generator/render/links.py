@@ -9,6 +9,8 @@ Ids are slugs (no `_`), so `kr-<objective>__<kr>` cannot collide.
 from __future__ import annotations
 
 import functools
+import hashlib
+import re
 
 from markupsafe import Markup
 
@@ -29,6 +31,34 @@ def period_path(period_id: str) -> str:
 
 def people_path(unit_id: str) -> str:
     return f"people/{unit_id}.md"
+
+
+def person_path(person_id: str) -> str:
+    """A person's own page. Units and people share one namespace of ids, so it never meets `people_path`."""
+    return f"people/{person_id}.md"
+
+
+def people_list_path(number: int) -> str:
+    """Page `number` (1, 2, ...) of everyone A-Z, when everyone does not fit on `people/index.md`."""
+    return f"people/list/{number}.md"
+
+
+def tag_slug(tag: str) -> str:
+    """The id of a tag in paths: the tag itself when it is a slug, else a slug of it with a hash of the
+    tag (so "Q&A" and "q-a" never share a page)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", tag.casefold()).strip("-")[:40].strip("-")
+    if slug == tag:
+        return slug
+    digest = hashlib.blake2b(tag.encode("utf-8"), digest_size=4).hexdigest()
+    return f"{slug}-{digest}" if slug else digest
+
+
+def tag_path(tag: str, number: int = 1) -> str:
+    """Page `number` of the goals of a tag: `tags/<slug>/index.md`, then `tags/<slug>/2.md`, ..."""
+    return f"tags/{tag_slug(tag)}/index.md" if number == 1 else f"tags/{tag_slug(tag)}/{number}.md"
+
+
+TAGS_INDEX = "tags/index.md"
 
 
 def kpi_path(kpi_id: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ..resolve import KeyResultNode, KpiNode, ObjectiveNode, OrgUnit, Person
-from .links import md_link, people_path, period_path, person_anchor, unit_index_path, unit_period_path, url_link
+from .links import md_link, period_path, person_path, tag_path, unit_index_path, unit_period_path, url_link
 from .site import Site
 from .text import escape_meta, escape_text, format_percent
 
@@ -62,9 +62,12 @@ class Links:
     def person(self, person: Person | None) -> Markup:
         if person is None:
             return Markup("")
-        if person.unit is None:
-            return escape_text(person.name)
-        return self.to(person.name, people_path(person.unit.id), person_anchor(person.id))
+        return self.to(person.name, person_path(person.id))
+
+    def tag(self, tag: str) -> Markup:
+        """A tag's chip, leading to its page (raw HTML, so that it keeps its class: a served URL)."""
+        href = escape_meta(url_link(self.page, tag_path(tag)))
+        return Markup(f'<a class="portal-badge portal-badge--tag" href="{href}">{escape_text(tag)}</a>')
 
     def people(self, persons: list[Person]) -> Markup:
         return Markup(", ").join(self.person(p) for p in persons)

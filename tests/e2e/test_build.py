@@ -206,7 +206,7 @@ def test_search_index_keeps_each_goal_once_where_it_lives(built_site):
     assert not any(d["title"].startswith("Objectives by unit") for d in period)
     html = (built_site / "periods/2026-Q4/index.html").read_text(encoding="utf-8")
     assert "portal-noindex" not in html, "the markers become attributes"
-    assert "Hannah Lindqvist" in {d["title"] for d in people}, "each person is a section of their unit's page"
+    assert "Hannah Lindqvist" in {d["title"] for d in by_page["people/hannah/"]}, "each person has a page of their own"
     assert "Audit the remaining 16 tier-1 suppliers" in json.dumps(by_page["units/sourcing/2026-Q4/"])
 
 

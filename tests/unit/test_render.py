@@ -71,6 +71,8 @@ def test_every_page_of_the_site_map_is_written(pages):
         "units/index.md", "units/acme/index.md", "units/acme/2026.md", "units/acme/2026-Q4.md",
         "units/sales/index.md", "units/sales-emea/index.md", "units/sales-emea/2026-Q4.md", "units/cs/index.md",
         "people/index.md", "people/sales.md", "people/sales-emea.md", "people/cs.md",
+        "people/carol.md", "people/dana.md", "people/eli.md", "people/no.md",
+        "tags/index.md", "tags/dach/index.md", "tags/growth/index.md",
         "kpis/index.md", "kpis/customer-retention.md", "kpis/monthly-churn.md",
         "retrospectives/index.md", "retrospectives/2026.md", "retrospectives/2026-Q4.md",
     }
@@ -97,8 +99,8 @@ def test_unit_period_page_shows_objectives_and_key_results_in_full(pages):
     assert 'id="obj-win-dach"' in out
     for kr in ("new-logos", "churn", "uptime", "partner-portal"):
         assert f'id="kr-win-dach__{kr}"' in out
-    assert "[Dana Fox](../../people/sales.md#person-dana)" in page
-    assert "[Eli Stone](../../people/sales-emea.md#person-eli)" in page
+    assert "[Dana Fox](../../people/dana.md)" in page
+    assert "[Eli Stone](../../people/eli.md)" in page
     for words in ("12 of 25 logos, from 0", "2.2 % (reduce from 2.4 to 1.8 %)",
                   "inside 99.9–100 % in 1 of 1 check-ins", "50 % done, due 2026-11-30",
                   "Values from KPI Monthly churn", "Two pilots converted", "Legal review is slow",
@@ -153,12 +155,14 @@ def test_period_pages_list_periods_newest_first_with_summary(pages):
 
 def test_people_pages_list_what_each_person_owns(pages):
     sales = pages["people/sales.md"]
-    assert 'id="person-dana"' in to_html(sales)
-    assert "(../units/sales-emea/2026-Q4.md#obj-win-dach)" in sales
-    assert "(../units/acme/2026.md#kr-grow-revenue__arr)" in sales
+    assert 'id="person-dana"' in to_html(sales), "the old address of a person still leads to them"
+    assert "[Dana Fox](dana.md)" in sales
+    dana = pages["people/dana.md"]
+    assert "(../units/sales-emea/2026-Q4.md#obj-win-dach)" in dana
+    assert "(../units/acme/2026.md#kr-grow-revenue__arr)" in dana
     assert 'id="person-no"' in to_html(pages["people/cs.md"])  # `id: "no"` stays a person called "no"
-    assert "[Nora Olsen](cs.md#person-no)" in pages["people/index.md"]
-    assert "[Customer retention](../kpis/customer-retention.md)" in pages["people/cs.md"]
+    assert "[Nora Olsen](no.md)" in pages["people/index.md"]
+    assert "[Customer retention](../kpis/customer-retention.md)" in pages["people/carol.md"]
 
 
 def test_kpi_pages_show_health_values_and_the_key_results_that_move_them(pages):
@@ -176,7 +180,33 @@ def test_home_page_shows_mission_running_period_and_attention(pages):
     assert "Now: 2026-Q4" in text and "Create an unforgettable customer experience" in text
     assert "Grow into the leading checkout platform in Europe" in text  # the annual objective
     stale = text.split("Stale key results")[1].split("Unhealthy KPIs")[0]
-    assert "Dana Fox: Reduce monthly churn" in stale and "Grow ARR" in stale
+    assert "Reduce monthly churn from 2.4% to 1.8% · Sales EMEA · Dana Fox" in stale and "Grow ARR" in stale
+
+
+def test_home_page_puts_the_answers_first_and_the_mission_last(pages):
+    text = to_text(pages["index.md"])
+    risky = text.split("Key results at risk")[1].split("Company objectives")[0]
+    assert "off track Improve customer retention from 85% to 92% · Acme Corp · Carol Reyes · 0 %" in risky
+    assert "Objectives: off track" in text or "Objectives: at risk" in text  # status counts, worst first
+    assert text.index("Key results at risk") < text.index("Company objectives") < text.index("Recent check-ins")
+    assert text.index("Recent check-ins") < text.index("About Acme Corp") < text.index("Mission")
+    recent = text.split("Recent check-ins")[1].split("Stale key results")[0]
+    assert "2026-11-16" in recent
+
+
+def test_home_page_lists_are_capped_with_a_link_to_the_period(tmp_path):
+    from generator.render.home import HOME_LIMIT
+
+    goals = copy_goals(tmp_path)
+    path = goals / "2026-Q4" / "sales-emea.yaml"
+    edit(path, lambda d: d["objectives"][0]["key_results"].extend(
+        {"id": f"extra-{i}", "title": f"Extra risky {i}", "owner": "eli",
+         "metric": {"unit": "logos", "from": 0, "to": 100},
+         "checkins": [{"date": dt.date(2026, 11, 20), "value": 1, "confidence": 2}]} for i in range(HOME_LIMIT + 3)))
+    text = to_text(render(goals)["index.md"])
+    risky = text.split("Key results at risk")[1].split("Company objectives")[0]
+    assert risky.count("Extra risky") <= HOME_LIMIT
+    assert "more key results at risk or off track: see the 2026-Q4 page" in risky
 
 
 def test_units_index_is_the_org_tree(pages):
@@ -324,7 +354,7 @@ def test_a_restricted_build_shows_private_goals_marked_and_a_banner_on_every_pag
     assert "Project Nightjar secret expansion" in unit
     assert 'portal-badge--private">private</span>' in unit
     assert "[Project Nightjar secret expansion](#obj-nightjar)" in unit
-    assert "Nightjar" in pages["people/cs.md"]
+    assert "Nightjar" in pages["people/no.md"]
 
 
 def test_private_kpis_appear_in_no_page(tmp_path):
