@@ -54,9 +54,10 @@ def core_worker(goals: str) -> None:
     import yaml
 
     from generator.export import export_json
-    from generator.pipeline import build_portal, keep_for_process
+    from generator.pipeline import build_portal
     from generator.render import render_pages
     from generator.render.site import Site
+    from generator.speed.gc import keep_for_process
     imports = time.perf_counter() - t
 
     files = sorted(Path(goals).rglob("*.yaml"))
@@ -103,7 +104,7 @@ def core_worker(goals: str) -> None:
     # first after the cold build, whose render may have been shared with a forked process (which
     # keeps nothing for the next render), the second as every edit after it in `goalsite serve`,
     # whose renders are all in one process.
-    from generator.pipeline import gc_paused
+    from generator.speed.gc import paused as gc_paused
 
     team = sorted(Path(goals, "2026-Q4").glob("team-*.yaml"))[0]
     original = team.read_bytes()
@@ -338,11 +339,11 @@ def measure_serve(goals: Path, n: int) -> dict:
     """Seconds from writing a goal edit to `goalsite serve` serving the changed team page, and then
     the period page (the company-wide pages follow in a second rebuild for a large company): an
     edit to an idle server, one saved just after the last rebuild, and one saved while the server
-    collects what the last rebuild replaced, which it does after serve.COLLECT_IDLE seconds without
+    collects what the last rebuild replaced, which it does after speed.gc.COLLECT_IDLE seconds without
     a build (the worst case: the collection holds the server up). That edit is written as soon as a
     request to the server has gone unanswered for SERVE_STALL seconds; None if none went unanswered
     for that long (no collection was seen)."""
-    from generator.serve import COLLECT_IDLE
+    from generator.speed.gc import COLLECT_IDLE
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -169,8 +169,9 @@ def build(goals_dir, today, site_dir, include_private, config_file, site_url, st
     today, include_private), overriding mkdocs.yml. SOURCE_DATE_EPOCH is set from
     --today when unset, so the same goals and --today give a byte-identical site.
     """
-    from .pipeline import build_portal, keep_for_process
+    from .pipeline import build_portal
     from .progress import Progress
+    from .speed.gc import keep_for_process
 
     today = today or default_today()
     changes = _changes(goals_dir, base)

@@ -83,11 +83,11 @@ def export_json(build: "Build", site: Site | None = None) -> dict:
 
     `site` is the build's Site when the caller has one already (the plugin shares the renderer's).
     """
-    from .pipeline import gc_paused
+    from .speed import gc as gc_policy
 
     if not build.ok:
         raise ValueError("export_json() needs a build without errors (check build.ok first)")
-    with gc_paused():
+    with gc_policy.paused():
         return _export(build, site or Site(build))
 
 

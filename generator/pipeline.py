@@ -6,12 +6,9 @@ core. It raises nothing for bad input: problems come back as data.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from .lint import lint_portal
 from .load import Goals, load_goals
@@ -19,6 +16,7 @@ from .model import Model, validate_goals
 from .problems import Problem, sort_problems
 from .resolve import Portal, resolve_portal
 from .score import Scores, score_portal
+from .speed import gc as gc_policy
 
 
 @dataclass
@@ -65,43 +63,11 @@ def build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool
     With `history=True` each key result's target history is read from git (see history.py).
 
     With `freeze_sources` (the first build of `goalsite serve`) the goal files read and validated
-    are taken out of the cycle collector's sight (`gc.freeze()`) before the portal links them. They
-    are kept from one rebuild to the next (load.py) and are most of what the collection after each
-    rebuild would walk: at 1,000 teams 7 million objects, and that collection took 6 s instead
-    of 3, holding up the server all along. They are trees, without cycles, so reference counting
-    still frees each file's when the file changes; only a collection could free a cycle.
+    are taken out of the cycle collector's sight before the portal links them (speed.gc.keep_sources()).
     """
-    with gc_paused():
+    with gc_policy.paused():
         return _build_portal(goals_dir, today, include_private=include_private, lint=lint, history=history,
                              freeze_sources=freeze_sources)
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Run without Python's cycle collector, then restore it.
-
-    The pipeline builds millions of small, acyclic objects that reference counting frees. The cycle
-    collector still walks the whole growing heap again and again while they are made: at 1,000 teams
-    that was a quarter of the time of `build_portal`.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def keep_for_process() -> None:
-    """Take every object alive now out of the cycle collector's reach, for the rest of the process.
-
-    For a one-shot process that keeps its Build until it exits (`goalsite build`): without this, each
-    collection that the MkDocs build then sets off walks the portal's millions of objects again, about
-    3.5 s each at 1,000 teams. Never in a process that rebuilds (`goalsite serve`): an old portal that
-    is frozen is never collected.
-    """
-    gc.freeze()
 
 
 def _build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool, lint: bool, history: bool,
@@ -109,7 +75,7 @@ def _build_portal(goals_dir: Path | str, today: dt.date, *, include_private: boo
     goals = load_goals(goals_dir)
     model, problems = validate_goals(goals)
     if freeze_sources:
-        gc.freeze()
+        gc_policy.keep_sources()
     problems = goals.problems + problems
     portal, found = resolve_portal(model, today)
     problems += found

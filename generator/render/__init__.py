@@ -60,7 +60,7 @@ def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True,
     """
     global last_reused
     from ..charts import forget_encoded
-    from ..pipeline import gc_paused
+    from ..speed import gc as gc_policy
     from .cache import page_keys
     from .fragments import Fragments
     from .site import Site
@@ -69,7 +69,7 @@ def render_pages(build: "Build", *, jobs: int | None = None, reuse: bool = True,
     if not build.ok:
         raise ValueError("render_pages() needs a build without errors (check build.ok first)")
     site = site or Site(build)
-    with _cache_lock, gc_paused():
+    with _cache_lock, gc_policy.paused():
         cache = _render_cache()
         keys = page_keys(site) if reuse else {}
         site.page_keys = keys
