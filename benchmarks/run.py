@@ -58,6 +58,8 @@ def core_worker(goals: str) -> None:
     from generator.render import render_pages
     from generator.render.site import Site
     from generator.speed.gc import keep_for_process
+    from generator.speed.memo import Memo
+    from generator.speed.tasks import Tasks
     imports = time.perf_counter() - t
 
     files = sorted(Path(goals).rglob("*.yaml"))
@@ -74,17 +76,18 @@ def core_worker(goals: str) -> None:
     gc.collect()
 
     today = dt.date.fromisoformat(TODAY)
+    memo, tasks = Memo(), Tasks()  # as `goalsite serve` has them: the warm builds reuse what the last one made
 
     def core(once: bool):
         t0 = time.perf_counter()
-        build = build_portal(goals, today)
+        build = build_portal(goals, today, memo=memo, tasks=tasks)
         if once:  # as `goalsite build` does: the cold build is kept to the end of the process
             keep_for_process()
         t1 = time.perf_counter()
         if not build.ok:
             raise SystemExit(f"the synthetic company has errors: {build.errors[:3]}")
         site = Site(build)  # one for the pages and the export, as the MkDocs plugin does
-        pages = render_pages(build, site=site)
+        pages = render_pages(build, site=site, tasks=tasks)
         t2 = time.perf_counter()
         export = export_json(build, site)
         t3 = time.perf_counter()
@@ -530,7 +533,7 @@ def main(argv=None) -> int:
     notes = ["(*) warm: build_portal+render+export again in the same process after one objective title of one "
              f"team file changed, the fastest of the {WARM_EDITS} such edits after a first one, with the cycle "
              "collector resting as in goalsite serve: unchanged files are not parsed again, unchanged objectives "
-             "not scored or linted again, unchanged pages and parts of pages are reused (load.py, score.py, "
+             "not scored or linted again, unchanged pages and parts of pages are reused (load/read.py, score.py, "
              "lint.py, render/cache.py)."]
     if args.repeat > 1:
         notes.append(f"bare parse s and core s: the fastest of {args.repeat} runs each (--repeat); the core's "

@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import html
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Iterator
@@ -27,6 +28,8 @@ from .progress import Progress
 from .publish import MANIFEST
 from .rawblocks import RawBlocks, Unsearched
 from .render.page import unindex
+from .speed.memo import Memo
+from .speed.tasks import SerialTasks, Tasks, parse_jobs
 
 log = get_plugin_logger(__name__)
 
@@ -56,6 +59,11 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         """Set by `goalsite serve`: the theme's compiled templates, kept from one rebuild to the next."""
         self.freeze_sources = False
         """Set by `goalsite serve` for its first build: see pipeline.build_portal()."""
+        self.memo: Memo | None = None
+        """What a rebuild reuses of the build before (speed/memo.py): set by `goalsite serve`, which owns
+        it, else made by on_startup for `mkdocs serve`; None for a one-shot build."""
+        self.tasks: Tasks = SerialTasks()
+        """The task runner of the build (speed/tasks.py), made by on_config from GOALSITE_JOBS."""
         self.raw_blocks = RawBlocks()
         self.unsearched = Unsearched()
 
@@ -73,7 +81,14 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
             self.overrides, self.prebuilt = {}, None
 
     def on_startup(self, *, command, dirty) -> None:
-        """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds, and with it the presets."""
+        """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds, and with it the presets
+        and the memo of the rebuilds."""
+        if command == "serve" and self.memo is None:
+            self.memo = Memo()
+
+    def on_shutdown(self) -> None:
+        """The server stops: what its rebuilds kept is let go."""
+        self.memo = None
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -81,6 +96,7 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.config.update(self.overrides)
         self.goals_dir = Path(config.config_file_path or ".").parent.joinpath(self.config.goals_dir).resolve()
         self.today = _parse_today(self.config.today)
+        self.tasks = Tasks(parse_jobs(os.environ.get("GOALSITE_JOBS")), warn=_warn)
         config.extra["goalsite_restricted"] = self.config.include_private
         # Gather before anything is rendered; the site's name comes from the goals. A fast rebuild of
         # `goalsite serve` leaves the advice (lint) to the complete rebuild that follows it.
@@ -99,7 +115,7 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.unsearched.pages.clear()
         self.progress.phase("Rendering pages")
         deferred = self.incremental.deferred() if self.incremental is not None else None
-        outputs = portal_outputs(self.build, deferred=deferred)
+        outputs = portal_outputs(self.build, deferred=deferred, tasks=self.tasks)
         for uri, content in sorted(outputs.items()):
             file_class = GeneratedPage if uri.endswith(".md") else File
             _put(files, file_class.generated(config, uri, content=content))
@@ -165,7 +181,8 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         build, self.prebuilt = self.prebuilt, None
         if build is None or build.include_private != self.config.include_private or build.today != self.today:
             build = build_portal(self.goals_dir, self.today, include_private=self.config.include_private,
-                                 lint=lint, history=True, freeze_sources=self.freeze_sources)
+                                 lint=lint, history=True, freeze_sources=self.freeze_sources, memo=self.memo,
+                                 tasks=self.tasks)
             self.freeze_sources = False  # once: what a later build freezes could never be collected
         warnings = [p for p in build.problems if not p.is_error]
         for problem in build.errors + (warnings if len(warnings) <= MAX_LOGGED_WARNINGS else []):
@@ -178,8 +195,10 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         return build
 
 
-def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None) -> dict[str, str]:
+def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None, tasks: Tasks | None = None) -> dict[str, str]:
     """Every generated text file of the site: the rendered pages and the JSON export.
+
+    `tasks` is the shell's task runner (speed/tasks.py); none renders in this process only.
 
     `deferred` is for the fast rebuilds of `goalsite serve` (incremental.py): those pages come back
     with the text given, unless unchanged, and the export is left out (the site keeps the one it has).
@@ -189,7 +208,7 @@ def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None) -> d
     from .render.site import Site
 
     site = Site(build)  # one index of the portal for the pages and the export
-    outputs = dict(render_pages(build, site=site, deferred=deferred))
+    outputs = dict(render_pages(build, site=site, deferred=deferred, tasks=tasks))
     if deferred is not None:
         return outputs
     # The export enters the build as a generated file (not written in on_post_build), so that it
@@ -211,6 +230,11 @@ def portal_assets() -> dict[str, Path]:
     except ImportError:  # pragma: no cover - plotly is a dependency
         pass
     return {f"{ASSETS_URI}/{p.name}": p for p in found}
+
+
+def _warn(message: str) -> None:
+    """How a failed forked task is told (speed/tasks.py), as MkDocs logs the plugin's warnings."""
+    logging.getLogger("mkdocs.plugins.goalsite").warning(message)
 
 
 def _parse_today(value: str | None) -> dt.date:

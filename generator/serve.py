@@ -34,6 +34,7 @@ from mkdocs.livereload import LiveReloadServer, _serve_url
 
 from .incremental import FAST_MIN_CHARS, Incremental
 from .speed.gc import Collector
+from .speed.memo import Memo
 
 log = logging.getLogger("mkdocs.commands.serve")
 
@@ -60,6 +61,7 @@ def serve(config_file: str, *, dev_addr: str | None = None, prepare: Callable | 
     options = {"dev_addr": dev_addr} if dev_addr else {}
     incremental = Incremental()
     incremental.fast_min_chars = FAST_REBUILDS[fast_rebuilds]
+    memo = Memo()  # what each rebuild reuses of the build before
     sources = _Sources()
     quiet = _QuietDirty()
     collector = Collector()
@@ -72,7 +74,7 @@ def serve(config_file: str, *, dev_addr: str | None = None, prepare: Callable | 
         if prepare is not None:
             prepare(config)
         plugin = config.plugins["goalsite"]
-        plugin.incremental, plugin.bytecode_cache = incremental, bytecode
+        plugin.incremental, plugin.bytecode_cache, plugin.memo = incremental, bytecode, memo
         return config
 
     config = get_config()

@@ -197,7 +197,7 @@ def test_the_memo_of_encoded_strings_gives_the_same_text_again_stays_bounded_and
     assert len(charts._ENCODED) <= charts._ENCODED_MAX  # full: it starts again from what it sees now
     assert figure_json({"new": "not seen before"}) == '{"new":"not seen before"}'
     assert {"new", "not seen before"} <= charts._ENCODED.keys()
-    render_pages(build, jobs=1)
+    render_pages(build)
     assert not charts._ENCODED
 
 

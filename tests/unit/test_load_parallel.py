@@ -1,10 +1,11 @@
-"""load.py's second process: a cold load of a large company parses its last period files in a forked
-worker. What it sends back is the very data, marks and problems a load in one process makes, it is
-never taken for a file whose bytes changed after it parsed them, and a worker that fails costs time,
-not data. The example company is small: the tests lower the threshold so that it is parsed in two."""
+"""The prefetch (speed/prefetch.py): a cold load of a large company parses its last period files in a
+forked process. What it sends back is the very data, marks and problems a load in one process makes,
+it is never taken for a file whose bytes changed after it parsed them, and a process that fails costs
+time, not data. The example company is small: the tests lower the threshold so that it is parsed in two."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
@@ -13,10 +14,20 @@ from pathlib import Path
 
 import pytest
 
-from generator import load, workers
-from generator.load import LocDict, LocList, load_goals
+from generator.load import Goals, LocDict, LocList, load_goals
+from generator.speed import prefetch
+from generator.speed.memo import Memo
+from generator.speed.tasks import Tasks
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "goals"
+
+
+class Forking(Tasks):
+    """Tasks(jobs) that forks whatever threads earlier tests of the suite left behind (timers, browsers):
+    these tests are about the forked process. The last one checks the guard with a thread of its own."""
+
+    def processes(self) -> int:
+        return self.jobs
 
 
 def located(value):
@@ -28,47 +39,42 @@ def located(value):
     return (type(value).__name__, value)
 
 
-def everything(goals: load.Goals) -> list:
+def everything(goals: Goals) -> list:
     return [(s.path, s.kind, s.period, s.unit, s.digest, located(s.data)) for s in goals.sources()] + [[p.as_dict() for p in goals.problems]]
 
 
 @pytest.fixture
 def company(tmp_path, monkeypatch):
-    """A copy of the example company whose last period file (the worker's) is broken YAML, loaded cold."""
+    """A copy of the example company whose last period file (the forked process's) is broken YAML."""
     goals = tmp_path / "goals"
     shutil.copytree(EXAMPLE, goals)
     last = sorted((goals / "2026-Q4").glob("*.yaml"))[-1]
     last.write_text(last.read_text(encoding="utf-8") + "  - [unclosed\n", encoding="utf-8")
-    monkeypatch.setattr(load, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setenv("GOALSITE_JOBS", "2")
-    # Earlier tests of the suite may leave threads behind (timers, browsers), and worker_count() forks no
-    # worker then: these tests are about the worker. The last one checks that guard with a thread of its own.
-    monkeypatch.setattr(load, "worker_count", lambda: int(os.environ["GOALSITE_JOBS"]))
+    monkeypatch.setattr(prefetch, "PARALLEL_MIN_BYTES", 0)
     return goals
 
 
-def cold_load(goals, monkeypatch, jobs: str) -> load.Goals:
-    monkeypatch.setattr(load, "_MEMO", load._Memo())  # nothing read before: a cold load
-    monkeypatch.setenv("GOALSITE_JOBS", jobs)
-    return load_goals(goals)
+def cold_load(goals, jobs: int, tasks: Tasks | None = None) -> Goals:
+    """A load with nothing read before (no memo): a cold load."""
+    return load_goals(goals, tasks=tasks or Forking(jobs))
 
 
-def test_two_processes_load_what_one_loads(company, monkeypatch):
-    one = cold_load(company, monkeypatch, "1")
-    assert load.files_prefetched == 0
-    two = cold_load(company, monkeypatch, "2")
+def test_two_processes_load_what_one_loads(company):
+    one = cold_load(company, 1)
+    assert one.stats.files_prefetched == 0
+    two = cold_load(company, 2)
     files = sum(len(units) for units in two.periods.values())
-    assert 0 < load.files_prefetched < files, "the worker parsed some of the period files, not all"
+    assert 0 < two.stats.files_prefetched < files, "the forked process parsed some of the period files, not all"
     assert everything(two) == everything(one)
     assert any(p.code == "load.yaml-syntax" and p.is_error for p in two.problems)
 
 
 def test_a_file_changed_after_the_worker_parsed_it_is_parsed_again(company, monkeypatch):
-    # The worker edits the last file of the load once it has parsed it: by the time this process reads
-    # that file, it has had the worker's results for an earlier one, so the edit is on disk.
+    # The forked process edits the last file of the load once it has parsed it: by the time this process
+    # reads that file, it has had the forked process's results for an earlier one, so the edit is on disk.
     last = sorted((company / "2026-Q4").glob("*.yaml"))[-1]
     last.write_text(last.read_text(encoding="utf-8").replace("  - [unclosed\n", ""), encoding="utf-8")
-    real = load._parse_share
+    real = prefetch._parse_share
 
     def parse_then_edit(share):
         out = real(share)
@@ -76,21 +82,20 @@ def test_a_file_changed_after_the_worker_parsed_it_is_parsed_again(company, monk
         last.write_text(last.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8")
         return out
 
-    monkeypatch.setattr(load, "_parse_share", parse_then_edit)
-    goals = cold_load(company, monkeypatch, "2")
-    shared = load.files_prefetched
+    monkeypatch.setattr(prefetch, "_parse_share", parse_then_edit)
+    goals = cold_load(company, 2)
     source = goals.periods["2026-Q4"][last.stem]
     assert "title: Edited " in last.read_text(encoding="utf-8")
     titles = [o["title"] for o in source.data["objectives"]]
-    assert titles[0].startswith("Edited "), "the file as it is now, not as the worker read it"
-    monkeypatch.setattr(load, "_parse_share", real)
-    assert everything(goals) == everything(cold_load(company, monkeypatch, "1"))
-    assert shared > 0
+    assert titles[0].startswith("Edited "), "the file as it is now, not as the forked process read it"
+    monkeypatch.setattr(prefetch, "_parse_share", real)
+    assert everything(goals) == everything(cold_load(company, 1))
+    assert goals.stats.files_prefetched > 0
 
 
 @pytest.mark.parametrize("how", ["killed", "raises"])
-def test_a_worker_that_fails_costs_time_not_data(company, monkeypatch, caplog, how):
-    one = cold_load(company, monkeypatch, "1")
+def test_a_worker_that_fails_costs_time_not_data(company, monkeypatch, how):
+    one = cold_load(company, 1)
     parent = os.getpid()
 
     def failing(share):
@@ -99,52 +104,49 @@ def test_a_worker_that_fails_costs_time_not_data(company, monkeypatch, caplog, h
             os.kill(os.getpid(), signal.SIGKILL)
         raise MemoryError("the worker ran out of memory")
 
-    monkeypatch.setattr(load, "_parse_share", failing)
-    with caplog.at_level("WARNING"):
-        two = cold_load(company, monkeypatch, "2")
-    assert load.files_prefetched == 0
+    monkeypatch.setattr(prefetch, "_parse_share", failing)
+    said = []
+    two = cold_load(company, 2, Forking(2, warn=said.append))
+    assert two.stats.files_prefetched == 0
     assert everything(two) == everything(one)
-    said = {"killed": "a worker parsing goal files stopped (signal 9)",
-            "raises": "MemoryError: the worker ran out of memory"}[how]
-    assert said in caplog.text and "parsing its files here" in caplog.text
+    failure = {"killed": "a worker parsing goal files stopped (signal 9)",
+               "raises": "MemoryError: the worker ran out of memory"}[how]
+    assert len(said) == 1 and failure in said[0] and "parsing its files here" in said[0]
 
 
 def test_no_worker_for_a_warm_load_a_small_company_or_a_threaded_process(company, monkeypatch):
-    cold_load(company, monkeypatch, "2")
-    assert load.files_prefetched > 0
+    memo = Memo()
+    assert load_goals(company, memo, Forking(2)).stats.files_prefetched > 0, "cold: the memo holds nothing yet"
     (company / "2026-Q4" / "analytics.yaml").write_text("objectives: []\n", encoding="utf-8")
-    load_goals(company)  # the memo has the other files: no worker for one file
-    assert load.files_prefetched == 0 and load.files_read >= 1
+    warm = load_goals(company, memo, Forking(2))  # the memo has the other files: no worker for one file
+    assert warm.stats.files_prefetched == 0 and warm.stats.files_read >= 1
 
-    monkeypatch.setattr(load, "PARALLEL_MIN_BYTES", 10 ** 9)
-    cold_load(company, monkeypatch, "2")
-    assert load.files_prefetched == 0
+    monkeypatch.setattr(prefetch, "PARALLEL_MIN_BYTES", 10 ** 9)
+    assert cold_load(company, 2).stats.files_prefetched == 0
+    monkeypatch.setattr(prefetch, "PARALLEL_MIN_BYTES", 0)
+    assert load_goals(company).stats.files_prefetched == 0, "no runner: everything in this process"
 
-    monkeypatch.setattr(load, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(load, "worker_count", workers.worker_count)  # the real guard
     stop = threading.Event()
     server = threading.Thread(target=stop.wait)  # as `goalsite serve`'s server thread
     server.start()
     try:
-        assert workers.worker_count() == 1
-        cold_load(company, monkeypatch, "2")
-        assert load.files_prefetched == 0
+        tasks = Tasks(2)  # the real guard
+        assert tasks.processes() == 1
+        assert cold_load(company, 2, tasks).stats.files_prefetched == 0
     finally:
         stop.set()
         server.join()
 
 
-def test_a_worker_that_cannot_start_leaves_the_load_to_this_process(company, monkeypatch, caplog):
-    import errno
-
-    one = cold_load(company, monkeypatch, "1")
+def test_a_worker_that_cannot_start_leaves_the_load_to_this_process(company, monkeypatch):
+    one = cold_load(company, 1)
 
     def no_fork():  # what fork() raises when the machine is out of memory or processes (root knows no RLIMIT_NPROC)
         raise OSError(errno.EAGAIN, os.strerror(errno.EAGAIN))
 
     monkeypatch.setattr(os, "fork", no_fork)
-    with caplog.at_level("WARNING"):
-        two = cold_load(company, monkeypatch, "2")
-    assert load.files_prefetched == 0
+    said = []
+    two = cold_load(company, 2, Forking(2, warn=said.append))
+    assert two.stats.files_prefetched == 0
     assert everything(two) == everything(one)
-    assert "a worker parsing goal files could not start" in caplog.text
+    assert len(said) == 1 and "a worker parsing goal files could not start" in said[0]
