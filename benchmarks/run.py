@@ -80,7 +80,7 @@ def core_worker(goals: str) -> None:
 
     def core(once: bool):
         t0 = time.perf_counter()
-        build = build_portal(goals, today, memo=memo, tasks=tasks)
+        build = build_portal(goals, today, memo=memo)
         if once:  # as `goalsite build` does: the cold build is kept to the end of the process
             keep_for_process()
         t1 = time.perf_counter()

@@ -94,7 +94,7 @@ def check(goals_dir, today, strict, fmt, base):
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     changes = _changes(goals_dir, base)
-    build = build_portal(goals_dir, today or default_today(), tasks=default_tasks())
+    build = build_portal(goals_dir, today or default_today())
     if changes is not None:
         _report_proposal(build.problems, changes, strict, fmt)
     problems = escalate(build.problems) if strict else build.problems
@@ -185,7 +185,7 @@ def build(goals_dir, today, site_dir, include_private, config_file, site_url, st
     changes = _changes(goals_dir, base)
     progress = Progress()
     progress.phase("Reading goals")
-    result = build_portal(goals_dir, today, include_private=include_private, history=True, tasks=default_tasks())
+    result = build_portal(goals_dir, today, include_private=include_private, history=True)
     keep_for_process()  # this process builds one site and exits
     progress.close()
     problems, report, lint = _build_problems(result.problems, changes, strict)
@@ -242,12 +242,11 @@ def generate(goals_dir, today, out, include_private):
     from .problems import format_text
     from .publish import write_tree
 
-    tasks = default_tasks()
-    result = build_portal(goals_dir, today or default_today(), include_private=include_private, tasks=tasks)
+    result = build_portal(goals_dir, today or default_today(), include_private=include_private)
     if not result.ok:
         click.echo(format_text(result.problems))
         sys.exit(1)
-    outputs = {**portal_outputs(result, tasks=tasks), **portal_assets()}
+    outputs = {**portal_outputs(result, tasks=default_tasks()), **portal_assets()}
     try:
         written, removed = write_tree(outputs, out)
     except FileExistsError as e:
@@ -314,8 +313,7 @@ def diff(base, head, goals_dir, today, fmt, base_url):
         except GitError as e:
             click.echo(f"Error: {_safe(e)}", err=True)
             sys.exit(2)
-        tasks = default_tasks()
-        old, new = build_portal(old_dir, today, tasks=tasks), build_portal(new_dir, today, tasks=tasks)
+        old, new = build_portal(old_dir, today), build_portal(new_dir, today)
         changes = compare(old, new)
         review = review_problems(old, new, label=Path(goals_dir).as_posix())
     if fmt == "json":
@@ -341,8 +339,7 @@ def export(goals_dir, today, fmt, include_private):
     from .pipeline import build_portal
     from .problems import format_text
 
-    result = build_portal(goals_dir, today or default_today(), include_private=include_private, lint=False,
-                          tasks=default_tasks())
+    result = build_portal(goals_dir, today or default_today(), include_private=include_private, lint=False)
     if not result.ok:
         click.echo(format_text(result.problems), err=True)
         sys.exit(1)
@@ -416,7 +413,7 @@ def _load_for_writing(goals_dir, today):
     from .pipeline import build_portal
     from .problems import format_text
 
-    result = build_portal(goals_dir, today, lint=False, tasks=default_tasks())
+    result = build_portal(goals_dir, today, lint=False)
     if not result.ok:
         click.echo(format_text(result.errors))
         sys.exit(1)

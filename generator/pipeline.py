@@ -18,7 +18,6 @@ from .resolve import Portal, resolve_portal
 from .score import Scores, score_portal
 from .speed import gc as gc_policy
 from .speed.memo import Memo
-from .speed.tasks import Tasks
 
 
 @dataclass
@@ -59,27 +58,25 @@ def day_of_epoch(seconds: str) -> dt.date:
 
 
 def build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool = False, lint: bool = True,
-                 history: bool = False, freeze_sources: bool = False, memo: Memo | None = None,
-                 tasks: Tasks | None = None) -> Build:
+                 history: bool = False, freeze_sources: bool = False, memo: Memo | None = None) -> Build:
     """Read, validate, link, score and lint the goals in `goals_dir` as of `today`.
 
     With `history=True` each key result's target history is read from git (see history.py).
 
     `memo` is the rebuilding shell's (`goalsite serve`): goal files that did not change since its last
-    build are not read or parsed again; a one-shot build passes none. `tasks` is the shell's task
-    runner (speed/tasks.py): a cold load of a large company parses some files in a second process.
+    build are not read or parsed again; a one-shot build passes none.
 
     With `freeze_sources` (the first build of `goalsite serve`) the goal files read and validated
     are taken out of the cycle collector's sight before the portal links them (speed.gc.keep_sources()).
     """
     with gc_policy.paused():
         return _build_portal(goals_dir, today, include_private=include_private, lint=lint, history=history,
-                             freeze_sources=freeze_sources, memo=memo, tasks=tasks)
+                             freeze_sources=freeze_sources, memo=memo)
 
 
 def _build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool, lint: bool, history: bool,
-                  freeze_sources: bool, memo: Memo | None, tasks: Tasks | None) -> Build:
-    goals = load_goals(goals_dir, memo=memo, tasks=tasks)
+                  freeze_sources: bool, memo: Memo | None) -> Build:
+    goals = load_goals(goals_dir, memo=memo)
     model, problems = validate_goals(goals)
     if freeze_sources:
         gc_policy.keep_sources()

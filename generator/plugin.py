@@ -181,8 +181,7 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         build, self.prebuilt = self.prebuilt, None
         if build is None or build.include_private != self.config.include_private or build.today != self.today:
             build = build_portal(self.goals_dir, self.today, include_private=self.config.include_private,
-                                 lint=lint, history=True, freeze_sources=self.freeze_sources, memo=self.memo,
-                                 tasks=self.tasks)
+                                 lint=lint, history=True, freeze_sources=self.freeze_sources, memo=self.memo)
             self.freeze_sources = False  # once: what a later build freezes could never be collected
         warnings = [p for p in build.problems if not p.is_error]
         for problem in build.errors + (warnings if len(warnings) <= MAX_LOGGED_WARNINGS else []):

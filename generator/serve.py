@@ -22,7 +22,6 @@ import logging
 import os
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit

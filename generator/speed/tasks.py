@@ -141,6 +141,8 @@ class Running:
 
     def __init__(self, task: Callable[[], Any], name: str) -> None:
         self.name = name
+        self.exitcode: int | None = None
+        """The process's exit code once it is reaped (-N: killed by signal N)."""
         try:
             self.reader, writer = _fork().Pipe(duplex=False)
         except OSError as e:  # out of file descriptors
@@ -164,7 +166,7 @@ class Running:
         try:
             ok, value = pickle.loads(payload)
         except Exception:
-            raise TaskFailed(f"{self.name} stopped ({_exit_text(self._exitcode)})") from None
+            raise TaskFailed(f"{self.name} stopped ({_exit_text(self.exitcode)})") from None
         if not ok:
             raise TaskFailed(f"{self.name} failed:\n{value}")
         return value
@@ -178,7 +180,7 @@ class Running:
     def _reap(self) -> None:
         self.reader.close()
         self.process.join()
-        self._exitcode = self.process.exitcode
+        self.exitcode = self.process.exitcode
         self.process.close()
 
 

@@ -537,3 +537,35 @@ def test_csv_line_ends_of_every_kind_and_text_the_csv_reader_stops_at(tree):
     huge = "date,value\n2026-09-30,2.4\n2026-10-31," + "9" * 200_000 + "\n"
     assert tree.problems({"kpis.yaml": kpi_data("data/churn.csv"), "data/churn.csv": huge}) == [
         ("data/churn.csv", 3, 1, "load.csv-syntax")]
+
+
+def test_the_rebuilds_of_a_server_reuse_the_files_that_did_not_change(tmp_path, monkeypatch):
+    """The MkDocs shell keeps a Memo while it serves (on_startup(command="serve"), as `mkdocs serve` and
+    `goalsite serve` start it), and passes it to the load: a rebuild reads only the edited file."""
+    from pathlib import Path
+
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from generator.load import read
+
+    monkeypatch.setattr(read, "SETTLED_NS", 0)  # as if every file had been written long before it was read
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795305600")
+    goals = _tree(tmp_path)
+    config = load_config(str(Path(__file__).resolve().parents[2] / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    plugin = config.plugins["goalsite"]
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        with plugin.preset(goals_dir=str(goals)):
+            mkdocs_build(config)
+            first = plugin.build.goals
+            path = goals / "2026-Q4" / "sales-emea.yaml"
+            path.write_text(path.read_text().replace("Become the first choice", "Become the clear favourite"))
+            mkdocs_build(config)
+        second = plugin.build.goals
+        assert second.stats.files_read == 1 and first.stats.files_read == len(first.sources())
+        assert second.org is first.org
+        assert second.periods["2026-Q4"]["sales-emea"] is not first.periods["2026-Q4"]["sales-emea"]
+    finally:
+        config.plugins.on_shutdown()
+    assert plugin.memo is None, "what the server kept is let go when it stops"
