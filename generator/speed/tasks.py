@@ -1,9 +1,9 @@
 """The task runner: CPU work shared between this process and forked ones, and its serial twin.
 
-The load (the prefetch of a large company's period files) and the render (its pages) hand part of
-their work to a forked process (`multiprocessing` with the fork context). Forked, a process reads the
-memory of this one as it was when it started, without copying it: the task is a closure over the
-portal, never pickled; only its result comes back, pickled through a pipe.
+The render of a large company's pages hands part of its work to forked processes (`multiprocessing`
+with the fork context). Forked, a process reads the memory of this one as it was when it started,
+without copying it: the task is a closure over the portal, never pickled; only its result comes
+back, pickled through a pipe.
 
 `Tasks(jobs)` forks; `SerialTasks()`, its twin with the same interface, runs everything in this
 process and is what a stage uses when given no runner. `jobs` comes from the configuration of the
@@ -23,6 +23,7 @@ import signal
 import threading
 import traceback
 from typing import Any, Callable
+
 
 def parse_jobs(text: str | None) -> int | None:
     """The number of processes a setting such as `GOALSITE_JOBS` asks for (a whole number above 0), else None."""

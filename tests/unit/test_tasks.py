@@ -4,6 +4,7 @@ serial twin with the same interface."""
 from __future__ import annotations
 
 import errno
+import multiprocessing
 import os
 import signal
 import threading
@@ -94,7 +95,7 @@ def test_share_fails_as_a_whole_and_leaves_no_process_running():
 
     with pytest.raises(TaskFailed, match="MemoryError: the worker ran out of memory"):
         Tasks(3).share(task, 3, "a test worker")
-    assert not [c for c in __import__("multiprocessing").active_children() if c.name == "a test worker"]
+    assert not [c for c in multiprocessing.active_children() if c.name == "a test worker"]
 
 
 def test_the_serial_twin_runs_everything_here_with_the_same_interface():
