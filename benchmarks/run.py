@@ -54,10 +54,12 @@ def core_worker(goals: str) -> None:
     import yaml
 
     from generator.export import export_json
-    from generator.pipeline import build_portal, keep_for_process
+    from generator.pipeline import build_portal
     from generator.render import render_pages
     from generator.render.site import Site
+    from generator.speed.gc import keep_for_process
     from generator.speed.memo import Memo
+    from generator.speed.tasks import Tasks
     imports = time.perf_counter() - t
 
     files = sorted(Path(goals).rglob("*.yaml"))
@@ -74,7 +76,7 @@ def core_worker(goals: str) -> None:
     gc.collect()
 
     today = dt.date.fromisoformat(TODAY)
-    memo = Memo()  # as `goalsite serve` has it: one memo from the first build on
+    memo, tasks = Memo(), Tasks()  # as `goalsite serve` has them: the warm builds reuse what the last one made
 
     def core(once: bool):
         t0 = time.perf_counter()
@@ -85,7 +87,7 @@ def core_worker(goals: str) -> None:
         if not build.ok:
             raise SystemExit(f"the synthetic company has errors: {build.errors[:3]}")
         site = Site(build)  # one for the pages and the export, as the MkDocs plugin does
-        pages = render_pages(build, site=site, memo=memo)
+        pages = render_pages(build, site=site, memo=memo, tasks=tasks)
         t2 = time.perf_counter()
         export = export_json(build, site, memo)
         t3 = time.perf_counter()
@@ -103,7 +105,7 @@ def core_worker(goals: str) -> None:
     # first after the cold build, whose render may have been shared with a forked process (which
     # keeps nothing for the next render), the second as every edit after it in `goalsite serve`,
     # whose renders are all in one process.
-    from generator.pipeline import gc_paused
+    from generator.speed.gc import paused as gc_paused
 
     team = sorted(Path(goals, "2026-Q4").glob("team-*.yaml"))[0]
     original = team.read_bytes()
@@ -338,11 +340,11 @@ def measure_serve(goals: Path, n: int) -> dict:
     """Seconds from writing a goal edit to `goalsite serve` serving the changed team page, and then
     the period page (the company-wide pages follow in a second rebuild for a large company): an
     edit to an idle server, one saved just after the last rebuild, and one saved while the server
-    collects what the last rebuild replaced, which it does after serve.COLLECT_IDLE seconds without
+    collects what the last rebuild replaced, which it does after speed.gc.COLLECT_IDLE seconds without
     a build (the worst case: the collection holds the server up). That edit is written as soon as a
     request to the server has gone unanswered for SERVE_STALL seconds; None if none went unanswered
     for that long (no collection was seen)."""
-    from generator.serve.server import COLLECT_IDLE
+    from generator.speed.gc import COLLECT_IDLE
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -529,7 +531,7 @@ def main(argv=None) -> int:
     notes = ["(*) warm: build_portal+render+export again in the same process after one objective title of one "
              f"team file changed, the fastest of the {WARM_EDITS} such edits after a first one, with the cycle "
              "collector resting as in goalsite serve: unchanged files are not parsed again, unchanged objectives "
-             "not scored or linted again, unchanged pages and parts of pages are reused (load.py, score.py, "
+             "not scored or linted again, unchanged pages and parts of pages are reused (load/read.py, score.py, "
              "lint.py, render/cache.py)."]
     if args.repeat > 1:
         notes.append(f"bare parse s and core s: the fastest of {args.repeat} runs each (--repeat); the core's "

@@ -92,11 +92,11 @@ def export_json(build: "Build", site: Site | None = None, memo: Memo | None = No
     of a file whose unit page of the period has the same key as last time are taken from the last
     export (`memo.stats("export")` counts those files).
     """
-    from .pipeline import gc_paused
+    from .speed import gc as gc_policy
 
     if not build.ok:
         raise ValueError("export_json() needs a build without errors (check build.ok first)")
-    with gc_paused():
+    with gc_policy.paused():
         return _export(build, site or Site(build), memo)
 
 

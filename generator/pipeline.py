@@ -9,12 +9,10 @@ core. They raise nothing for bad input: problems come back as data.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Mapping
 
 from .lint import lint_portal
 from .load import Goals, load_goals
@@ -22,7 +20,9 @@ from .model import Model, validate_goals
 from .problems import Problem, sort_problems
 from .resolve import Portal, resolve_portal
 from .score import Scores, score_portal
+from .speed import gc as gc_policy
 from .speed.memo import Memo
+from .speed.tasks import Tasks
 
 #: Where the portal's own CSS/JS and plotly.min.js live in the site (charts.PLOTLY_PATH agrees).
 ASSETS_URI = "assets"
@@ -85,51 +85,19 @@ def build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool
     With `history=True` each key result's target history is read from git (see history.py).
 
     With `freeze_sources` (the first build of `goalsite serve`) the goal files read and validated
-    are taken out of the cycle collector's sight (`gc.freeze()`) before the portal links them. They
-    are kept from one rebuild to the next (load.py) and are most of what the collection after each
-    rebuild would walk: millions of objects in a large company, and walking them made that collection
-    far longer, holding up the server all along. They are trees, without cycles, so reference counting
-    still frees each file's when the file changes; only a collection could free a cycle.
+    are taken out of the cycle collector's sight before the portal links them (speed.gc.keep_sources()).
     """
-    with gc_paused():
+    with gc_policy.paused():
         return _build_portal(goals_dir, today, include_private=include_private, lint=lint, history=history,
                              freeze_sources=freeze_sources, memo=memo)
 
 
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Run without Python's cycle collector, then restore it.
-
-    The pipeline builds millions of small, acyclic objects that reference counting frees. The cycle
-    collector still walks the whole growing heap again and again while they are made: in a large
-    company a good part of the time of `build_portal`.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def keep_for_process() -> None:
-    """Take every object alive now out of the cycle collector's reach, for the rest of the process.
-
-    For a one-shot process that keeps its Build until it exits (`goalsite build`): without this, each
-    collection that the MkDocs build then sets off walks the portal's millions of objects again, seconds
-    each in a large company. Never in a process that rebuilds (`goalsite serve`): an old portal that
-    is frozen is never collected.
-    """
-    gc.freeze()
-
-
 def _build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool, lint: bool, history: bool,
                   freeze_sources: bool, memo: Memo | None) -> Build:
-    goals = load_goals(goals_dir)
+    goals = load_goals(goals_dir, memo=memo)
     model, problems = validate_goals(goals, memo)
     if freeze_sources:
-        gc.freeze()
+        gc_policy.keep_sources()
     problems = goals.problems + problems
     portal, found = resolve_portal(model, today, memo)
     problems += found
@@ -148,21 +116,23 @@ def _build_portal(goals_dir: Path | str, today: dt.date, *, include_private: boo
     return build
 
 
-def render_site(build: Build, *, deferred: dict[str, str] | None = None,
-                memo: Memo | None = None) -> dict[str, str | Path]:
+def render_site(build: Build, *, deferred: dict[str, str] | None = None, memo: Memo | None = None,
+                tasks: Tasks | None = None) -> dict[str, str | Path]:
     """Every file of the site the pipeline makes: {site path: its text, or the file to copy}.
 
     The pages and the export come first, sorted by path, then the assets. Call only when `build.ok`.
     `deferred` is for the fast rebuilds of `goalsite serve` (see portal_outputs()); `memo` is the
-    rebuilding shell's (none for a one-shot build).
+    rebuilding shell's (none for a one-shot build); `tasks` the shell's task runner (speed/tasks.py;
+    none renders in this process only).
     """
-    outputs: dict[str, str | Path] = dict(sorted(portal_outputs(build, deferred=deferred, memo=memo).items()))
+    outputs = portal_outputs(build, deferred=deferred, memo=memo, tasks=tasks)
+    outputs: dict[str, str | Path] = dict(sorted(outputs.items()))
     outputs.update(portal_assets())
     return outputs
 
 
 def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None,
-                   memo: Memo | None = None) -> dict[str, str]:
+                   memo: Memo | None = None, tasks: Tasks | None = None) -> dict[str, str]:
     """Every generated text file of the site: the rendered pages, the JSON export and the alignment map's branches.
 
     `deferred` is for the fast rebuilds of `goalsite serve` (serve/incremental.py): those pages come back
@@ -176,7 +146,7 @@ def portal_outputs(build: Build, *, deferred: dict[str, str] | None = None,
     from .render.tree import alignment_outputs
 
     site = Site(build)  # one index of the portal for the pages and the export
-    outputs = dict(render_pages(build, site=site, deferred=deferred, memo=memo))
+    outputs = dict(render_pages(build, site=site, deferred=deferred, memo=memo, tasks=tasks))
     if deferred is not None:
         return outputs
     # The export's files enter the build as generated files (not written in on_post_build), so that they

@@ -40,7 +40,8 @@ def build(goals_dir, today, site_dir, include_private, config_file, site_url, st
     today, include_private), overriding mkdocs.yml. SOURCE_DATE_EPOCH is set from
     --today when unset, so the same goals and --today give a byte-identical site.
     """
-    from ..pipeline import build_portal, keep_for_process
+    from ..pipeline import build_portal
+    from ..speed.gc import keep_for_process
     from ..plugin.progress import Progress
     from .mkdocs_run import mkdocs_session, publish_site, source_date
 

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .options import default_today, goals_option, today_option
+from .options import default_tasks, default_today, goals_option, today_option
 
 
 @click.command()
@@ -35,7 +35,7 @@ def generate(goals_dir, today, out, include_private):
     if not result.ok:
         click.echo(format_text(result.problems))
         sys.exit(1)
-    outputs = render_site(result)
+    outputs = render_site(result, tasks=default_tasks())
     try:
         written, removed = write_tree(outputs, out)
     except FileExistsError as e:

@@ -24,6 +24,16 @@ def default_today() -> dt.date:
         raise click.UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got {epoch!r}") from None
 
 
+def default_tasks():
+    """The task runner of a command (speed/tasks.py): GOALSITE_JOBS processes, else as many as are free;
+    a forked task that fails is logged as the plugin's warnings are."""
+    import logging
+
+    from ..speed.tasks import Tasks, parse_jobs
+
+    return Tasks(parse_jobs(os.environ.get("GOALSITE_JOBS")), warn=logging.getLogger("mkdocs.plugins.goalsite").warning)
+
+
 def safe(value: object) -> str:
     """A value for one line of output: control characters escaped (see problems.escape_controls)."""
     from ..problems import escape_controls

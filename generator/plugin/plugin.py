@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import html
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from ..pipeline import Build, build_portal, render_site, today_from_environment
 from ..problems import format_problem, summarize
 from ..render.page import unindex
 from ..speed.memo import Memo
+from ..speed.tasks import SerialTasks, Tasks, parse_jobs
 from .config import PortalConfig
 from .files import GeneratedPage, drop_generated_copies, generated, put_file
 from .progress import Progress
@@ -73,6 +75,8 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.memo: Memo | None = None
         """What a rebuild may reuse of the last build (speed/memo.py): made by on_startup for plain
         `mkdocs serve`; `goalsite serve` lends its own through `Rebuilding`; None for a one-shot build."""
+        self.tasks: Tasks = SerialTasks()
+        """The task runner of the build (speed/tasks.py), made by on_config from GOALSITE_JOBS."""
         self.raw_blocks = RawBlocks()
         self.unsearched = Unsearched()
 
@@ -99,12 +103,17 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         and the memo of a command that rebuilds."""
         self.memo = (self.memo or Memo()) if command == "serve" else None
 
+    def on_shutdown(self) -> None:
+        """The server stops: what its rebuilds kept is let go."""
+        self.memo = None
+
     def on_config(self, config):
         if not self.config.enabled:
             return config
         self.config.update(self.overrides)
         self.goals_dir = Path(config.config_file_path or ".").parent.joinpath(self.config.goals_dir).resolve()
         self.today = _parse_today(self.config.today)
+        self.tasks = Tasks(parse_jobs(os.environ.get("GOALSITE_JOBS")), warn=_warn)
         config.extra["goalsite_restricted"] = self.config.include_private
         if LINKS_EXTENSION not in config.markdown_extensions:  # links in time linear in a paragraph's length
             config.markdown_extensions.append(LINKS_EXTENSION)
@@ -126,7 +135,7 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.progress.phase("Rendering pages")
         incremental = self.rebuilding.incremental if self.rebuilding is not None else None
         outputs = render_site(self.build, deferred=incremental.deferred() if incremental is not None else None,
-                              memo=self._memo())
+                              memo=self._memo(), tasks=self.tasks)
         for uri, content in outputs.items():
             put_file(files, generated(config, uri, content))
         if incremental is not None:
@@ -205,6 +214,11 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
             files = len({p.location.path for p in build.errors})
             raise PluginError(f"{files} goal file{'s have' if files != 1 else ' has'} errors (see above)")
         return build
+
+
+def _warn(message: str) -> None:
+    """How a failed forked task is told (speed/tasks.py), as MkDocs logs the plugin's warnings."""
+    logging.getLogger("mkdocs.plugins.goalsite").warning(message)
 
 
 def _parse_today(value: str | None) -> dt.date:

@@ -28,12 +28,12 @@ no other page references plotly.js).
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..pipeline import Build
     from ..speed.memo import Memo, Table
+    from ..speed.tasks import Tasks
     from .page import Claims
     from .site import Site
 
@@ -41,16 +41,16 @@ if TYPE_CHECKING:
 PARALLEL_MIN_OBJECTIVES = 400
 
 
-def render_pages(build: "Build", *, jobs: int | None = None, site: "Site | None" = None,
+def render_pages(build: "Build", *, tasks: "Tasks | None" = None, site: "Site | None" = None,
                  deferred: "dict[str, str] | None" = None, memo: "Memo | None" = None) -> dict[str, str]:
     """docs-relative path (posix, e.g. "units/sales-emea/2026-Q4.md") -> Markdown text.
 
     Deterministic and sorted by path; only published (public unless
     `build.include_private`) content. Call only when `build.ok`.
 
-    `jobs` processes share the pages (forked, so they read this process's portal without copying
-    it); by default a large portal uses up to two CPUs (`GOALSITE_JOBS` overrides), a small one one.
-    The pages are the same whatever the number of processes.
+    The processes of `tasks` (speed/tasks.py; none: this one only) share the pages (forked, so they
+    read this process's portal without copying it): as many as its `jobs`, else up to two CPUs for a
+    large portal and one for a small one. The pages are the same whatever the number of processes.
 
     With the `memo` of a rebuilding shell, a page whose goal files did not change since the last
     render is taken from that render (see cache.py; `memo.stats("render")` counts them); the pages
@@ -62,7 +62,8 @@ def render_pages(build: "Build", *, jobs: int | None = None, site: "Site | None"
     time: each that the memo cannot give as it is now comes back with the text given here (what the
     site shows already), and is rendered by a later call. The memo never keeps such a text.
     """
-    from ..pipeline import gc_paused
+    from ..speed import gc as gc_policy
+    from ..speed.tasks import SerialTasks
     from .cache import keep_pages
     from .site import Site
     from .text import EscapedTexts, escaping
@@ -70,11 +71,12 @@ def render_pages(build: "Build", *, jobs: int | None = None, site: "Site | None"
     if not build.ok:
         raise ValueError("render_pages() needs a build without errors (check build.ok first)")
     site = site or Site(build)
-    with gc_paused(), escaping(EscapedTexts()):
+    tasks = tasks or SerialTasks()
+    with gc_policy.paused(), escaping(EscapedTexts()):
         pages = memo.table("render") if memo is not None else None
         held = _prepare(site, deferred, memo, pages)
-        jobs = default_jobs(site) if jobs is None else max(1, jobs)
-        out = _render_share(site, None) if jobs == 1 else _render_in_processes(site, jobs)
+        processes = _processes(site, tasks)
+        out = _render_share(site, None) if processes == 1 else _render_in_processes(site, processes, tasks)
         if pages is not None:
             keep_pages(pages, site.page_keys, out)
             site.fragments.carry()
@@ -101,20 +103,17 @@ def _prepare(site: "Site", deferred: "dict[str, str] | None", memo: "Memo | None
     return held
 
 
-def default_jobs(site: "Site") -> int:
-    """How many processes render: `GOALSITE_JOBS`, else 2 for a large portal when two CPUs are free, else 1.
-
-    Never more than one while other threads run (`mkdocs serve`): forking a threaded process is unsafe.
-    """
-    from ..workers import jobs_asked, worker_count
+def _processes(site: "Site", tasks: "Tasks") -> int:
+    """How many processes render: the `jobs` of `tasks` when it was asked for, else two for a large
+    portal when two CPUs are free, else one (always one while other threads run: see Tasks.processes())."""
     from .links import unit_period_path
 
-    jobs = worker_count()
-    if jobs == 1 or jobs_asked() is not None:  # one process, or as many as were asked for
-        return jobs
+    processes = tasks.processes()
+    if processes == 1 or tasks.jobs is not None:  # one process, or as many as were asked for
+        return processes
     to_render = sum(len(nodes) for (pid, uid), nodes in site.files.items()
                     if unit_period_path(uid, pid) not in site.reused)
-    return 1 if to_render < PARALLEL_MIN_OBJECTIVES else jobs
+    return 1 if to_render < PARALLEL_MIN_OBJECTIVES else processes
 
 
 def _render_share(site: "Site", claims: "Claims | None") -> dict[str, str]:
@@ -136,34 +135,27 @@ def _render_share(site: "Site", claims: "Claims | None") -> dict[str, str]:
     return pages.out
 
 
-def _render_in_processes(site: "Site", jobs: int) -> dict[str, str]:
-    """This process and jobs-1 forked workers share the pages; the workers read this process's portal
-    as it is in memory, and only their pages come back (pickled, through a pipe).
+def _render_in_processes(site: "Site", processes: int, tasks: "Tasks") -> dict[str, str]:
+    """This process and processes-1 forked ones share the pages; the forked ones read this process's
+    portal as it is in memory, and only their pages come back (pickled, through a pipe).
 
-    Should a worker fail (killed, out of memory, an exception), the pages are rendered again here in
-    one process: the same pages, later, and an exception of the render itself is raised here.
+    Should a forked one fail (killed, out of memory, an exception), the pages are rendered again here
+    in one process, and `tasks` is told: the same pages, later, and an exception of the render itself
+    is raised here.
     """
-    from ..workers import Worker, WorkerFailed
+    from ..speed.tasks import TaskFailed
     from .page import Claims
 
-    claims = Claims()
-    workers: list[Worker] = []  # until collected
+    claims = Claims(tasks.counter())
     try:
-        for _ in range(jobs - 1):
-            workers.append(Worker(lambda: _render_share(site, claims), "a render worker"))
-        out = _render_share(site, claims)
-        while workers:
-            out.update(workers.pop(0).result())
-        return out
-    except WorkerFailed as e:
-        _log.warning(f"goalsite: {e}; rendering the pages again in one process")
-    finally:
-        while workers:  # what a failure left running
-            workers.pop().stop()
-    return _render_share(site, None)
+        shares = tasks.share(lambda: _render_share(site, claims), processes, "a render worker")
+    except TaskFailed as e:
+        tasks.report(f"goalsite: {e}; rendering the pages again in one process")
+        return _render_share(site, None)
+    out: dict[str, str] = {}
+    for share in shares:
+        out.update(share)
+    return out
 
 
-_log = logging.getLogger("mkdocs.plugins.goalsite")
-
-
-__all__ = ["render_pages", "default_jobs"]
+__all__ = ["render_pages"]

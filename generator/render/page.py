@@ -121,16 +121,15 @@ class Claims:
 
     Every process of a render walks the same pages in the same order (they are forked from one
     process and run the same code on the same portal), so a page is known by its place in that walk.
-    `next` is the place of the first page nobody has taken yet, in memory the processes share.
+    `next` is the place of the first page nobody has taken yet, in memory the processes share
+    (`Tasks.counter()`).
     A process that is busy with a large page lets the others take the pages after it, so no process
     waits for another at the end. Hashing paths to processes left one of two busy for seconds
     after the other was done.
     """
 
-    def __init__(self) -> None:
-        import multiprocessing
-
-        self.next = multiprocessing.get_context("fork").Value("q", 0)
+    def __init__(self, next_free) -> None:
+        self.next = next_free
 
     def claim(self, place: int) -> bool:
         """Take the page at `place` unless another process took it; asked once for each place, in order."""

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..pipeline import Build, gc_paused
+from ..pipeline import Build
 from ..resolve import KeyResultNode, KpiNode, ObjectiveNode, OrgUnit, Period, Person, UnitPeriod
+from ..speed import gc as gc_policy
 from .figure_json import FigureJson
 from .fragments import Fragments
 from .links import key_result_anchor, kpi_path, objective_anchor, unit_period_path
@@ -38,7 +39,7 @@ class Site:
     """Everything a page may show, looked up in constant time."""
 
     def __init__(self, build: Build):
-        with gc_paused():  # the portal is millions of objects that a collection would walk, for nothing
+        with gc_policy.paused():  # the portal is millions of objects that a collection would walk, for nothing
             self._index(build)
 
     def _index(self, build: Build) -> None:

@@ -22,15 +22,12 @@ compiled templates) and lends it to the plugin for each build through
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import logging
 import os
 import shutil
 import tempfile
-import threading
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 from urllib.parse import urlsplit
 
 from jinja2 import BytecodeCache
@@ -40,14 +37,9 @@ from mkdocs.livereload import LiveReloadServer
 
 from ..plugin import Rebuilding
 from .incremental import FAST_MIN_CHARS, Incremental
+from ..speed.gc import Collector
 from ..speed.memo import Memo
 from ..upstream.mkdocs import rebuild_soon, serve_url as _serve_url
-
-#: Seconds after a build before the cycle collector frees the builds it replaced (see _Collector).
-COLLECT_AFTER = 1.0
-#: Seconds without a build after the complete rebuild that follows a fast one, before the collector
-#: frees what that rebuild replaced (see _Collector).
-COLLECT_IDLE = 30.0
 
 log = logging.getLogger("mkdocs.commands.serve")
 
@@ -77,7 +69,7 @@ def serve(config_file: str, *, dev_addr: str | None = None, prepare: Callable | 
     incremental.fast_min_chars = FAST_REBUILDS[fast_rebuilds]
     sources = _Sources()
     quiet = _QuietDirty()
-    collector = _Collector()
+    collector = Collector()
     bytecode = TemplateCode()
     memo = Memo()  # what each rebuild may reuse of the last one
     build_log = logging.getLogger("mkdocs.commands.build")
@@ -133,12 +125,12 @@ class _Builder:
     """serve()'s builder: a full or dirty build, and the complete rebuild a fast one asks for.
 
     Only the build asked for right after a fast rebuild is the collector's follow-up (see
-    _Collector), whether it succeeds or not: after a failed one `incremental.behind` still says the
+    speed.gc.Collector), whether it succeeds or not: after a failed one `incremental.behind` still says the
     company-wide pages are behind, and the next build renders them, but someone saved the edit that
     started it and waits for it.
     """
 
-    def __init__(self, get_config: Callable, serve_url: str, incremental: Incremental, collector: "_Collector",
+    def __init__(self, get_config: Callable, serve_url: str, incremental: Incremental, collector: Collector,
                  sources: "_Sources", *, templates: "TemplateCode | None" = None, memo: Memo | None = None,
                  options: dict | None = None) -> None:
         self.get_config, self.serve_url = get_config, serve_url
@@ -167,63 +159,6 @@ class _Builder:
         if self.incremental.behind and self.server is not None:
             self.follow_up_asked = True
             rebuild_soon(self.server)  # MkDocs has no public call for it: see upstream/mkdocs.py
-
-
-class _Collector:
-    """Python's cycle collector rests through every build, and frees what the builds replaced when
-    nobody waits for the server.
-
-    Each build replaces a portal of linked nodes (cycles, which only the cycle collector frees) in a
-    heap of gigabytes for a large company: a full collection in the middle of a rebuild cost seconds.
-    Turning the collector back on as the build ends is no better: the millions of objects the build
-    made are all still in its youngest generation, and the next allocation walks them all, seconds
-    before the browsers were told to reload. While it collects (seconds in a large company), the
-    server neither serves pages nor sees edits, so it collects at these moments only:
-
-    * COLLECT_AFTER seconds after a build, once the browsers have reloaded, if no build is running or
-      the running one is the complete rebuild that follows a fast one (incremental.py): nobody waits
-      for that one, and it never holds up an edit saved after it;
-    * after that complete rebuild, only once the server has been idle for COLLECT_IDLE seconds: an
-      edit saved just after it is rebuilt at once, not after a collection.
-
-    A timer that finds a newer build ended leaves the collecting to that build's timer. The server's
-    first build freezes the goal files it read (pipeline.build_portal), which halves each collection.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._building = 0
-        self._background = False  # the running build is a complete rebuild after a fast one
-        self._ended = 0  # builds ended so far
-
-    @contextlib.contextmanager
-    def paused(self, *, follow_up: bool = False) -> Iterator[None]:
-        """Around a build; `follow_up`: the complete rebuild that follows a fast one."""
-        with self._lock:
-            self._building += 1
-            self._background = follow_up
-            gc.disable()
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._building -= 1
-                self._ended += 1
-                ended = self._ended
-            timer = threading.Timer(COLLECT_IDLE if follow_up else COLLECT_AFTER, self.collect, (ended,))
-            timer.daemon = True
-            timer.start()
-
-    def collect(self, ended: int) -> None:
-        """Collect, unless a build someone waits for is running, or a later build than build `ended` ended."""
-        with self._lock:
-            if ended != self._ended:
-                return
-            if self._building and not self._background:
-                return
-            gc.collect()
-            if not self._building:
-                gc.enable()
 
 
 class TemplateCode(BytecodeCache):

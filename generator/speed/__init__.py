@@ -1,5 +1,9 @@
 """Speed machinery, kept apart from the stages: the memo that `goalsite serve` owns, the task runner, GC policy.
 
-Nothing here knows what a goal is. The stages take a `Memo` (or none) and a `Tasks` runner as arguments;
-they never keep state of their own between calls.
+    memo.py      the one memo object: a table per stage, owned by the shell that rebuilds
+    tasks.py     the task runner (forked processes) and its serial twin
+    gc.py        when Python's cycle collector runs
+
+Nothing here knows what a goal is. The stages take a `Memo` (or none) and a `Tasks`
+runner (or none) as arguments; they never keep state of their own between calls.
 """

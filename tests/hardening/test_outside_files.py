@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 
-from generator import load
 from generator.history import read_target_history
 from generator.load import load_goals
 from generator.pipeline import build_portal
@@ -133,30 +132,6 @@ def test_links_that_stay_inside_the_goals_folder_are_followed(tmp_path):
     assert build.errors == []
     assert build.portal.org.company.name == "Acme Corp"
     assert "data/monthly-churn.csv" in build.goals.csv
-
-
-def test_the_prefetch_worker_reads_nothing_outside_the_goals_folder(tmp_path, monkeypatch):
-    goals, outside = copy_goals(tmp_path / "goals"), tmp_path / "elsewhere"
-    target = secret_copy(goals, "2026-Q4/sales-emea.yaml", "Become the first choice", outside)
-    (goals / "2026-Q4" / "sales-emea.yaml").symlink_to(target)
-    parsed = tmp_path / "parsed-by-the-worker.txt"
-    real = load._parse_share
-
-    def recording(share):
-        parsed.write_text("\n".join(display for _, display in share))  # in the worker: a file tells the test
-        return real(share)
-
-    monkeypatch.setattr(load, "_parse_share", recording)
-    monkeypatch.setattr(load, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(load, "WORKER_SHARE", 1.0)  # every period file the load lists goes to the worker
-    monkeypatch.setattr(load, "worker_count", lambda: 2)
-    monkeypatch.setattr(load, "_MEMO", load._Memo())
-    loaded = load_goals(goals)
-    assert parsed.read_text().splitlines(), "a worker parsed the period files"
-    assert not [d for d in parsed.read_text().splitlines() if "sales-emea" in d]
-    assert load.files_prefetched > 0
-    assert SECRET not in repr([s.data for s in loaded.sources()])
-    assert [p.code for p in loaded.problems if p.location.path.endswith("2026-Q4/sales-emea.yaml")] == ["load.outside-goals"]
 
 
 # --- links committed in git ----------------------------------------------------------------------------

@@ -54,8 +54,8 @@ def test_the_memo_of_encoded_strings_gives_the_same_text_again_stays_bounded_and
     assert full({"new": "not seen before"}) == '{"new":"not seen before"}'
     assert {"new", "not seen before"} <= full.strings.keys()
     site = Site(build)
-    render_pages(build, site=site, jobs=1)
+    render_pages(build, site=site)
     used = site.figure_json
     assert used.strings, "the render encoded its figures with it"
-    render_pages(build, site=site, jobs=1)
+    render_pages(build, site=site)
     assert site.figure_json is not used, "each render encodes with a memo of its own"

@@ -1,4 +1,4 @@
-"""load.py: YAML and CSV become located data; every bad input is a Problem, never an exception."""
+"""The loader (generator/load/): YAML and CSV become located data; every bad input is a Problem, never an exception."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import time
 import pytest
 
 from generator import load
-from generator.load import LocDict, LocList, _at, load_goals, read_yaml, resolve_plain
+from generator.load import LocDict, LocList, line_column, load_goals, read_yaml, resolve_plain
+from generator.speed.memo import Memo
 from generator.problems import Location
 
 
@@ -279,10 +280,10 @@ def test_keys_and_short_texts_are_one_object_however_often_they_recur(tmp_path):
 def test_located_containers_remember_their_marks(tmp_path):
     source, _ = read(tmp_path, "a:\n  - x\n  - {b: 1}\n")
     assert isinstance(source.data, LocDict) and isinstance(source.data["a"], LocList)
-    assert [_at(m) for m in source.data["a"].item_marks] == [(2, 5), (3, 5)]
-    assert _at(source.data.key_mark("a")) == (1, 1)
+    assert [line_column(m) for m in source.data["a"].item_marks] == [(2, 5), (3, 5)]
+    assert line_column(source.data.key_mark("a")) == (1, 1)
     wide, _ = read(tmp_path, "a: [" + "x, " * 30_000 + "y]\n")  # a column beyond 16 bits
-    assert _at(wide.data["a"].item_marks[-1]) == (1, 5 + 3 * 30_000)
+    assert line_column(wide.data["a"].item_marks[-1]) == (1, 5 + 3 * 30_000)
     assert wide.at("a", 30_000) == Location(wide.path, 1, 5 + 3 * 30_000)
 
 
@@ -433,19 +434,27 @@ def _tree(tmp_path):
 
 
 def test_a_second_load_reuses_the_sources_of_unchanged_files(tmp_path):
-    goals = _tree(tmp_path)
-    first = load_goals(goals)
-    second = load_goals(goals)
+    goals, memo = _tree(tmp_path), Memo()
+    first = load_goals(goals, memo)
+    second = load_goals(goals, memo)
     assert second.org is first.org
     assert second.periods["2026-Q4"]["sales-emea"] is first.periods["2026-Q4"]["sales-emea"]
+    assert memo.stats("load").reused == len(second.sources()) and memo.stats("load").made == 0
+
+
+def test_a_load_without_a_memo_keeps_nothing(tmp_path):
+    goals = _tree(tmp_path)
+    first, second = load_goals(goals), load_goals(goals)
+    assert second.org is not first.org and second.org.data == first.org.data
+    assert second.stats.files_read == len(second.sources())
 
 
 def test_an_edit_is_seen_even_when_size_and_modification_time_stay_the_same(tmp_path):
     from generator.pipeline import build_portal
 
-    goals = _tree(tmp_path)
+    goals, memo = _tree(tmp_path), Memo()
     path = goals / "2026-Q4" / "sales-emea.yaml"
-    before = build_portal(goals, dt.date(2026, 11, 22))
+    before = build_portal(goals, dt.date(2026, 11, 22), memo=memo)
     stat = path.stat()
     text = path.read_text()
     title = next(n.obj.title for n in before.portal.objectives.values() if n.unit.id == "sales-emea")
@@ -453,7 +462,7 @@ def test_an_edit_is_seen_even_when_size_and_modification_time_stay_the_same(tmp_
     assert len(edited.encode()) == len(text.encode()) and edited != text
     path.write_text(edited)
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    after = build_portal(goals, dt.date(2026, 11, 22))
+    after = build_portal(goals, dt.date(2026, 11, 22), memo=memo)
     titles = {n.obj.title for n in after.portal.objectives.values() if n.unit.id == "sales-emea"}
     assert title[::-1] in titles and title not in titles
 
@@ -461,15 +470,15 @@ def test_an_edit_is_seen_even_when_size_and_modification_time_stay_the_same(tmp_
 def test_a_settled_file_that_did_not_change_is_not_read_again(tmp_path, monkeypatch):
     import time
 
-    from generator import load
+    from generator.load import read
 
-    monkeypatch.setattr(load, "SETTLED_NS", 0)  # as if every file had been written long before it was read
-    goals = _tree(tmp_path)
-    first = load_goals(goals)
+    monkeypatch.setattr(read, "SETTLED_NS", 0)  # as if every file had been written long before it was read
+    goals, memo = _tree(tmp_path), Memo()
+    first = load_goals(goals, memo)
     files = len(first.sources())
-    assert load.files_read == files
-    second = load_goals(goals)
-    assert load.files_read == 0, "nothing changed: no file read"
+    assert first.stats.files_read == files
+    second = load_goals(goals, memo)
+    assert second.stats.files_read == 0, "nothing changed: no file read"
     assert second.org is first.org and second.periods == first.periods
     time.sleep(0.05)  # later than the copy by more than the file system's clock tick
     path = goals / "2026-Q4" / "sales-emea.yaml"
@@ -477,40 +486,35 @@ def test_a_settled_file_that_did_not_change_is_not_read_again(tmp_path, monkeypa
     path.write_text(text.replace("a", "e", 1))
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same modification time
     assert path.stat().st_size == stat.st_size
-    third = load_goals(goals)
-    assert load.files_read == 1, "its change time told"
+    third = load_goals(goals, memo)
+    assert third.stats.files_read == 1, "its change time told"
     assert third.periods["2026-Q4"]["sales-emea"] is not first.periods["2026-Q4"]["sales-emea"]
     assert third.org is first.org
     copy = path.with_suffix(".tmp")
     copy.write_bytes(path.read_bytes())
     os.replace(copy, path)  # the same bytes in a new file
-    load_goals(goals)
-    assert load.files_read == 1
+    assert load_goals(goals, memo).stats.files_read == 1
 
 
 def test_a_file_written_just_before_it_was_read_is_read_again(tmp_path):
-    from generator import load
-
-    goals = _tree(tmp_path)  # just copied: changes in the same instant would not show in its times
-    load_goals(goals)
-    files = load.files_read
+    goals, memo = _tree(tmp_path), Memo()  # just copied: changes in the same instant would not show in its times
+    files = load_goals(goals, memo).stats.files_read
     assert files > 0
-    load_goals(goals)
-    assert load.files_read == files
+    assert load_goals(goals, memo).stats.files_read == files
 
 
 def test_a_file_that_broke_and_was_fixed_is_read_again_each_time(tmp_path):
     from generator.pipeline import build_portal
 
-    goals = _tree(tmp_path)
+    goals, memo = _tree(tmp_path), Memo()
     path = goals / "2026-Q4" / "sales-emea.yaml"
     good = path.read_text()
-    assert build_portal(goals, dt.date(2026, 11, 22)).ok
+    assert build_portal(goals, dt.date(2026, 11, 22), memo=memo).ok
     path.write_text(good + "  - [\n")
-    broken = build_portal(goals, dt.date(2026, 11, 22))
+    broken = build_portal(goals, dt.date(2026, 11, 22), memo=memo)
     assert not broken.ok and {p.code for p in broken.errors} == {"load.yaml-syntax"}
     path.write_text(good)
-    assert build_portal(goals, dt.date(2026, 11, 22)).ok
+    assert build_portal(goals, dt.date(2026, 11, 22), memo=memo).ok
 
 
 def test_read_yaml_outside_load_goals_keeps_nothing(tmp_path):
@@ -530,3 +534,35 @@ def test_csv_line_ends_of_every_kind_and_text_the_csv_reader_stops_at(tree):
     huge = "date,value\n2026-09-30,2.4\n2026-10-31," + "9" * 200_000 + "\n"
     assert tree.problems({"kpis.yaml": kpi_data("data/churn.csv"), "data/churn.csv": huge}) == [
         ("data/churn.csv", 3, 1, "load.csv-syntax")]
+
+
+def test_the_rebuilds_of_a_server_reuse_the_files_that_did_not_change(tmp_path, monkeypatch):
+    """The MkDocs shell keeps a Memo while it serves (on_startup(command="serve"), as `mkdocs serve` and
+    `goalsite serve` start it), and passes it to the load: a rebuild reads only the edited file."""
+    from pathlib import Path
+
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from generator.load import read
+
+    monkeypatch.setattr(read, "SETTLED_NS", 0)  # as if every file had been written long before it was read
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795305600")
+    goals = _tree(tmp_path)
+    config = load_config(str(Path(__file__).resolve().parents[2] / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    plugin = config.plugins["goalsite"]
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        with plugin.preset(goals_dir=str(goals)):
+            mkdocs_build(config)
+            first = plugin.build.goals
+            path = goals / "2026-Q4" / "sales-emea.yaml"
+            path.write_text(path.read_text().replace("Become the first choice", "Become the clear favourite"))
+            mkdocs_build(config)
+        second = plugin.build.goals
+        assert second.stats.files_read == 1 and first.stats.files_read == len(first.sources())
+        assert second.org is first.org
+        assert second.periods["2026-Q4"]["sales-emea"] is not first.periods["2026-Q4"]["sales-emea"]
+    finally:
+        config.plugins.on_shutdown()
+    assert plugin.memo is None, "what the server kept is let go when it stops"

@@ -501,15 +501,15 @@ def test_a_rebuild_with_a_memo_validates_again_only_the_files_that_changed(tree)
 
     goals = tree.write({F: HEAD + METRIC, "2026-Q4/cs.yaml": HEAD.replace("dana", "carol") + METRIC})
     memo = Memo()
-    first, _ = validate_goals(load_goals(goals), memo)
+    first, _ = validate_goals(load_goals(goals, memo), memo)
     assert memo.stats("model") == Stats(reused=0, made=3)
-    second, problems = validate_goals(load_goals(goals), memo)
+    second, problems = validate_goals(load_goals(goals, memo), memo)
     assert problems == [] and memo.stats("model") == Stats(reused=3, made=0)
     assert second.org is first.org
     assert second.periods["2026-Q4"]["sales"][0] is first.periods["2026-Q4"]["sales"][0]
 
     (goals / F).write_text((HEAD + METRIC).replace("Grow into Europe", "Grow into Asia"), encoding="utf-8")
-    third, _ = validate_goals(load_goals(goals), memo)
+    third, _ = validate_goals(load_goals(goals, memo), memo)
     assert memo.stats("model") == Stats(reused=2, made=1)
     assert third.periods["2026-Q4"]["sales"][0].objectives[0].title == "Grow into Asia"
     assert third.periods["2026-Q4"]["cs"][0] is first.periods["2026-Q4"]["cs"][0]
@@ -528,7 +528,7 @@ def test_the_problems_of_a_reused_file_are_reported_again(tree):
 
     goals = tree.write({F: HEAD + "        metric: {unit: logos, from: 0, to: x}\n"})
     memo = Memo()
-    once = [(p.location.line, p.code) for p in validate_goals(load_goals(goals), memo)[1]]
-    model, problems = validate_goals(load_goals(goals), memo)
+    once = [(p.location.line, p.code) for p in validate_goals(load_goals(goals, memo), memo)[1]]
+    model, problems = validate_goals(load_goals(goals, memo), memo)
     assert once == [(8, "model.type")] and [(p.location.line, p.code) for p in problems] == once
     assert model.gaps == {"2026-Q4:sales/grow/logos"} and memo.stats("model").reused == 2

@@ -20,6 +20,7 @@ from generator import build_portal
 from generator.render import render_pages
 from generator.render.links import site_root, site_url, url_link
 from generator.render.site import Site
+from generator.speed.tasks import Tasks
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "portal_minimal" / "goals"
 EXAMPLE = Path(__file__).resolve().parents[2] / "goals"
@@ -478,23 +479,31 @@ def test_a_big_unit_page_stays_small(tmp_path):
     assert len(to_html(page).encode()) + THEME_FRAME < 150_000
 
 
+class Forking(Tasks):
+    """Tasks(jobs) that forks whatever threads earlier tests of the suite left behind: these tests are
+    about the processes of a render."""
+
+    def processes(self) -> int:
+        return self.jobs
+
+
 @pytest.mark.parametrize("jobs", [2, 3])
 def test_pages_are_the_same_whatever_the_number_of_render_processes(jobs):
     build = build_portal(EXAMPLE, dt.date(2026, 11, 22))
-    serial = render_pages(build, jobs=1)
-    assert render_pages(build, jobs=jobs) == serial
+    serial = render_pages(build, tasks=Forking(1))
+    assert render_pages(build, tasks=Forking(jobs)) == serial
     assert len(serial) > 50
 
 
 @pytest.mark.parametrize("how", ["killed", "raises"])
-def test_a_render_worker_that_fails_costs_time_not_pages(monkeypatch, caplog, how):
+def test_a_render_worker_that_fails_costs_time_not_pages(monkeypatch, how):
     import os
     import signal
 
     from generator import render
 
     build = build_portal(EXAMPLE, dt.date(2026, 11, 22))
-    serial = render_pages(build, jobs=1)
+    serial = render_pages(build)
     parent, real = os.getpid(), render._render_share
 
     def failing(site, claims):
@@ -505,11 +514,11 @@ def test_a_render_worker_that_fails_costs_time_not_pages(monkeypatch, caplog, ho
         return real(site, claims)
 
     monkeypatch.setattr(render, "_render_share", failing)
-    with caplog.at_level("WARNING"):
-        assert render_pages(build, jobs=2) == serial
-    said = {"killed": "a render worker stopped (signal 9)", "raises": "MemoryError: the worker ran out of memory"}
-    assert said[how] in caplog.text
-    assert "rendering the pages again in one process" in caplog.text
+    said = []
+    assert render_pages(build, tasks=Forking(2, warn=said.append)) == serial
+    failure = {"killed": "a render worker stopped (signal 9)", "raises": "MemoryError: the worker ran out of memory"}
+    assert len(said) == 1 and failure[how] in said[0]
+    assert "rendering the pages again in one process" in said[0]
 
 
 def test_claimed_pages_split_the_site_without_overlap():
@@ -531,7 +540,7 @@ def test_claimed_pages_split_the_site_without_overlap():
     assert {path: text for share in shares for path, text in share.items()} == everything
 
     # First come, first served: a process that walks after another finds every page taken.
-    claims = Claims()
+    claims = Claims(Tasks(2).counter())
     assert _render_share(site, claims) == everything
     assert _render_share(site, claims) == {}
 

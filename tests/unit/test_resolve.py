@@ -509,6 +509,8 @@ def test_kept_checkins_are_checked_again_when_today_or_the_period_changes(tree):
     """})
     memo = Memo()  # as `goalsite serve` keeps one: the key result's model is the same while its file is
 
+    memo = Memo()  # as `goalsite serve` has it: unchanged files keep their models
+
     def codes(today, org=None):
         if org is not None:
             (goals / "org.yaml").write_text(org, encoding="utf-8")

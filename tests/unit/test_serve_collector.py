@@ -1,4 +1,4 @@
-"""serve/server.py _Collector: the cycle collector rests through a build and wakes up after it, never during a
+"""speed.gc.Collector (of `goalsite serve`): the cycle collector rests through a build and wakes up after it, never during a
 build someone waits for."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import weakref
 import pytest
 
 from generator.serve import server as serve
+from generator.speed import gc as gc_policy
 
 
 class Node:
@@ -20,11 +21,11 @@ class Node:
 
 @pytest.fixture
 def collector(monkeypatch):
-    monkeypatch.setattr(serve, "COLLECT_AFTER", 0.05)
-    monkeypatch.setattr(serve, "COLLECT_IDLE", 0.6)
+    monkeypatch.setattr(gc_policy, "COLLECT_AFTER", 0.05)
+    monkeypatch.setattr(gc_policy, "COLLECT_IDLE", 0.6)
     was = gc.isenabled()
     gc.enable()
-    yield serve._Collector()
+    yield gc_policy.Collector()
     for thread in threading.enumerate():  # its timers: none may collect in the next test
         if isinstance(thread, threading.Timer):
             thread.join(5)
@@ -178,8 +179,8 @@ def test_after_a_failed_complete_rebuild_the_next_build_is_one_someone_waits_for
 
     from generator.serve.incremental import Incremental
 
-    monkeypatch.setattr(serve, "COLLECT_AFTER", 0.05)
-    monkeypatch.setattr(serve, "COLLECT_IDLE", 4.0)
+    monkeypatch.setattr(gc_policy, "COLLECT_AFTER", 0.05)
+    monkeypatch.setattr(gc_policy, "COLLECT_IDLE", 4.0)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795305600")  # 2026-11-22
     root = Path(__file__).resolve().parents[2]
     goals = tmp_path / "goals"
@@ -194,7 +195,7 @@ def test_after_a_failed_complete_rebuild_the_next_build_is_one_someone_waits_for
 
     config = get_config()
     config.site_url = url
-    builder = serve._Builder(get_config, url, incremental, serve._Collector(), serve._Sources(),
+    builder = serve._Builder(get_config, url, incremental, gc_policy.Collector(), serve._Sources(),
                              options={"goals_dir": str(goals)})
     builder.server = server = LiveReloadServer(builder=builder, host="127.0.0.1", port=8000, root=str(tmp_path))
     was = gc.isenabled()
@@ -230,7 +231,7 @@ def test_only_the_servers_first_build_freezes_the_goal_files(tmp_path, monkeypat
 
     from generator.serve.incremental import Incremental
 
-    monkeypatch.setattr(serve, "COLLECT_AFTER", 0.05)
+    monkeypatch.setattr(gc_policy, "COLLECT_AFTER", 0.05)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795305600")  # 2026-11-22
     root = Path(__file__).resolve().parents[2]
     goals = root / "tests" / "fixtures" / "portal_minimal" / "goals"
@@ -239,7 +240,7 @@ def test_only_the_servers_first_build_freezes_the_goal_files(tmp_path, monkeypat
     def get_config():
         return load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
 
-    builder = serve._Builder(get_config, url, Incremental(), serve._Collector(), serve._Sources(),
+    builder = serve._Builder(get_config, url, Incremental(), gc_policy.Collector(), serve._Sources(),
                              options={"goals_dir": str(goals)})
     builder.freeze_sources = True
     was = gc.isenabled()
