@@ -13,15 +13,24 @@ CHROMIUM ?= $(or $(GOALSITE_CHROMIUM),$(DEBIAN_CHROMIUM))
 # Where `make site` expects the portal to be browsed; Material's instant navigation needs it.
 SITE_URL ?= http://localhost:8000/
 
+# The example company in goals/ is a demo written for one week: scored as of the real today, every key
+# result would be stale and, from January, no period would be running. `make site`, `serve` and `check`
+# score it as of EXAMPLE_TODAY (the browser tests use the same day). Your own goals: run goalsite
+# without --today (or `make site EXAMPLE_TODAY=` for the clock's day).
+EXAMPLE_TODAY ?= 2026-11-22
+TODAY_FLAG = $(if $(EXAMPLE_TODAY),--today $(EXAMPLE_TODAY))
+# `goalsite serve` takes its day from SOURCE_DATE_EPOCH: EXAMPLE_TODAY at noon UTC, in seconds.
+TODAY_EPOCH = $(if $(EXAMPLE_TODAY),SOURCE_DATE_EPOCH=$$($(PYTHON) -c 'import datetime as d; print(int(d.datetime.fromisoformat("$(EXAMPLE_TODAY)T12:00+00:00").timestamp()))'))
+
 site: $(STAMP)
-	$(BIN)/goalsite build --goals goals --site-dir site --site-url $(SITE_URL)
+	$(BIN)/goalsite build --goals goals --site-dir site --site-url $(SITE_URL) $(TODAY_FLAG)
 	@echo "Browse it: $(PYTHON) -m http.server -d site 8000, then open $(SITE_URL) (or run: make serve)"
 
 serve: $(STAMP)
-	$(BIN)/goalsite serve --goals goals
+	$(TODAY_EPOCH) $(BIN)/goalsite serve --goals goals
 
 check: $(STAMP)
-	$(BIN)/goalsite check --goals goals
+	$(BIN)/goalsite check --goals goals $(TODAY_FLAG)
 
 # Debian and Ubuntu ship the venv module's pip (ensurepip) in a package of its own, python3-venv:
 # without it `python3 -m venv` fails halfway and leaves a broken .venv, which is removed again.

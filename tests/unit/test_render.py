@@ -114,7 +114,7 @@ def test_unit_period_page_shows_objectives_and_key_results_in_full(pages):
 
 def test_check_in_history_is_newest_first(pages):
     text = to_text(pages["units/sales-emea/2026-Q4.md"])
-    assert text.index("2026-11-1612 logos") < text.index("2026-10-054 logos")
+    assert text.index("2026-11-16 · 12 logos") < text.index("2026-10-05 · 4 logos")
 
 
 def test_every_link_between_pages_resolves_to_a_page_and_an_anchor(pages):
@@ -311,7 +311,7 @@ def test_period_page_has_distribution_departments_and_the_sunburst_before_the_li
 
 def test_kpi_page_draws_the_band_and_the_targets_of_key_results_that_move_it(pages):
     (fig,) = figures(pages["kpis/customer-retention.md"])
-    series, targets = fig["data"]
+    series, _band, targets = fig["data"]
     assert series["y"] == [86.1, 84.2] and series["marker"]["symbol"] == ["circle", "x"]
     assert targets["y"] == [92, 92, None] and targets["x"][:2] == ["2026-10-01", "2026-12-31"]
     assert "1 of 2 values healthy (at or above 85 %); key result targets: 92 % by 2026-12-31" in html.unescape(
