@@ -73,10 +73,32 @@ $(CHROMIUM):
 	  exit 1; \
 	fi
 
-# GOALSITE_CHROMIUM tells the browser tests (tests/browser/conftest.py) which browser to drive.
-test: $(TSTAMP) $(if $(filter 1,$(GOALSITE_SKIP_BROWSER)),,$(CHROMIUM))
+# axe-core for the accessibility tests (tests/browser/test_accessibility.py), self-hosted: installed with
+# npm into .venv/axe, the version pinned here; the tests inject its axe.min.js into each page.
+AXE_VERSION := 4.14.1
+AXE_DIR := $(VENV)/axe
+AXE_STAMP := $(AXE_DIR)/.installed-$(AXE_VERSION)
+$(AXE_STAMP):
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's npm for the accessibility tests (apt-get install npm)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
+	  else \
+	    echo "error: the accessibility tests need axe-core $(AXE_VERSION), installed with npm, and npm is missing." >&2; \
+	    echo "  Debian and Ubuntu: sudo apt-get install npm      elsewhere: install Node.js, which brings npm" >&2; \
+	    echo "  Or skip the browser tests on this machine: make test GOALSITE_SKIP_BROWSER=1" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+	npm install --silent --no-audit --no-fund --prefix $(AXE_DIR) axe-core@$(AXE_VERSION)
+	@touch $@
+
+# GOALSITE_CHROMIUM tells the browser tests (tests/browser/conftest.py) which browser to drive,
+# GOALSITE_AXE where axe-core is.
+test: $(TSTAMP) $(if $(filter 1,$(GOALSITE_SKIP_BROWSER)),,$(CHROMIUM) $(AXE_STAMP))
 	$(BIN)/python -m ruff check generator tests benchmarks
-	GOALSITE_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -p no:cacheprovider -q
+	GOALSITE_CHROMIUM=$(CHROMIUM) GOALSITE_AXE=$(AXE_DIR)/node_modules/axe-core/axe.min.js \
+	  $(BIN)/python -m pytest -p no:cacheprovider -q
 
 clean:
 	rm -rf $(VENV) site .goalsite-cache
