@@ -50,3 +50,9 @@ def test_tables_put_status_and_score_first():
     pages = render_pages(build_portal(FIXTURE, TODAY))
     assert "| Health | KPI | Latest value |" in pages["kpis/index.md"]
     assert "| Status | Score | Objective |" in pages["index.md"]
+
+
+def test_a_key_result_chart_says_its_expected_pace_in_words(pages):
+    page = pages["units/sales-emea/2026-Q4.md"]
+    assert ("12 of 25 logos on 2026-11-16; target 25 logos by 2026-12-31; "
+            "expected pace 40 % of the way by today; confidence 6/10") in page
