@@ -56,3 +56,10 @@ def test_a_key_result_chart_says_its_expected_pace_in_words(pages):
     page = pages["units/sales-emea/2026-Q4.md"]
     assert ("12 of 25 logos on 2026-11-16; target 25 logos by 2026-12-31; "
             "expected pace 40 % of the way by today; confidence 6/10") in page
+
+
+def test_no_table_has_an_empty_header():
+    closed = render_pages(build_portal(FIXTURE, dt.date(2027, 1, 10)))  # with retrospectives
+    for pages in (render_pages(build_portal(FIXTURE, TODAY)), closed):
+        for path, page in pages.items():
+            assert "\n| | |\n" not in page and "<th></th>" not in page, path

@@ -286,7 +286,8 @@ def test_unit_period_page_has_the_scorecard_and_a_chart_per_key_result(pages):
     figs = figures(page)
     assert figs[0]["data"][0]["orientation"] == "h"  # the objectives' scores come first
     assert len(figs) == 1 + 4  # every key result of win-dach has a check-in (churn's come from its KPI)
-    assert 'aria-label="12 of 25 logos on 2026-11-16; target 25 logos by 2026-12-31; confidence 6/10"' in page
+    assert ('aria-label="12 of 25 logos on 2026-11-16; target 25 logos by 2026-12-31; '
+            'expected pace 40 % of the way by today; confidence 6/10"') in page
     assert '<p class="portal-chart-alt">12 of 25 logos on 2026-11-16; target 25 logos by 2026-12-31' in page
     assert "Scores as a table" in page and "<tr><td>Become the first choice for mid-market retailers in DACH</td>" in page
     assert 'aria-label="99.95 % on 2026-11-16; 1 of 1 check-ins inside 99.9–100 %; confidence 9/10"' in page
