@@ -13,15 +13,24 @@ CHROMIUM ?= $(or $(GOALSITE_CHROMIUM),$(DEBIAN_CHROMIUM))
 # Where `make site` expects the portal to be browsed; Material's instant navigation needs it.
 SITE_URL ?= http://localhost:8000/
 
+# The example company in goals/ is a demo written for one week: scored as of the real today, every key
+# result would be stale and, from January, no period would be running. `make site`, `serve` and `check`
+# score it as of EXAMPLE_TODAY (the browser tests use the same day). Your own goals: run goalsite
+# without --today (or `make site EXAMPLE_TODAY=` for the clock's day).
+EXAMPLE_TODAY ?= 2026-11-22
+TODAY_FLAG = $(if $(EXAMPLE_TODAY),--today $(EXAMPLE_TODAY))
+# `goalsite serve` takes its day from SOURCE_DATE_EPOCH: EXAMPLE_TODAY at noon UTC, in seconds.
+TODAY_EPOCH = $(if $(EXAMPLE_TODAY),SOURCE_DATE_EPOCH=$$($(PYTHON) -c 'import datetime as d; print(int(d.datetime.fromisoformat("$(EXAMPLE_TODAY)T12:00+00:00").timestamp()))'))
+
 site: $(STAMP)
-	$(BIN)/goalsite build --goals goals --site-dir site --site-url $(SITE_URL)
+	$(BIN)/goalsite build --goals goals --site-dir site --site-url $(SITE_URL) $(TODAY_FLAG)
 	@echo "Browse it: $(PYTHON) -m http.server -d site 8000, then open $(SITE_URL) (or run: make serve)"
 
 serve: $(STAMP)
-	$(BIN)/goalsite serve --goals goals
+	$(TODAY_EPOCH) $(BIN)/goalsite serve --goals goals
 
 check: $(STAMP)
-	$(BIN)/goalsite check --goals goals
+	$(BIN)/goalsite check --goals goals $(TODAY_FLAG)
 
 # Debian and Ubuntu ship the venv module's pip (ensurepip) in a package of its own, python3-venv:
 # without it `python3 -m venv` fails halfway and leaves a broken .venv, which is removed again.
@@ -64,10 +73,32 @@ $(CHROMIUM):
 	  exit 1; \
 	fi
 
-# GOALSITE_CHROMIUM tells the browser tests (tests/browser/conftest.py) which browser to drive.
-test: $(TSTAMP) $(if $(filter 1,$(GOALSITE_SKIP_BROWSER)),,$(CHROMIUM))
+# axe-core for the accessibility tests (tests/browser/test_accessibility.py), self-hosted: installed with
+# npm into .venv/axe, the version pinned here; the tests inject its axe.min.js into each page.
+AXE_VERSION := 4.14.1
+AXE_DIR := $(VENV)/axe
+AXE_STAMP := $(AXE_DIR)/.installed-$(AXE_VERSION)
+$(AXE_STAMP):
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's npm for the accessibility tests (apt-get install npm)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
+	  else \
+	    echo "error: the accessibility tests need axe-core $(AXE_VERSION), installed with npm, and npm is missing." >&2; \
+	    echo "  Debian and Ubuntu: sudo apt-get install npm      elsewhere: install Node.js, which brings npm" >&2; \
+	    echo "  Or skip the browser tests on this machine: make test GOALSITE_SKIP_BROWSER=1" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+	npm install --silent --no-audit --no-fund --prefix $(AXE_DIR) axe-core@$(AXE_VERSION)
+	@touch $@
+
+# GOALSITE_CHROMIUM tells the browser tests (tests/browser/conftest.py) which browser to drive,
+# GOALSITE_AXE where axe-core is.
+test: $(TSTAMP) $(if $(filter 1,$(GOALSITE_SKIP_BROWSER)),,$(CHROMIUM) $(AXE_STAMP))
 	$(BIN)/python -m ruff check generator tests benchmarks
-	GOALSITE_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -p no:cacheprovider -q
+	GOALSITE_CHROMIUM=$(CHROMIUM) GOALSITE_AXE=$(AXE_DIR)/node_modules/axe-core/axe.min.js \
+	  $(BIN)/python -m pytest -p no:cacheprovider -q
 
 clean:
 	rm -rf $(VENV) site .goalsite-cache

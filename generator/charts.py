@@ -27,6 +27,7 @@ STATUS_COLORS = {
 }
 ACCENT = "#3f51b5"
 BAND = "rgba(46, 125, 50, 0.12)"
+HEALTHY = "#2e7d32"
 TARGET = "#6a1b9a"
 CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
 """The plotly config assets/portal.js draws with (kept there; this is its record for Python callers)."""
@@ -41,6 +42,14 @@ def label(text: str) -> str:
 
 def _day(d: dt.date) -> str:
     return d.isoformat()
+
+
+LEGEND = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
+"""A legend in one row above the plot (it wraps on a phone), clear of the x axis's dates."""
+
+
+def _title(text: str) -> dict:
+    return {"text": text, "x": 0, "xanchor": "left", "font": {"size": 14}}
 
 
 def _layout(**extra) -> dict:
@@ -60,41 +69,46 @@ def _layout(**extra) -> dict:
 
 
 def key_result_figure(node: KeyResultNode, fact: KeyResultScore, today: dt.date | None = None) -> dict:
-    """Check-in values against the ideal line (or band), with confidence underneath.
+    """Check-in values against the expected pace and the target (or the band), confidence underneath.
 
-    Only check-ins up to `today` are drawn (the page's history shows the same ones).
+    A legend names each of them. Only check-ins up to `today` are drawn (the page's history shows
+    the same ones).
     """
     period, kr = node.objective.period, node.kr
     checkins = [c for c in node.checkins if today is None or c.date <= today]
     xs = [_day(c.date) for c in checkins]
     ys = [c.value for c in checkins]
     end = kr.due or period.end
-    data, shapes = [], []
+    data, shapes, notes = [], [], []
     marker: dict = {"color": ACCENT, "size": 8}
     yaxis = {"domain": [0.34, 1], "automargin": True, "zeroline": False,
              "title": {"text": label(kr.metric.unit or "") if kr.metric else "done"}}
     if kr.metric is None:  # milestone: fraction done, 0..1, paced to the due date
         ys = [round(v * 100, 1) for v in ys]
         yaxis.update(range=[0, 105], ticksuffix=" %", title={"text": "done"})
-        data.append(_ideal(period.start, end, 0, 100, "plan"))
+        data.append(_ideal(period.start, end, 0, 100, "expected pace"))
         shapes.append(_vline(end, "due"))
+        notes.append({"x": _day(end), "y": 1, "xref": "x", "yref": "paper", "text": "due", "showarrow": False,
+                      "xanchor": "right", "yanchor": "top"})
     elif kr.metric.is_keep:
-        shapes.append(_band_shape(kr.metric, ys))
+        shapes += _band_shapes(kr.metric, ys)
+        data.append(_band_legend(kr.metric))
         ok = [inside(kr.metric, v) for v in ys]
         # Outside the band: red and a cross, so the mark does not rest on colour alone.
         marker = {"color": [STATUS_COLORS["on-track" if i else "off-track"] for i in ok],
                   "symbol": ["circle" if i else "x" for i in ok], "size": 9}
     else:
-        data.append(_ideal(period.start, end, kr.metric.from_, kr.metric.to, "ideal"))
-        shapes.append(_hline(kr.metric.to, "y"))
+        data.append(_ideal(period.start, end, kr.metric.from_, kr.metric.to, "expected pace"))
+        data.append(_target_line(period.start, max(period.end, end), kr.metric.to))
     data.append({"type": "scatter", "mode": "lines+markers", "x": xs, "y": ys, "name": "value",
                  "marker": marker, "line": {"color": ACCENT}, "hovertemplate": "%{x}: %{y}<extra></extra>"})
     conf = [(c.date, c.confidence) for c in checkins if c.confidence is not None]
     data.append({"type": "bar", "x": [_day(d) for d, _ in conf], "y": [v for _, v in conf], "yaxis": "y2",
-                 "name": "confidence", "marker": {"color": [_confidence_color(v) for _, v in conf]},
+                 "name": "confidence (0–10)", "marker": {"color": [_confidence_color(v) for _, v in conf]},
                  "hovertemplate": "%{x}: confidence %{y}/10<extra></extra>"})
     layout = _layout(
-        height=340, shapes=shapes, yaxis=yaxis,
+        height=360, shapes=shapes, yaxis=yaxis, showlegend=True, legend=LEGEND, annotations=notes,
+        margin={"l": 48, "r": 16, "t": 48, "b": 40},
         xaxis={"range": [_day(period.start), _day(max(period.end, end))], "type": "date", "automargin": True},
         yaxis2={"domain": [0, 0.24], "range": [0, 10], "title": {"text": "confidence"}, "dtick": 5, "automargin": True},
     )
@@ -114,23 +128,44 @@ def _band(metric) -> tuple[float | None, float | None]:
     return None, metric.keep_below
 
 
-def _band_shape(metric, values: Iterable[float]) -> dict:
-    """The healthy band as a shaded rectangle; an open side ends a little beyond the data.
+def _band_shapes(metric, values: Iterable[float]) -> list[dict]:
+    """The healthy band as a shaded rectangle, and a dashed line on each threshold it has.
 
-    Plotly counts shapes into the axis range, so an open side cannot be "infinite".
+    An open side ends a little beyond the data: Plotly counts shapes into the axis range, so it
+    cannot be "infinite".
     """
     lo, hi = _band(metric)
     seen = [v for v in values if v is not None] + [b for b in (lo, hi) if b is not None]
     pad = (max(seen) - min(seen)) * 0.1 or abs(seen[0]) * 0.1 or 1
-    lo = min(seen) - pad if lo is None else lo
-    hi = max(seen) + pad if hi is None else hi
-    return {"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": lo, "y1": hi,
+    rect = {"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y",
+            "y0": min(seen) - pad if lo is None else lo, "y1": max(seen) + pad if hi is None else hi,
             "fillcolor": BAND, "line": {"width": 0}, "layer": "below"}
+    lines = [_hline(b, "y", HEALTHY) | {"name": "threshold"} for b in (lo, hi) if b is not None]
+    return [rect, *lines]
 
 
-def _hline(y: float, yref: str) -> dict:
+def band_text(metric) -> str:
+    """The healthy range in a few characters: "≥ 85", "≤ 2.5", "99.9–100"."""
+    lo, hi = _band(metric)
+    if lo is not None and hi is not None:
+        return f"{lo:g}–{hi:g}"
+    return f"≥ {lo:g}" if lo is not None else f"≤ {hi:g}"
+
+
+def _band_legend(metric) -> dict:
+    """A legend entry for the band and its thresholds (shapes have none): a line with no points."""
+    return {"type": "scatter", "mode": "lines", "x": [None], "y": [None], "hoverinfo": "skip",
+            "name": f"healthy range {label(band_text(metric))}", "line": {"color": HEALTHY, "dash": "dash", "width": 2}}
+
+
+def _target_line(start: dt.date, end: dt.date, y: float) -> dict:
+    return {"type": "scatter", "mode": "lines", "x": [_day(start), _day(end)], "y": [y, y], "name": "target",
+            "line": {"dash": "dash", "color": TARGET, "width": 1.5}, "hovertemplate": "target %{y}<extra></extra>"}
+
+
+def _hline(y: float, yref: str, color: str = TARGET) -> dict:
     return {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": yref, "y0": y, "y1": y,
-            "line": {"dash": "dash", "color": TARGET, "width": 1.5}}
+            "line": {"dash": "dash", "color": color, "width": 1.5}}
 
 
 def _vline(day: dt.date, name: str) -> dict:
@@ -162,7 +197,8 @@ def objectives_figure(objectives: list[ObjectiveNode], scores: Scores) -> dict:
             "marker": {"color": [STATUS_COLORS[f.status] for f in facts]},
             "hovertemplate": "%{hovertext}: %{x} % (%{text})<extra></extra>",
         }],
-        "layout": _layout(height=max(160, 60 + 44 * len(objectives)),
+        "layout": _layout(height=max(190, 90 + 44 * len(objectives)), title=_title("Objective scores"),
+                          margin={"l": 48, "r": 16, "t": 40, "b": 40},
                           xaxis={"range": [0, 100], "ticksuffix": " %", "automargin": True},
                           yaxis={"automargin": True, "autorange": "reversed", "tickmode": "array",
                                  "tickvals": list(range(len(objectives))),
@@ -186,7 +222,8 @@ def unit_history_figure(unit: OrgUnit, periods: list[Period], scores: Scores) ->
             for kind, color in zip(kinds, (ACCENT, "#00897b", TARGET))]
     return {
         "data": data,
-        "layout": _layout(height=240, showlegend=len(kinds) > 1, legend={"orientation": "h", "y": -0.3},
+        "layout": _layout(height=260, showlegend=len(kinds) > 1, legend={"orientation": "h", "y": -0.3},
+                          title=_title("Score by period"), margin={"l": 48, "r": 16, "t": 40, "b": 40},
                           xaxis={"type": "category", "automargin": True,
                                  "categoryorder": "array", "categoryarray": [p.id for p, _ in points]},
                           yaxis={"range": [0, 105], "ticksuffix": " %", "automargin": True}),
@@ -210,6 +247,8 @@ def distribution_figure(objectives: list[ObjectiveNode], scores: Scores, stretch
     return {
         "data": data,
         "layout": _layout(barmode="group", showlegend=True, legend={"orientation": "h", "y": -0.25},
+                          title=_title("Objectives by score"), height=320,
+                          margin={"l": 48, "r": 16, "t": 40, "b": 40},
                           xaxis={"range": [0, 100], "ticksuffix": " %", "title": {"text": "score"}},
                           yaxis={"title": {"text": "objectives"}, "automargin": True},
                           shapes=[{"type": "line", "xref": "x", "x0": stretch * 100, "x1": stretch * 100,
@@ -226,7 +265,10 @@ def departments_figure(portal: Portal, period: Period, scores: Scores) -> dict:
     return {
         "data": [{"type": "bar", "x": [label(u.name) for u, _ in rows], "y": [round(s * 100, 1) for _, s in rows],
                   "marker": {"color": ACCENT}, "hovertemplate": "%{x}: %{y} %<extra></extra>"}],
-        "layout": _layout(height=280, yaxis={"range": [0, 100], "ticksuffix": " %", "automargin": True}),
+        "layout": _layout(height=300, title=_title("Mean objective score by department"),
+                          margin={"l": 48, "r": 16, "t": 40, "b": 40},
+                          yaxis={"range": [0, 100], "ticksuffix": " %", "automargin": True,
+                                 "title": {"text": "mean score"}}),
     }
 
 
@@ -235,24 +277,26 @@ def departments_figure(portal: Portal, period: Period, scores: Scores) -> dict:
 
 def kpi_figure(node: KpiNode, targets: Iterable[tuple[str, dt.date, dt.date, float]] = (),
                today: dt.date | None = None) -> dict:
-    """A KPI's series with its threshold band, points coloured by health, and KR targets.
+    """A KPI's series with its threshold band and lines, points coloured by health, and KR targets.
 
     `targets` are (label, start, end, value): a key result's target drawn as a dashed
     segment over its period (one trace, segments apart). Values after `today` are left out.
+    A legend names the series, the healthy range (with its threshold) and the targets.
     """
     metric = node.kpi.metric
     values = [v for v in node.values if today is None or v.date <= today]
     targets = list(targets)
-    shapes = []
+    shapes, data = [], []
     marker: dict = {"color": ACCENT, "size": 8}
     if metric is not None:
-        shapes.append(_band_shape(metric, [v.value for v in values] + [t[3] for t in targets]))
+        shapes = _band_shapes(metric, [v.value for v in values] + [t[3] for t in targets])
+        data.append(_band_legend(metric))
         ok = [inside(metric, v.value) for v in values]
         marker = {"color": [STATUS_COLORS["on-track" if i else "off-track"] for i in ok],
                   "symbol": ["circle" if i else "x" for i in ok], "size": 9}
-    data = [{"type": "scatter", "mode": "lines+markers", "name": "value", "x": [_day(v.date) for v in values],
-             "y": [v.value for v in values], "marker": marker, "line": {"color": ACCENT},
-             "hovertemplate": "%{x}: %{y}<extra></extra>"}]
+    data.insert(0, {"type": "scatter", "mode": "lines+markers", "name": "value", "x": [_day(v.date) for v in values],
+                    "y": [v.value for v in values], "marker": marker, "line": {"color": ACCENT},
+                    "hovertemplate": "%{x}: %{y}<extra></extra>"})
     if targets:
         xs, ys, texts = [], [], []
         for text, start, end, y in targets:
@@ -265,7 +309,8 @@ def kpi_figure(node: KpiNode, targets: Iterable[tuple[str, dt.date, dt.date, flo
                      "hovertemplate": "%{text}: %{y}<extra></extra>"})
     return {
         "data": data,
-        "layout": _layout(shapes=shapes,
+        "layout": _layout(shapes=shapes, showlegend=True, legend=LEGEND, height=320,
+                          margin={"l": 48, "r": 16, "t": 48, "b": 40},
                           yaxis={"automargin": True, "title": {"text": label((metric.unit if metric else None) or "")}},
                           xaxis={"type": "date", "automargin": True}),
     }

@@ -174,3 +174,10 @@
     watch();
   }
 })();
+
+// Material's search overlay is a role="dialog" with no name (axe: aria-dialog-name, serious); the
+// header stays put through instant navigation, so naming it once is enough.
+(function () {
+  var dialog = document.querySelector('.md-search[role="dialog"]');
+  if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search");
+})();

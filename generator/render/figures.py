@@ -64,12 +64,16 @@ def key_result_chart(site: Site, page: str, kr: KeyResultNode) -> Markup:
     checkins = [c for c in kr.checkins if c.date <= site.today]
     if not site.visible(kr) or not checkins:
         return Markup("")
-    figure = charts.key_result_figure(kr, site.scores.key_results[kr.ref], site.today)
-    return _slot(site, figure, key_result_summary(kr, checkins), page)
+    facts = site.scores.key_results[kr.ref]
+    figure = charts.key_result_figure(kr, facts, site.today)
+    return _slot(site, figure, key_result_summary(kr, checkins, facts.expected), page)
 
 
-def key_result_summary(kr: KeyResultNode, checkins: list) -> str:
-    """"12 of 25 logos on 2026-11-16; target 25 logos by 2026-12-31; confidence 6/10"."""
+def key_result_summary(kr: KeyResultNode, checkins: list, expected: float | None = None) -> str:
+    """"12 of 25 logos on 2026-11-16; target 25 logos by 2026-12-31; expected pace 40 % by today; confidence 6/10".
+
+    `expected` is the share of the way the key result should have come by today (running periods).
+    """
     last = checkins[-1]
     metric = kr.kr.metric
     end = (kr.kr.due or kr.objective.period.end).isoformat()
@@ -85,6 +89,8 @@ def key_result_summary(kr: KeyResultNode, checkins: list) -> str:
     else:
         text = (f"{format_number(last.value)} of {with_unit(metric.to, metric.unit)} on {last.date.isoformat()}; "
                 f"target {with_unit(metric.to, metric.unit)} by {end}")
+    if expected is not None and not (metric is not None and metric.is_keep):
+        text += f"; expected pace {format_percent(expected)} of the way by today"
     if last.confidence is not None:
         text += f"; confidence {last.confidence}/10"
     return text

@@ -12,11 +12,11 @@ from markupsafe import Markup
 
 from ..model import CheckIn, Metric
 from ..resolve import KeyResultNode, ObjectiveNode
-from ..score import KeyResultScore, inside
+from ..score import KEEP_AT_RISK_SHARE, KeyResultScore, ObjectiveScore, inside, pace_status
 from .figures import key_result_chart
 from .filters import data_attributes
 from .links import period_path
-from .parts import PRIVATE, STALE, Links, bar, status_badge
+from .parts import PRIVATE, STALE, Links, bar, status_with_reason
 from .site import Site
 from .text import escape_meta, escape_text, format_number, format_percent, safe_href, with_unit
 
@@ -54,6 +54,34 @@ def _keep_text(metric: Metric, checkins: list[CheckIn], facts: KeyResultScore) -
     return f"{_KEEP_WORDS[metric.form]} {bound} in {hits} of {len(seen)} check-ins (latest {with_unit(seen[-1].value, unit)})"
 
 
+def status_reason(facts: KeyResultScore | ObjectiveScore, kind: str, stretch: float, keep: Metric | None = None) -> str:
+    """Why a goal has its status, in the numbers the rule of guide/scoring.md used (plain text).
+
+    Running: "expected 60 % by today, at 44 %; confidence 8/10" (a keep form: the share of check-ins in
+    its range, and whether the latest is); closed: the score against what its kind needs.
+    """
+    status = facts.status
+    if status in ("not-started", "no-data") or facts.score is None:
+        return ""
+    if status in ("achieved", "missed"):
+        need = stretch if kind == "aspirational" else 1.0
+        return f"scored {format_percent(facts.score)}, {kind} needs {format_percent(need)}"
+    if keep is not None:
+        latest = facts.latest is not None and inside(keep, facts.latest.value)
+        text = (f"in range in {format_percent(facts.score)} of check-ins, {format_percent(KEEP_AT_RISK_SHARE)} needed, "
+                f"latest {'inside' if latest else 'outside'}")
+    elif facts.expected is not None:
+        text = f"expected {format_percent(facts.expected)} by today, at {format_percent(facts.score)}"
+    else:
+        text = f"at {format_percent(facts.score)}"
+    if facts.confidence is not None:
+        text += f"; confidence {format_number(round(facts.confidence, 1))}/10"
+    if isinstance(facts, ObjectiveScore) and facts.expected is not None and \
+            pace_status(facts.score, facts.expected, facts.confidence) != status:
+        text += "; a key result is off track"
+    return text
+
+
 def confidence_text(confidence: float | None) -> str:
     """"6/10", or "–" without a confidence (plain text that escape_text() leaves as it is)."""
     return "–" if confidence is None else f"{confidence}/10"
@@ -75,24 +103,28 @@ def checkin_view(site: Site, checkin: CheckIn, unit: str | None) -> dict:
     }
 
 
-_CHECKIN_HEAD = ('<table class="portal-table"><thead><tr><th>Date</th><th>Value</th><th>Confidence</th>'
-                 "<th>Note</th><th>Blockers</th><th>Next</th></tr></thead><tbody>\n")
-
-
 def checkin_table(site: Site, checkins: list[CheckIn], unit: str | None) -> Markup:
-    """The check-in history as an HTML table: the cells of checkin_view(), escaped as a template would.
+    """The check-in history as a feed, newest first: date · value · confidence, then note, blockers, next.
 
     Built here rather than in a template loop, and without a view of each check-in: a large portal has
-    hundreds of thousands of rows, and this was a large part of its render. A date and a confidence hold no
-    character that escape_text() changes; the value is plain text, the rest sanitized HTML.
+    hundreds of thousands of them, and this was a large part of its render. A date and a confidence hold no
+    character that escape_text() changes; the value is plain text, the rest sanitized HTML. Parts a
+    check-in leaves out are left out, not shown as empty cells.
     """
     html = site.markdown.html
-    rows = [_CHECKIN_HEAD]
+    rows = ['<ol class="portal-feed">\n']
     for c in checkins:
-        rows.append(f"<tr><td>{c.date.isoformat()}</td><td>{escape_text(checkin_value(c, unit))}</td>"
-                    f"<td>{confidence_text(c.confidence)}</td><td>{html(c.note)}</td><td>{html(c.blockers)}</td>"
-                    f"<td>{html(c.next)}</td></tr>\n")
-    rows.append("</tbody></table>\n")
+        day = c.date.isoformat()
+        conf = f" · confidence {c.confidence}/10" if c.confidence is not None else ""
+        rows.append(f'<li><p class="portal-feed__head"><time datetime="{day}">{day}</time> · '
+                    f"<strong>{escape_text(checkin_value(c, unit))}</strong>{conf}</p>")
+        if c.note:
+            rows.append(f'<div class="portal-feed__part">{html(c.note)}</div>')
+        for name, text in (("Blockers", c.blockers), ("Next", c.next)):
+            if text:
+                rows.append(f'<div class="portal-feed__part"><strong>{name}</strong> {html(text)}</div>')
+        rows.append("</li>\n")
+    rows.append("</ol>\n")
     return Markup("".join(rows))
 
 
@@ -126,7 +158,9 @@ def key_result_view(site: Site, links: Links, kr: KeyResultNode) -> dict:
         "percent": format_percent(facts.progress),
         "score": format_percent(facts.score),
         "bar": bar(facts.score),
-        "status": status_badge(facts.status),
+        "status": status_with_reason(facts.status, status_reason(
+            facts, kr.objective.obj.kind, site.portal.settings.stretch_success,
+            kr.kr.metric if kr.kr.metric is not None and kr.kr.metric.is_keep else None)),
         "confidence": confidence_text(facts.confidence),
         "stale": STALE if facts.stale else "",
         "kpi": links.kpi(kpi) if kpi else "",
@@ -151,23 +185,33 @@ def _target_value(value, unit: str | None) -> str:
 
 
 def target_history_view(site: Site, kr: KeyResultNode) -> dict:
-    """How the key result's target and baseline changed in git (`build.history`); a note outside git."""
+    """How the key result's target and baseline changed in git (`build.history`); a note outside git.
+
+    Each change reads as one line of a feed: "target 64 % → 58 %, baseline unchanged" or, when the key
+    result was written, "target 2 s, baseline 3.4 s"; the commit's author and id follow it.
+    """
     history = site.build.history
     if history is None:
         note = "Target history is left out because the goals are not in a git repository." if site.build.history_read else ""
         return {"targets": [], "targets_note": note}
     rows = []
     for change in reversed(history.get(kr.ref, [])):
-        unit = change.unit or ""
-        rows.append({
-            "date": change.date, "author": change.author, "commit": change.commit,
-            "target": f"{_target_value(change.target_old, unit)} → {_target_value(change.target_new, unit)}"
-            if not change.created else f"set to {_target_value(change.target_new, unit)}",
-            "baseline": "" if change.baseline_old == change.baseline_new else
-            f"{_target_value(change.baseline_old, unit)} → {_target_value(change.baseline_new, unit)}",
-            "goalposts": change.goalposts,
-        })
+        rows.append({"date": change.date, "author": change.author, "commit": change.commit,
+                     "change": _target_change(change), "goalposts": change.goalposts})
     return {"targets": rows, "targets_note": ""}
+
+
+def _target_change(change) -> str:
+    unit = change.unit or ""
+    if change.created:
+        text = f"target {_target_value(change.target_new, unit)}"
+        return text if change.baseline_new is None else f"{text}, baseline {_target_value(change.baseline_new, unit)}"
+    parts = []
+    if change.target_old != change.target_new:
+        parts.append(f"target {_target_value(change.target_old, unit)} → {_target_value(change.target_new, unit)}")
+    if change.baseline_old != change.baseline_new:
+        parts.append(f"baseline {_target_value(change.baseline_old, unit)} → {_target_value(change.baseline_new, unit)}")
+    return ", ".join(parts) or "target unchanged"
 
 
 def parent_links(site: Site, links: Links, node: ObjectiveNode) -> list[Markup]:
@@ -215,7 +259,7 @@ def objective_view(site: Site, links: Links, node: ObjectiveNode) -> dict:
         "score": format_percent(facts.score),
         "manual": facts.manual,
         "bar": bar(facts.score),
-        "status": status_badge(facts.status),
+        "status": status_with_reason(facts.status, status_reason(facts, obj.kind, site.portal.settings.stretch_success)),
         "parents": parent_links(site, links, node),
         "children": supported_by(site, links, node, [links.goal(c) for c in site.children(node)]),
         "rolled_from": links.goal(rolled) if rolled else "",

@@ -145,7 +145,7 @@ def render_home(pages: Pages) -> None:
         periods=[{"link": links.period(p.id), "state": p.state(site.today),
                   "retro": links.to("retrospective", retro_path(p.id)) if p.state(site.today) == "closed" else ""}
                  for p in site.periods_newest],
-        units=links.to("Teams", "units/index.md"), people=links.to("People", "people/index.md"),
+        units=links.to("Units", "units/index.md"), people=links.to("People", "people/index.md"),
         kpis=links.to("KPIs", "kpis/index.md"), all_periods=links.to("All periods", "periods/index.md"),
         tag_index=links.to("Tags", "tags/index.md"),
     )

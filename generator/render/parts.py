@@ -3,7 +3,7 @@
 Each returns Markup built only from escaped text and values we computed, so a
 template can print it as is. CSS classes (styled by assets/portal.css):
 
-* `portal-status portal-status--<status>` (a word, never colour alone)
+* `portal-status portal-status--<status>` (a word, never colour alone), `portal-reason` (why)
 * `portal-badge portal-badge--private|stale|kind|tag`
 * `portal-bar` (+ `portal-bar--inline` in tables) with `portal-bar__fill`
 """
@@ -29,6 +29,16 @@ def status_badge(status: str | None) -> Markup:
         return Markup("")
     word = STATUS_WORDS.get(status, status)
     return Markup(f'<span class="portal-status portal-status--{escape_meta(status)}">{escape_text(word)}</span>')
+
+
+def status_with_reason(status: str | None, reason: str) -> Markup:
+    """The badge and, right after it, why: "at risk (expected 60 % by today, at 44 %; confidence 8/10)".
+
+    Visible text rather than a tooltip, so a phone (no hover) and a screen reader get it too.
+    """
+    if not reason:
+        return status_badge(status)
+    return Markup(f'{status_badge(status)} <span class="portal-reason">({escape_text(reason)})</span>')
 
 
 def badge(kind: str, label: object) -> Markup:
@@ -135,11 +145,14 @@ def html_table(head: list[str], rows: list[list[object]], *, searched: bool = Tr
 
 
 def objective_cells(row: dict) -> list[object]:
-    """An objective_row() as the cells Objective, Owner, Kind, Score, Status."""
-    return [row["link"], row["owner"], row["kind"], Markup(f"{row['bar']} {escape_text(row['score'])}"), row["status"]]
+    """An objective_row() as the cells Status, Score, Objective, Owner, Kind.
+
+    Status and score first: on a phone they are what fits the screen without scrolling sideways.
+    """
+    return [row["status"], Markup(f"{row['bar']} {escape_text(row['score'])}"), row["link"], row["owner"], row["kind"]]
 
 
-OBJECTIVE_COLUMNS = ["Objective", "Owner", "Kind", "Score", "Status"]
+OBJECTIVE_COLUMNS = ["Status", "Score", "Objective", "Owner", "Kind"]
 
 
 def objective_row(site: Site, links: Links, node: ObjectiveNode) -> dict:

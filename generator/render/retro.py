@@ -161,7 +161,7 @@ def _departments(site, links: Links, period: Period, s: PeriodSummary) -> list[d
 
 
 #: The columns of a unit's table of final scores: objective_cells() with "Result" for "Status", and where it went.
-_UNIT_COLUMNS = [*OBJECTIVE_COLUMNS[:4], "Result", "Rolled over to"]
+_UNIT_COLUMNS = ["Result", *OBJECTIVE_COLUMNS[1:], "Rolled over to"]
 
 
 def _units(site, links: Links, period: Period, s: PeriodSummary) -> list[dict]:

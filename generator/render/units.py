@@ -44,7 +44,7 @@ def _render_tree(pages: Pages) -> None:
             "kind": unit.kind,
             "lead": links.person(unit.lead),
         })
-    pages.add(path, "units.md.j2", "Teams", ["units"], rows=rows)
+    pages.add(path, "units.md.j2", "Units", ["units"], rows=rows)
 
 
 def _unit_score(pages: Pages, unit: OrgUnit, period: Period) -> float | None:

@@ -26,15 +26,32 @@ def _kr(build, ref):
     return build.portal.key_results[ref], build.scores.key_results[ref]
 
 
+def _trace(fig, name):
+    return next(t for t in fig["data"] if t["name"] == name)
+
+
 def test_increase_chart_has_values_and_ideal_line_from_baseline_to_target(build):
     node, fact = _kr(build, "2026-Q4:sales-emea/win-dach/new-logos")
     fig = charts.key_result_figure(node, fact)
-    ideal, values, confidence = fig["data"]
+    ideal, target, values, confidence = fig["data"]
     assert ideal["x"] == ["2026-10-01", "2026-12-31"] and ideal["y"] == [0, 25]
     assert values["x"] == ["2026-10-05", "2026-11-16"] and values["y"] == [4, 12]
     assert confidence["y"] == [7, 6] and confidence["yaxis"] == "y2"
-    target = [s for s in fig["layout"]["shapes"] if s["type"] == "line"]
-    assert target and target[0]["y0"] == 25
+    assert target["y"] == [25, 25] and target["x"] == ["2026-10-01", "2026-12-31"]
+
+
+def test_key_result_chart_has_a_legend_naming_each_trace(build):
+    node, fact = _kr(build, "2026-Q4:sales-emea/win-dach/new-logos")
+    fig = charts.key_result_figure(node, fact)
+    assert fig["layout"]["showlegend"] is True and fig["layout"]["legend"]["orientation"] == "h"
+    assert [t["name"] for t in fig["data"]] == ["expected pace", "target", "value", "confidence (0–10)"]
+    node, fact = _kr(build, "2026-Q4:sales-emea/win-dach/uptime")
+    names = [t["name"] for t in charts.key_result_figure(node, fact)["data"]]
+    assert names == ["healthy range 99.9–100", "value", "confidence (0–10)"]
+    node, fact = _kr(build, "2026-Q4:sales-emea/win-dach/partner-portal")
+    fig = charts.key_result_figure(node, fact)
+    assert [t["name"] for t in fig["data"]] == ["expected pace", "value", "confidence (0–10)"]
+    assert [a["text"] for a in fig["layout"]["annotations"]] == ["due"]
 
 
 def test_keep_chart_shades_the_band_and_marks_points_outside(build):
@@ -42,15 +59,18 @@ def test_keep_chart_shades_the_band_and_marks_points_outside(build):
     fig = charts.key_result_figure(node, fact)
     band = [s for s in fig["layout"]["shapes"] if s["type"] == "rect"][0]
     assert (band["y0"], band["y1"]) == (99.9, 100)
-    values = fig["data"][0]
+    values = _trace(fig, "value")
     assert values["marker"]["color"] == [charts.STATUS_COLORS["on-track"]]
+    thresholds = [s["y0"] for s in fig["layout"]["shapes"] if s.get("name") == "threshold"]
+    assert thresholds == [99.9, 100]
 
 
 def test_kpi_chart_colours_unhealthy_points_and_draws_kr_targets(build):
     kpi = build.portal.kpis["customer-retention"]
     target = ("Improve retention", dt.date(2026, 10, 1), dt.date(2026, 12, 31), 92)
     fig = charts.kpi_figure(kpi, [target])
-    series, targets = fig["data"]
+    series, band, targets = fig["data"]
+    assert band["name"] == "healthy range ≥ 85" and fig["layout"]["showlegend"] is True
     assert series["y"] == [86.1, 84.2]
     assert series["marker"]["color"] == [charts.STATUS_COLORS["on-track"], charts.STATUS_COLORS["off-track"]]
     assert series["marker"]["symbol"] == ["circle", "x"]  # not colour alone
@@ -60,15 +80,17 @@ def test_kpi_chart_colours_unhealthy_points_and_draws_kr_targets(build):
 
 def test_an_open_band_ends_a_little_beyond_the_data(build):
     kpi = build.portal.kpis["customer-retention"]  # keep_above 85: no upper bound
-    band = charts.kpi_figure(kpi)["layout"]["shapes"][0]
+    band, threshold = charts.kpi_figure(kpi)["layout"]["shapes"]
     assert band["type"] == "rect" and band["y0"] == 85
     assert 86.1 < band["y1"] < 87
+    # The threshold itself is drawn, not only the shading above it.
+    assert threshold["type"] == "line" and threshold["y0"] == threshold["y1"] == 85
 
 
 def test_values_after_today_are_not_drawn(build):
     node, fact = _kr(build, "2026-Q4:sales-emea/win-dach/new-logos")
     fig = charts.key_result_figure(node, fact, dt.date(2026, 11, 1))
-    assert fig["data"][1]["x"] == ["2026-10-05"] and fig["data"][2]["y"] == [7]
+    assert _trace(fig, "value")["x"] == ["2026-10-05"] and _trace(fig, "confidence (0–10)")["y"] == [7]
     kpi = build.portal.kpis["customer-retention"]
     assert charts.kpi_figure(kpi, today=dt.date(2026, 10, 1))["data"][0]["y"] == [86.1]
 
@@ -76,7 +98,7 @@ def test_values_after_today_are_not_drawn(build):
 def test_milestone_chart_is_percent_done_with_the_due_date(build):
     node, fact = _kr(build, "2026-Q4:sales-emea/win-dach/partner-portal")
     fig = charts.key_result_figure(node, fact)
-    assert fig["data"][1]["y"] == [50.0]
+    assert _trace(fig, "value")["y"] == [50.0]
     due = [s for s in fig["layout"]["shapes"] if s.get("name") == "due"][0]
     assert due["x0"] == "2026-11-30"
 
@@ -105,6 +127,16 @@ def test_distribution_splits_kinds_and_draws_the_stretch_line(build):
     fig = charts.distribution_figure(objectives, build.scores, 0.7)
     assert [t["name"] for t in fig["data"]] == ["aspirational", "committed"]
     assert fig["layout"]["shapes"][0]["x0"] == 70
+
+
+def test_bar_charts_have_titles(build):
+    objectives = list(build.portal.objectives.values())
+    period = build.portal.periods["2026-Q4"]
+    assert charts.distribution_figure(objectives, build.scores, 0.7)["layout"]["title"]["text"] == "Objectives by score"
+    departments = charts.departments_figure(build.portal, period, build.scores)["layout"]
+    assert departments["title"]["text"] == "Mean objective score by department"
+    visible = [o for o in objectives if not o.private]
+    assert charts.objectives_figure(visible, build.scores)["layout"]["title"]["text"] == "Objective scores"
 
 
 

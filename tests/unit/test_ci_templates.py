@@ -428,7 +428,8 @@ def test_make_installs_debian_chromium_for_root(tmp_path):
 def test_make_test_passes_the_browser_to_the_tests(tmp_path):
     browser = str(tmp_path / "my-chrome")
     dry = _make(tmp_path, "-n", "test", "VENV=venv", "CHROMIUM=" + browser)
-    assert f"GOALSITE_CHROMIUM={browser} venv/bin/python -m pytest" in dry.stdout
+    assert f"GOALSITE_CHROMIUM={browser} GOALSITE_AXE=venv/axe/node_modules/axe-core/axe.min.js" in dry.stdout
+    assert "venv/bin/python -m pytest" in dry.stdout
     assert "the browser tests need Chromium" in dry.stdout  # it would stop first: the browser is missing
     skipped = _make(tmp_path, "-n", "test", "VENV=venv", "CHROMIUM=" + browser, "GOALSITE_SKIP_BROWSER=1")
     assert "the browser tests need Chromium" not in skipped.stdout and "-m pytest" in skipped.stdout

@@ -86,6 +86,6 @@ def test_the_key_result_shows_its_target_history(tmp_path):
     page = render_pages(build)["units/sales-emea/2026-Q4.md"]
     assert "<summary>Target history (3, moved goalposts)</summary>" in page
     assert "30 logos → 20 logos" in page and "0 logos → 2 logos" in page and "⚠ moved goalposts" in page
-    assert "set to 25 logos" in page
+    assert "target 25 logos, baseline 0 logos" in page and "set to" not in page
     assert "Test Author" in page
     assert "secret sites" not in page and "Nightjar" not in page  # private key results stay out

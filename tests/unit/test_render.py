@@ -115,7 +115,7 @@ def test_unit_period_page_shows_objectives_and_key_results_in_full(pages):
 
 def test_check_in_history_is_newest_first(pages):
     text = to_text(pages["units/sales-emea/2026-Q4.md"])
-    assert text.index("2026-11-1612 logos") < text.index("2026-10-054 logos")
+    assert text.index("2026-11-16 · 12 logos") < text.index("2026-10-05 · 4 logos")
 
 
 def test_every_link_between_pages_resolves_to_a_page_and_an_anchor(pages):
@@ -254,7 +254,8 @@ def test_unit_period_page_has_the_scorecard_and_a_chart_per_key_result(pages):
     figs = figures(page)
     assert figs[0]["data"][0]["orientation"] == "h"  # the objectives' scores come first
     assert len(figs) == 1 + 4  # every key result of win-dach has a check-in (churn's come from its KPI)
-    assert 'aria-label="12 of 25 logos on 2026-11-16; target 25 logos by 2026-12-31; confidence 6/10"' in page
+    assert ('aria-label="12 of 25 logos on 2026-11-16; target 25 logos by 2026-12-31; '
+            'expected pace 40 % of the way by today; confidence 6/10"') in page
     assert '<p class="portal-chart-alt">12 of 25 logos on 2026-11-16; target 25 logos by 2026-12-31' in page
     assert "Scores as a table" in page and "<tr><td>Become the first choice for mid-market retailers in DACH</td>" in page
     assert 'aria-label="99.95 % on 2026-11-16; 1 of 1 check-ins inside 99.9–100 %; confidence 9/10"' in page
@@ -274,7 +275,7 @@ def test_period_page_has_distribution_and_departments_charts_and_no_sunburst(pag
 
 def test_kpi_page_draws_the_band_and_the_targets_of_key_results_that_move_it(pages):
     (fig,) = figures(pages["kpis/customer-retention.md"])
-    series, targets = fig["data"]
+    series, _band, targets = fig["data"]
     assert series["y"] == [86.1, 84.2] and series["marker"]["symbol"] == ["circle", "x"]
     assert targets["y"] == [92, 92, None] and targets["x"][:2] == ["2026-10-01", "2026-12-31"]
     assert "1 of 2 values healthy (at or above 85 %); key result targets: 92 % by 2026-12-31" in html.unescape(

@@ -60,7 +60,7 @@ def table_row(page: str, link_text: str) -> str:
     rows = [line for line in page.splitlines() if line.startswith("|") and f"[{link_text}]" in line]
     for tr in re.findall(r"<tr>\n(.*?)</tr>", page, flags=re.S):
         cells = re.findall(r"<td>(.*?)</td>\n", tr, flags=re.S)
-        if cells and f'">{link_text}</a>' in cells[0]:
+        if any(f'">{link_text}</a>' in cell for cell in cells[:3]):  # status and score come first
             rows.append("| " + " | ".join(cells) + " |")
     assert len(rows) == 1, (link_text, rows)
     return rows[0]
