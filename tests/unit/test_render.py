@@ -270,7 +270,7 @@ def test_unit_overview_shows_the_score_across_periods_only_with_two(pages):
 def test_period_page_has_distribution_and_departments_charts_and_no_sunburst(pages):
     page = pages["periods/2026-Q4.md"]
     assert [f["data"][0]["type"] for f in figures(page)] == ["bar", "histogram"]
-    assert "sunburst" not in page  # the alignment map replaced it (test_alignment_map.py)
+    assert "sunburst" not in page  # the alignment map replaced it (tests/unit/test_alignment_branches.py)
 
 
 def test_kpi_page_draws_the_band_and_the_targets_of_key_results_that_move_it(pages):
