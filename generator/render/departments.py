@@ -24,6 +24,9 @@ from .parts import Links
 
 #: Objectives on one page of a department (whole units: a unit larger than this has a page of its own).
 PAGE_OBJECTIVES = 200
+#: Up to this many departments a period's page and its retrospective draw their scores as a bar chart; beyond,
+#: the table alone (a chart of hundreds of bars says nothing, and would grow the page with the company).
+CHART_DEPARTMENTS = 40
 
 
 @dataclass
@@ -79,4 +82,4 @@ def pager(links: Links, pages: list[DepartmentPage], here: DepartmentPage) -> Ma
     return Markup(f"Page {here.number} of {len(pages)}: ") + Markup(" · ").join(parts)
 
 
-__all__ = ["PAGE_OBJECTIVES", "DepartmentPage", "department_file_path", "department_groups", "department_pages", "pager"]
+__all__ = ["CHART_DEPARTMENTS", "PAGE_OBJECTIVES", "DepartmentPage", "department_file_path", "department_groups", "department_pages", "pager"]

@@ -7,11 +7,10 @@ of the period (departments.py) lists its units' objectives; each unit's page has
 
 from __future__ import annotations
 
-from markupsafe import Markup
 
 from ..resolve import OrgUnit, Period
 from ..score import STATUSES as STATUS_ORDER
-from .departments import DepartmentPage, department_file_path, department_groups, department_pages, pager
+from .departments import CHART_DEPARTMENTS, DepartmentPage, department_file_path, department_groups, department_pages, pager
 from .figures import alignment_chart, departments_chart, distribution_chart, period_objectives
 from .links import period_path, unit_period_path
 from .page import Pages
@@ -127,7 +126,7 @@ def _render_period(pages: Pages, period: Period, groups) -> None:
         tree=alignment_html(site, HtmlLinks(site, path), period),
         distribution=distribution_rows(site.scores.periods[period.id].scored),
         distribution_chart=distribution_chart(site, path, period, nodes),
-        departments_chart=departments_chart(site, path, period),
+        departments_chart=departments_chart(site, path, period) if len(groups) <= CHART_DEPARTMENTS else "",
         alignment_chart=alignment_chart(site, path, period, nodes),
     )
 

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from ..resolve import KpiNode, ObjectiveNode, Period
 from ..score import PeriodSummary, inside
+from .departments import CHART_DEPARTMENTS
 from .figures import departments_chart, distribution_chart, period_objectives
 from .kpis import health_badge
 from .links import unit_period_path
@@ -102,7 +103,7 @@ def _render_retro(pages: Pages, period: Period, periods: list[Period], groups) -
         summary=_summary(site, s), history=_history(site, period),
         distribution=distribution_rows(s.scored),
         distribution_chart=distribution_chart(site, path, period, nodes),
-        departments_chart=departments_chart(site, path, period),
+        departments_chart=departments_chart(site, path, period) if len(groups) <= CHART_DEPARTMENTS else "",
         departments=_departments(site, links, period, s, groups),
         kpis=[row for kpi in site.kpis if (row := kpi_over_period(links, kpi, period, site.today))],
         own=True, **_lists(site, links, period, [site.portal.company]),
