@@ -26,7 +26,10 @@ TODAY = "2026-11-22"
 #: (kind, test on the page's folder relative to the site root, posix, "" for the home page), first match wins.
 KINDS = [
     ("home", lambda p: p == ""),
+    ("periods index", lambda p: p == "periods"),
+    ("retrospectives index", lambda p: p == "retrospectives"),
     ("period", lambda p: p.startswith("periods/") and p.count("/") == 1),
+    ("period without alignment", lambda p: False),  # measured on the period pages (measure())
     ("period-department", lambda p: p.startswith("periods/") and p.count("/") >= 2),
     ("retrospective", lambda p: p.startswith("retrospectives/") and p.count("/") <= 1),
     ("retro-department", lambda p: p.startswith("retrospectives/") and p.count("/") >= 2),
@@ -62,9 +65,23 @@ def measure(site: Path) -> dict:
         folder = path.parent.relative_to(site).as_posix()
         folder = "" if folder == "." else folder
         kind = kind_of(folder)
-        if size > largest.get(kind, (-1, ""))[0]:
-            largest[kind] = (size, folder + "/")
+        _keep(largest, kind, size, folder)
+        if kind == "period":  # the alignment section is being replaced by a lazily loaded map (issue 28)
+            _keep(largest, "period without alignment", size - _alignment_bytes(path), folder)
     return {"largest": largest, "total": total, "files": files}
+
+
+def _keep(largest: dict, kind: str, size: int, folder: str) -> None:
+    if size > largest.get(kind, (-1, ""))[0]:
+        largest[kind] = (size, folder + "/")
+
+
+def _alignment_bytes(page: Path) -> int:
+    """Bytes of a period page's "Alignment" section (its heading to the next h2)."""
+    html = page.read_bytes()
+    start = html.find(b'<h2 id="alignment"')
+    end = html.find(b"<h2", start + 1) if start >= 0 else -1
+    return (end if end >= 0 else len(html)) - start if start >= 0 else 0
 
 
 def build(teams: int, work: Path) -> Path:

@@ -56,14 +56,16 @@ def department_file_path(folder: str, period_id: str, unit_id: str, number: int 
     return f"{base}.md" if number == 1 else f"{base}/{number}.md"
 
 
-def department_pages(site, folder: str, period: Period, units: list[OrgUnit]) -> list[DepartmentPage]:
-    """The pages of one department in a period: units with a published file there, in whole-unit chunks."""
+def department_pages(site, folder: str, period: Period, units: list[OrgUnit],
+                     limit: int = PAGE_OBJECTIVES) -> list[DepartmentPage]:
+    """The pages of one department in a period: units with a published file there, in whole-unit chunks
+    of at most `limit` objectives (a larger unit alone)."""
     shown = [u for u in units if (period.id, u.id) in site.files]
     chunks: list[list[OrgUnit]] = []
-    count = PAGE_OBJECTIVES  # start a chunk on the first unit
+    count = limit  # start a chunk on the first unit
     for unit in shown:
         size = len(site.objectives(period.id, unit.id))
-        if chunks and count + size <= PAGE_OBJECTIVES:
+        if chunks and count + size <= limit:
             chunks[-1].append(unit)
             count += size
         else:

@@ -302,7 +302,7 @@ def test_unit_overview_shows_the_score_across_periods_only_with_two(pages):
 def test_period_page_has_distribution_departments_and_the_sunburst_before_the_list(pages):
     page = pages["periods/2026-Q4.md"]
     kinds = [f["data"][0]["type"] for f in figures(page)]
-    assert kinds == ["bar", "histogram", "sunburst"]
+    assert kinds == ["bar", "bar", "sunburst"]  # the distribution counted in bands (issue 28: bounded pages)
     sunburst = figures(page)[2]["data"][0]
     url = sunburst["customdata"][sunburst["ids"].index("2026-Q4:sales-emea/win-dach")]
     assert url == "../../units/sales-emea/2026-Q4/#obj-win-dach"
