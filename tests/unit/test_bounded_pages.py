@@ -58,9 +58,8 @@ def test_the_period_page_lists_departments_not_units(companies):
     for teams, (build, pages) in companies.items():
         page = without_alignment(pages["periods/2026-Q4.md"])
         sizes[teams] = len(page.encode("utf-8"))
-        team_titles = [n.obj.title for (pid, uid), nodes in Site(build).files.items()
-                       if pid == "2026-Q4" and uid.startswith("team-") for n in nodes]
-        assert team_titles and not any(t in page for t in team_titles), "no team's objective on the period page"
+        teams_linked = page.count("units/team-")  # (a count: pytest would print the whole page)
+        assert teams_linked == 0, "no team's objective (nor team) on the period page"
         assert "| [Commerce 1](2026-Q4/dept-001.md) |" in page, "each department links its page of the period"
     # The old page listed every unit's objectives: about 7 KB more a team. Now a department's row (~10 teams).
     assert sizes[LARGE] < 24 * KB, sizes
