@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from ..resolve import KpiNode, ObjectiveNode, Period
 from ..score import PeriodSummary, inside
-from .departments import CHART_DEPARTMENTS
+from .departments import CHART_DEPARTMENTS, department_file_path, department_groups, department_pages, pager
 from .figures import departments_chart, distribution_chart, period_objectives
 from .kpis import health_badge
 from .links import unit_period_path
@@ -48,8 +48,6 @@ def has_retrospective(period: Period, today: dt.date) -> bool:
 
 def render_retro_pages(pages: Pages) -> None:
     """The archive, one page per closed or running period, and one per department of such a period."""
-    from .departments import department_groups, department_pages
-
     site = pages.site
     periods = [p for p in site.periods_newest if has_retrospective(p, site.today)]
     if pages.owns(ARCHIVE_PATH):  # before gathering anything for it
@@ -112,8 +110,6 @@ def _render_retro(pages: Pages, period: Period, periods: list[Period], groups) -
 
 def _render_department(pages: Pages, period: Period, dept, chunks, here) -> None:
     """retrospectives/<period>/<department>.md: final scores, rolled over, abandoned and lessons of its units."""
-    from .departments import department_file_path, pager
-
     site = pages.site
     if not pages.owns(here.path):
         return
@@ -191,8 +187,6 @@ def _history(site, period: Period) -> list[dict]:
 
 def _departments(site, links: Links, period: Period, s: PeriodSummary, groups) -> list[dict]:
     """A row a department: score, objectives, rolled over, abandoned, lessons; linking to its retrospective page."""
-    from .departments import department_pages
-
     rows = []
     for dept, units in groups:
         score = s.department_scores.get(dept.id)

@@ -55,7 +55,7 @@ def without_alignment(page: str) -> str:
 
 def test_the_period_page_lists_departments_not_units(companies):
     sizes = {}
-    for teams, (build, pages) in companies.items():
+    for teams, (_, pages) in companies.items():
         page = without_alignment(pages["periods/2026-Q4.md"])
         sizes[teams] = len(page.encode("utf-8"))
         teams_linked = page.count("units/team-")  # (a count: pytest would print the whole page)
@@ -68,7 +68,7 @@ def test_the_period_page_lists_departments_not_units(companies):
 
 def test_the_retrospective_lists_departments_not_units(companies):
     sizes = {}
-    for teams, (build, pages) in companies.items():
+    for teams, (_, pages) in companies.items():
         page = pages["retrospectives/2026-Q3.md"]
         sizes[teams] = len(page.encode("utf-8"))
         assert "## Score distribution" in page and "## Scores by department" in page, "the aggregates stay"
