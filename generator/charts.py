@@ -236,14 +236,17 @@ def unit_history_figure(unit: OrgUnit, periods: list[Period], scores: Scores) ->
 def distribution_figure(objectives: list[ObjectiveNode], scores: Scores, stretch: float) -> dict:
     """Histogram of objective scores, aspirational and committed apart, with the stretch line."""
     data = []
-    by_kind: dict[str, list[float]] = {"aspirational": [], "committed": []}
+    # Counted here in ten bands of 10 points, not drawn by plotly from every score: the figure stays the
+    # same size however many objectives the company has (issue 28).
+    by_kind: dict[str, list[int]] = {"aspirational": [0] * 10, "committed": [0] * 10}
     for o in objectives:  # one pass: a period page of a large company has thousands
         score = scores.objectives[o.ref].score
         if score is not None and o.obj.kind in by_kind:
-            by_kind[o.obj.kind].append(round(score * 100, 1))
+            by_kind[o.obj.kind][min(9, int(round(score * 100, 1) // 10))] += 1
     for kind, color in (("aspirational", ACCENT), ("committed", "#00897b")):
-        data.append({"type": "histogram", "x": by_kind[kind], "name": kind, "marker": {"color": color},
-                     "xbins": {"start": 0, "end": 100.01, "size": 10}, "opacity": 0.85})
+        data.append({"type": "bar", "x": [b * 10 + 5 for b in range(10)], "y": by_kind[kind], "name": kind,
+                     "marker": {"color": color}, "opacity": 0.85,
+                     "hovertemplate": "%{x:.0f} ± 5 %: %{y}<extra>" + kind + "</extra>"})
     return {
         "data": data,
         "layout": _layout(barmode="group", showlegend=True, legend={"orientation": "h", "y": -0.25},

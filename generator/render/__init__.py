@@ -4,7 +4,8 @@
 
     index.md                    home: mission and strategy, the running period, what needs attention
     periods/index.md            every period, newest first
-    periods/<period>.md         every unit's objectives, roll-ups, the alignment tree
+    periods/<period>.md         roll-ups, the departments, the company's objectives, the alignment tree
+    periods/<period>/<dept>.md  a department's units' objectives in the period (departments.py; paged)
     units/index.md              the org tree
     units/<unit>/index.md       a unit's overview and its current period's objectives
     units/<unit>/<period>.md    a unit's goals in full for one period
@@ -17,6 +18,7 @@
     kpis/<kpi>.md               one KPI
     retrospectives/index.md     the archive of closed periods' retrospectives
     retrospectives/<period>.md  a closed period's retrospective (a draft while it runs)
+    retrospectives/<period>/<dept>.md  a department's final scores, rolled over, abandoned, lessons
 
 Only published content appears: public goals, plus private ones when
 `build.include_private` (then marked, and every page carries a banner).

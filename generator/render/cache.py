@@ -21,6 +21,8 @@ with it its key:
 * a period's page: every file of the period and what they link to;
 * a period's retrospective: the same, and the files of the earlier periods
   of its kind that it compares it with;
+* a department's page of a period or of its retrospective: the files of the
+  department's units in the period and what they link to;
 * a KPI's page: the files of the key results that move it;
 * a person's page: the files of every goal they own or work on;
 * the indexes of people (and its A-Z pages), teams and KPIs: none (they show
@@ -116,6 +118,7 @@ def page_keys(site: "Site") -> dict[str, bytes]:
         keys[period_path(period.id)] = key(files)
         # A retrospective also compares its period's scores with those of the earlier ones of its kind.
         keys[retro_path(period.id)] = key(files + [(p.id, u) for p in compared_periods(site, period) for u in p.files])
+    _department_keys(site, keys, key, linked)
     by_unit: dict[str, list] = {}
     for period in portal.periods.values():
         for unit_id in period.files:
@@ -137,6 +140,20 @@ def page_keys(site: "Site") -> dict[str, bytes]:
     for path in INDEXES:
         keys[path] = common if path in ORG_INDEXES else everything
     return keys
+
+
+def _department_keys(site: "Site", keys: dict[str, bytes], key, linked: dict) -> None:
+    """A department's pages of a period (and of its retrospective): the files of all its units there (its
+    roll-ups and how its pages are split) and what they link to."""
+    from .departments import department_groups, department_pages
+
+    groups = department_groups(site)
+    for period in site.portal.periods.values():
+        for _, units in groups:
+            files = [f for u in units if u.id in period.files for f in linked[(period.id, u.id)]]
+            for folder in ("periods", "retrospectives"):
+                for page in department_pages(site, folder, period, units):
+                    keys[page.path] = key(files)
 
 
 def linked_files(nodes: Iterable[ObjectiveNode]) -> list[FileKey]:

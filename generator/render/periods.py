@@ -1,14 +1,21 @@
-"""Period pages: the list of periods, and one page per period with every unit's goals."""
+"""Period pages: the list of periods, one page per period, and one per department of the period.
+
+A period's page summarises the company (scores, statuses, distribution, alignment), lists its
+departments with their roll-ups, and shows the company's own objectives. Each department's page
+of the period (departments.py) lists its units' objectives; each unit's page has them in full.
+"""
 
 from __future__ import annotations
 
-from ..resolve import Period
+
+from ..resolve import OrgUnit, Period
+from ..score import STATUSES as STATUS_ORDER
+from .departments import CHART_DEPARTMENTS, DepartmentPage, department_file_path, department_groups, department_pages, pager
 from .figures import departments_chart, distribution_chart, period_objectives
 from .links import period_path, unit_period_path
 from .page import Pages
-from .parts import OBJECTIVE_COLUMNS, HtmlLinks, bar, html_table, objective_cells, objective_row, status_badge
+from .parts import OBJECTIVE_COLUMNS, STATUS_WORDS, HtmlLinks, bar, html_table, objective_cells, objective_row, status_badge
 from .retro import ARCHIVE_PATH, distribution_rows, has_retrospective, retro_path
-from ..score import STATUSES as STATUS_ORDER
 from .text import format_percent
 from .tree import alignment_html
 
@@ -26,8 +33,13 @@ def render_period_pages(pages: Pages) -> None:
                          "retro": _retro_link(links, period, summary.state)})
         pages.add("periods/index.md", "periods.md.j2", "Periods", ["periods"], rows=rows,
                   archive=links.to("Retrospectives", ARCHIVE_PATH))
+    groups = department_groups(site)
     for period in site.periods_newest:
-        _render_period(pages, period)
+        _render_period(pages, period, groups)
+        for dept, units in groups:
+            chunks = department_pages(site, "periods", period, units)
+            for chunk in chunks:
+                _render_department(pages, period, dept, chunks, chunk)
 
 
 def _summary(pages: Pages, period: Period, links) -> dict:
@@ -43,36 +55,57 @@ def _summary(pages: Pages, period: Period, links) -> dict:
         "stretch": format_percent(site.portal.settings.stretch_success),
         "statuses": [{"badge": status_badge(st), "count": s.status_counts.get(st, 0)}
                      for st in STATUS_ORDER if s.status_counts.get(st)],
-        "departments": [{"link": links.unit(d, period.id if (period.id, d.id) in site.files else None),
-                         "score": format_percent(score), "bar": bar(score, inline=True)}
-                        for d in site.portal.company.children
-                        if (score := s.department_scores.get(d.id)) is not None or (period.id, d.id) in site.files],
     }
 
 
-def _unit_sections(pages: Pages, period: Period, links) -> list[dict]:
-    site = pages.site
+def status_counts(site, period: Period, units: list[OrgUnit]) -> dict[str, int]:
+    """How many of these units' published objectives of the period have each status."""
+    counts: dict[str, int] = {}
+    for unit in units:
+        for node in site.objectives(period.id, unit.id):
+            status = site.scores.objectives[node.ref].status
+            counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def _departments(site, links, period: Period, groups) -> dict:
+    """The departments' table: score, objectives and a column a status, each linking to its page of the period."""
+    s = site.scores.periods[period.id]
+    rows, seen = [], set()
+    for dept, units in groups:
+        chunks = department_pages(site, "periods", period, units)
+        score = s.department_scores.get(dept.id)
+        if not chunks and score is None:
+            continue
+        counts = status_counts(site, period, units)
+        seen.update(counts)
+        rows.append({"link": links.to(dept.name, chunks[0].path) if chunks else dept.name,
+                     "score": format_percent(score), "bar": bar(score, inline=True),
+                     "objectives": sum(counts.values()), "counts": counts,
+                     "units": sum(1 for u in units if (period.id, u.id) in site.files)})
+    statuses = [st for st in STATUS_ORDER if st in seen]
+    for row in rows:
+        row["counts"] = [row["counts"].get(st, 0) for st in statuses]
+    return {"rows": rows, "statuses": [STATUS_WORDS.get(st, st).capitalize() for st in statuses]}
+
+
+def unit_sections(site, links, period: Period, units: list[OrgUnit]) -> list[dict]:
+    """A table of objectives for each of these units with published objectives in the period."""
     summary = site.scores.periods[period.id]
-    html = HtmlLinks(site, links.page)  # the tables are raw HTML: thousands of rows in a large company
+    html = HtmlLinks(site, links.page)  # raw HTML tables: many rows
     sections = []
-    for unit in site.units_in_order:
+    for unit in units:
         nodes = site.objectives(period.id, unit.id)
         if not nodes:
             continue
-
-        def section(unit=unit, nodes=nodes) -> dict:
-            rows = [objective_cells(objective_row(site, html, node)) for node in nodes]
-            return {"link": links.to(unit.name, unit_period_path(unit.id, period.id)),
-                    "score": format_percent(summary.unit_scores.get(unit.id)),
-                    "table": html_table(OBJECTIVE_COLUMNS, rows, searched=False)}  # a noindex section
-
-        # It shows the unit's file only (and the org's names): kept while the unit's page of the period is.
-        of = unit_period_path(unit.id, period.id)
-        sections.append(site.fragments.get(("period-section", links.page, unit.id), of, section))
+        rows = [objective_cells(objective_row(site, html, node)) for node in nodes]
+        sections.append({"link": links.to(unit.name, unit_period_path(unit.id, period.id)),
+                         "score": format_percent(summary.unit_scores.get(unit.id)),
+                         "table": html_table(OBJECTIVE_COLUMNS, rows, searched=False)})  # a noindex section
     return sections
 
 
-def _render_period(pages: Pages, period: Period) -> None:
+def _render_period(pages: Pages, period: Period, groups) -> None:
     site = pages.site
     path = period_path(period.id)
     if not pages.owns(path):
@@ -88,11 +121,37 @@ def _render_period(pages: Pages, period: Period) -> None:
         retro=_retro_link(links, period, period.state(site.today)),
         archive=links.to("All retrospectives", ARCHIVE_PATH),
         summary=_summary(pages, period, links),
-        sections=_unit_sections(pages, period, links),
+        departments=_departments(site, links, period, groups),
+        sections=unit_sections(site, links, period, [site.portal.company]),
         tree=alignment_html(site, HtmlLinks(site, path), period),
         distribution=distribution_rows(site.scores.periods[period.id].scored),
         distribution_chart=distribution_chart(site, path, period, nodes),
-        departments_chart=departments_chart(site, path, period),
+        departments_chart=departments_chart(site, path, period) if len(groups) <= CHART_DEPARTMENTS else "",
+    )
+
+
+def _render_department(pages: Pages, period: Period, dept: OrgUnit, chunks: list[DepartmentPage],
+                       here: DepartmentPage) -> None:
+    """periods/<period>/<department>.md: the objectives of the department's units (of this page) in the period."""
+    site = pages.site
+    if not pages.owns(here.path):
+        return
+    links = pages.links(here.path)
+    units = [u for chunk in chunks for u in chunk.units]
+    score = site.scores.periods[period.id].department_scores.get(dept.id)
+    pages.add(
+        here.path, "period_department.md.j2", f"{dept.name} · {period.id}",
+        period_link=links.period(period.id, f"All of {period.id}"),
+        unit_link=links.to(f"About {dept.name}", f"units/{dept.id}/index.md"),
+        dept_period=links.unit(dept, period.id) if (period.id, dept.id) in site.files else "",
+        retro=_retro_link(links, period, period.state(site.today)) and links.to(
+            "Retrospective", department_file_path("retrospectives", period.id, dept.id, here.number)),
+        state=period.state(site.today), dates=f"{period.start.isoformat()} – {period.end.isoformat()}",
+        score=format_percent(score), bar=bar(score),
+        statuses=[{"badge": status_badge(st), "count": n} for st, n in
+                  sorted(status_counts(site, period, units).items(), key=lambda kv: STATUS_ORDER.index(kv[0]))],
+        pager=pager(links, chunks, here),
+        sections=unit_sections(site, links, period, here.units),
     )
 
 
@@ -101,3 +160,6 @@ def _retro_link(links, period: Period, state: str):
     if not has_retrospective(period, links.site.today):
         return ""
     return links.to("Draft retrospective" if state == "running" else "Retrospective", retro_path(period.id))
+
+
+__all__ = ["render_period_pages", "status_counts", "unit_sections"]

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from ..resolve import KpiNode, ObjectiveNode, Period
 from ..score import PeriodSummary, inside
+from .departments import CHART_DEPARTMENTS, department_file_path, department_groups, department_pages, pager
 from .figures import departments_chart, distribution_chart, period_objectives
 from .kpis import health_badge
 from .links import unit_period_path
@@ -46,7 +47,7 @@ def has_retrospective(period: Period, today: dt.date) -> bool:
 
 
 def render_retro_pages(pages: Pages) -> None:
-    """The archive and one page per closed or running period."""
+    """The archive, one page per closed or running period, and one per department of such a period."""
     site = pages.site
     periods = [p for p in site.periods_newest if has_retrospective(p, site.today)]
     if pages.owns(ARCHIVE_PATH):  # before gathering anything for it
@@ -56,8 +57,13 @@ def render_retro_pages(pages: Pages) -> None:
                   closed=[r for r in rows if r["state"] == "closed"],
                   drafts=[r for r in rows if r["state"] == "running"],
                   all_periods=links.to("All periods", "periods/index.md"))
+    groups = department_groups(site)
     for period in periods:
-        _render_retro(pages, period, periods)
+        _render_retro(pages, period, periods, groups)
+        for dept, units in groups:
+            chunks = department_pages(site, "retrospectives", period, units)
+            for chunk in chunks:
+                _render_department(pages, period, dept, chunks, chunk)
 
 
 def _archive_row(site, links: Links, period: Period) -> dict:
@@ -74,7 +80,7 @@ def _committed(s: PeriodSummary) -> str:
     return f"{s.committed_met} of {s.committed_total}, {format_percent(s.committed_met / s.committed_total)}"
 
 
-def _render_retro(pages: Pages, period: Period, periods: list[Period]) -> None:
+def _render_retro(pages: Pages, period: Period, periods: list[Period], groups) -> None:
     site = pages.site
     path = retro_path(period.id)
     if not pages.owns(path):
@@ -95,13 +101,38 @@ def _render_retro(pages: Pages, period: Period, periods: list[Period]) -> None:
         summary=_summary(site, s), history=_history(site, period),
         distribution=distribution_rows(s.scored),
         distribution_chart=distribution_chart(site, path, period, nodes),
-        departments_chart=departments_chart(site, path, period),
-        departments=_departments(site, links, period, s),
-        units=_units(site, links, period, s),
+        departments_chart=departments_chart(site, path, period) if len(groups) <= CHART_DEPARTMENTS else "",
+        departments=_departments(site, links, period, s, groups),
         kpis=[row for kpi in site.kpis if (row := kpi_over_period(links, kpi, period, site.today))],
-        rolled=_rolled(site, links, nodes), abandoned=_abandoned(site, links, nodes),
-        lessons=_lessons(site, links, period),
+        own=True, **_lists(site, links, period, [site.portal.company]),
     )
+
+
+def _render_department(pages: Pages, period: Period, dept, chunks, here) -> None:
+    """retrospectives/<period>/<department>.md: final scores, rolled over, abandoned and lessons of its units."""
+    site = pages.site
+    if not pages.owns(here.path):
+        return
+    links = pages.links(here.path)
+    s = site.scores.periods[period.id]
+    score = s.department_scores.get(dept.id)
+    pages.add(
+        here.path, "retro_department.md.j2", f"Retrospective {period.id} · {dept.name}",
+        period_id=period.id, draft=s.state == "running", dates=f"{period.start.isoformat()} – {period.end.isoformat()}",
+        retro_link=links.to(f"Retrospective {period.id}", retro_path(period.id)),
+        goals_link=links.to(f"{dept.name} · {period.id}", department_file_path("periods", period.id, dept.id, here.number)),
+        unit_link=links.to(f"About {dept.name}", f"units/{dept.id}/index.md"),
+        score=format_percent(score), bar=bar(score), pager=pager(links, chunks, here),
+        own=False, departments=[], **_lists(site, links, period, here.units),
+    )
+
+
+def _lists(site, links: Links, period: Period, units: list) -> dict:
+    """What a retrospective lists unit by unit, for these units: final scores, rolled over, abandoned, lessons."""
+    nodes = [n for u in units for n in site.objectives(period.id, u.id)]
+    s = site.scores.periods[period.id]
+    return {"units": _units(site, links, period, s, units), "rolled": _rolled(site, links, nodes),
+            "abandoned": _abandoned(site, links, nodes), "lessons": _lessons(site, links, period, units)}
 
 
 def _summary(site, s: PeriodSummary) -> dict:
@@ -154,34 +185,39 @@ def _history(site, period: Period) -> list[dict]:
     return rows if len(rows) > 1 else []
 
 
-def _departments(site, links: Links, period: Period, s: PeriodSummary) -> list[dict]:
-    return [{"link": links.unit(d, period.id if (period.id, d.id) in site.files else None),
-             "score": format_percent(score), "bar": bar(score, inline=True)}
-            for d in site.portal.company.children if (score := s.department_scores.get(d.id)) is not None]
+def _departments(site, links: Links, period: Period, s: PeriodSummary, groups) -> list[dict]:
+    """A row a department: score, objectives, rolled over, abandoned, lessons; linking to its retrospective page."""
+    rows = []
+    for dept, units in groups:
+        score = s.department_scores.get(dept.id)
+        chunks = department_pages(site, "retrospectives", period, units)
+        if score is None and not chunks:
+            continue
+        lists = _lists(site, links, period, units)
+        rows.append({"link": links.to(dept.name, chunks[0].path) if chunks else dept.name,
+                     "score": format_percent(score), "bar": bar(score, inline=True),
+                     "objectives": sum(len(site.objectives(period.id, u.id)) for u in units),
+                     "rolled": len(lists["rolled"]), "abandoned": len(lists["abandoned"]),
+                     "lessons": len(lists["lessons"])})
+    return rows
 
 
 #: The columns of a unit's table of final scores: objective_cells() with "Result" for "Status", and where it went.
 _UNIT_COLUMNS = ["Result", *OBJECTIVE_COLUMNS[1:], "Rolled over to"]
 
 
-def _units(site, links: Links, period: Period, s: PeriodSummary) -> list[dict]:
-    html = HtmlLinks(site, links.page)  # the tables are raw HTML: thousands of rows in a large company
+def _units(site, links: Links, period: Period, s: PeriodSummary, units: list) -> list[dict]:
+    html = HtmlLinks(site, links.page)  # raw HTML tables: many rows
     out = []
-    for unit in site.units_in_order:
+    for unit in units:
         nodes = site.objectives(period.id, unit.id)
         if not nodes:
             continue
-
-        def section(unit=unit, nodes=nodes) -> dict:
-            rows = [objective_cells(objective_row(site, html, node)) + [Markup("; ").join(_rolled_to(site, html, node))]
-                    for node in nodes]
-            score = s.unit_scores.get(unit.id)
-            return {"id": unit.id, "link": links.to(unit.name, unit_period_path(unit.id, period.id)),
-                    "score": format_percent(score), "table": html_table(_UNIT_COLUMNS, rows, searched=False)}  # a noindex section
-
-        # The unit's file, where its goals were rolled over to, and the org's names: all in the key of
-        # the unit's page of the period (cache.py), so the section is kept while that page is.
-        out.append(site.fragments.get(("retro-section", links.page, unit.id), unit_period_path(unit.id, period.id), section))
+        rows = [objective_cells(objective_row(site, html, node)) + [Markup("; ").join(_rolled_to(site, html, node))]
+                for node in nodes]
+        out.append({"id": unit.id, "link": links.to(unit.name, unit_period_path(unit.id, period.id)),
+                    "score": format_percent(s.unit_scores.get(unit.id)),
+                    "table": html_table(_UNIT_COLUMNS, rows, searched=False)})  # a noindex section
     return out
 
 
@@ -233,10 +269,10 @@ def kpi_over_period(links: Links, kpi: KpiNode, period: Period, today: dt.date) 
             "health": health_badge(healthy), "share": format_percent(share), "readings": len(during)}
 
 
-def _lessons(site, links: Links, period: Period) -> list[dict]:
-    """Every published retrospective block of the period, units in tree order."""
+def _lessons(site, links: Links, period: Period, units: list) -> list[dict]:
+    """The published retrospective blocks of these units in the period, in their order."""
     out = []
-    for unit in site.units_in_order:
+    for unit in units:
         up = period.files.get(unit.id)
         if up is None or not site.show_retrospective(up):
             continue

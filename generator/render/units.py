@@ -31,20 +31,36 @@ def render_unit_pages(pages: Pages) -> None:
             render_unit_period(pages, unit, period)
 
 
+#: Up to this many units the teams page shows the whole org tree; beyond, the company and its departments
+#: (each with how many units it holds), and each department's page lists its units (issue 28: bounded pages).
+TREE_LIMIT = 250
+
+
 def _render_tree(pages: Pages) -> None:
     site, path = pages.site, "units/index.md"
     if not pages.owns(path):  # before gathering anything for it
         return
     links = pages.links(path)
+    whole = len(site.units_in_order) <= TREE_LIMIT
+    sizes: dict[str, int] = {}
+    for unit in site.units_in_order:
+        if unit.depth >= 1 and not whole:
+            top = unit
+            while top.depth > 1:
+                top = top.parent
+            sizes[top.id] = sizes.get(top.id, 0) + 1
     rows = []
     for unit in site.units_in_order:
+        if not whole and unit.depth > 1:
+            continue
         rows.append({
             "indent": Markup("    " * unit.depth),
             "link": links.unit(unit),
             "kind": unit.kind,
             "lead": links.person(unit.lead),
+            "size": sizes.get(unit.id, 0) if unit.depth == 1 else 0,
         })
-    pages.add(path, "units.md.j2", "Units", ["units"], rows=rows)
+    pages.add(path, "units.md.j2", "Units", ["units"], rows=rows, whole=whole, count=len(site.units_in_order))
 
 
 def _unit_score(pages: Pages, unit: OrgUnit, period: Period) -> float | None:

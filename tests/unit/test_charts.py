@@ -127,6 +127,10 @@ def test_distribution_splits_kinds_and_draws_the_stretch_line(build):
     fig = charts.distribution_figure(objectives, build.scores, 0.7)
     assert [t["name"] for t in fig["data"]] == ["aspirational", "committed"]
     assert fig["layout"]["shapes"][0]["x0"] == 70
+    counted = [o for o in objectives if build.scores.objectives[o.ref].score is not None
+               and o.obj.kind in ("aspirational", "committed")]
+    assert sum(sum(t["y"]) for t in fig["data"]) == len(counted), "every scored objective in one band"
+    assert all(len(t["x"]) == len(t["y"]) == 10 for t in fig["data"]), "ten bands, whatever the company's size"
 
 
 def test_bar_charts_have_titles(build):

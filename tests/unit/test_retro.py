@@ -120,16 +120,24 @@ def test_archive_lists_every_closed_period_newest_first(closed):
     assert "Drafts of the running periods" not in archive
 
 
+def retro_and_departments(pages: dict[str, str], period_id: str) -> str:
+    """A period's retrospective and its departments' pages, where the lists by unit are (issue 28)."""
+    return "\n".join(text for path, text in sorted(pages.items())
+                     if path == f"retrospectives/{period_id}.md" or path.startswith(f"retrospectives/{period_id}/"))
+
+
 def test_objective_and_unit_numbers_equal_the_scoring_modules(closed):
+    """The units' final scores are listed on the departments' retrospective pages (the company's own on
+    the period's)."""
     result, pages = closed
     for period in result.portal.periods.values():
-        page = pages[f"retrospectives/{period.id}.md"]
+        page = retro_and_departments(pages, period.id)
         summary = result.scores.periods[period.id]
         for unit_id, up in period.files.items():
             shown = [o for o in up.objectives if not o.private]
             if shown:
-                assert f"[{up.unit.name}](../units/{unit_id}/{period.id}.md) · " \
-                       f"{format_percent(summary.unit_scores[unit_id])}" in page
+                assert re.search(rf"\[{re.escape(up.unit.name)}\]\((\.\./)+units/{unit_id}/{period.id}\.md\) · "
+                                 f"{format_percent(summary.unit_scores[unit_id])}", page)
             for node in shown:
                 facts = result.scores.objectives[node.ref]
                 row = table_row(page, node.obj.title)
@@ -166,9 +174,15 @@ def test_rolled_over_and_abandoned_objectives(tmp_path):
     (goals / "2027-Q1" / "sales-emea.yaml").write_text(
         "objectives:\n  - id: win-dach\n    title: Win DACH, second attempt\n    owner: dana\n"
         "    rolled_over_from: 2026-Q4:sales-emea/win-dach\n", encoding="utf-8")
-    page = render_pages(build(goals, today=dt.date(2027, 1, 15)))["retrospectives/2026-Q4.md"]
-    rolled = page.split("## Rolled over", 1)[1].split("## Abandoned", 1)[0]
-    abandoned = page.split("## Abandoned", 1)[1].split("## Lessons", 1)[0]
+    pages = render_pages(build(goals, today=dt.date(2027, 1, 15)))
+    # the lists are split: the company's own on the period's page, each department's on its page
+    company, sales = pages["retrospectives/2026-Q4.md"], pages["retrospectives/2026-Q4/sales.md"]
+    rolled = "".join(p.split("## Rolled over", 1)[1].split("## Abandoned", 1)[0] for p in (company, sales))
+    abandoned = "".join(p.split("## Abandoned", 1)[1].split("## Lessons", 1)[0] for p in (company, sales))
+    assert "Create an unforgettable customer experience" in company.split("## Abandoned", 1)[1]
+    assert "Win DACH, second attempt" in sales.split("## Rolled over", 1)[1].split("## Abandoned", 1)[0]
+    assert "| [Sales](2026-Q4/sales.md) |" in table_row(company, "Sales"), "the department's row links its page"
+    assert table_row(company, "Sales").endswith("| 1 | 1 | 0 | 1 |"), "objectives, rolled over, abandoned, lessons"
     assert "Win DACH, second attempt" in rolled and "Become the first choice" in rolled
     assert "Become the first choice" not in abandoned
     assert "Create an unforgettable customer experience" in abandoned
@@ -193,10 +207,11 @@ def test_private_goals_and_retrospectives_stay_out(tmp_path):
         "visibility: private\nobjectives:\n  - id: hush\n    title: Quiet plan\n    owner: carol\n"
         "retrospective:\n  lessons: [Secret lesson of Nightjar]\n", encoding="utf-8")
     pages = render_pages(build(goals))
-    for path in ("retrospectives/2026-Q4.md", "retrospectives/index.md", "index.md"):
+    for path in ("retrospectives/2026-Q4.md", "retrospectives/index.md", "index.md",
+                 *(p for p in pages if p.startswith("retrospectives/2026-Q4/"))):
         assert "Nightjar" not in pages[path] and "Quiet plan" not in pages[path], path
         assert "Secret lesson" not in pages[path]
-    restricted = render_pages(build(goals, include_private=True))["retrospectives/2026-Q4.md"]
+    restricted = retro_and_departments(render_pages(build(goals, include_private=True)), "2026-Q4")
     assert "Nightjar" in restricted and "Secret lesson" in restricted
 
 
@@ -205,7 +220,7 @@ def test_lessons_are_shown_escaped(tmp_path):
     payload = "<script>alert(1)</script> <b onclick=alert(2)>bold</b> *well* {{ 7*7 }}"
     edit(goals / "2026-Q4" / "sales-emea.yaml",
          lambda d: d["retrospective"].update(lessons=[payload], to_improve=["Faster legal review"]))
-    page = render_pages(build(goals))["retrospectives/2026-Q4.md"]
+    page = render_pages(build(goals))["retrospectives/2026-Q4/sales.md"]  # the lessons of its department
     lessons = page.split("## Lessons", 1)[1]
     assert "<script" not in page and "onclick" not in page
     assert "<em>well</em>" in lessons and "&#123;&#123; 7*7 &#125;&#125;" in lessons
