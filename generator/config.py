@@ -30,3 +30,7 @@ class PortalConfig(Config):
     """Hand the raw HTML blocks of generated pages around Python-Markdown, which gives them back unchanged
     anyway, and the parts search skips around its parser (rawblocks.py): the same site, built faster.
     Off to compare the two, or for another plugin that must read those parts in on_page_content."""
+
+    search = opt.Type(bool, default=True)
+    """Build the portal's search index with Pagefind into `pagefind/` (generator/search/); the search box is
+    assets/search.js. Off: no index, and the search box says search is not available."""

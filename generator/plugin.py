@@ -27,6 +27,7 @@ from .progress import Progress
 from .publish import MANIFEST
 from .rawblocks import RawBlocks, Unsearched
 from .render.page import unindex
+from .search import SearchBundleError, SearchStage
 
 log = get_plugin_logger(__name__)
 
@@ -58,6 +59,9 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         """Set by `goalsite serve` for its first build: see pipeline.build_portal()."""
         self.raw_blocks = RawBlocks()
         self.unsearched = Unsearched()
+        self.search = SearchStage()
+        """The Pagefind index of the site (search/): the hand-written pages it keeps, its indexer when serving."""
+        self.serving = False
 
     @contextlib.contextmanager
     def preset(self, build: Build | None = None, **options) -> Iterator[None]:
@@ -74,6 +78,10 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
 
     def on_startup(self, *, command, dirty) -> None:
         """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds, and with it the presets."""
+        self.serving = command == "serve"  # search indexes in the background while serving
+
+    def on_shutdown(self) -> None:
+        self.search.close()
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -107,6 +115,7 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
             _put(files, File.generated(config, uri, abs_src_path=str(path)))
         if self.incremental is not None:
             self.incremental.prepare(files, config, outputs)
+        self.search.keep_only({f.url for f in files.documentation_pages() if not isinstance(f, GeneratedPage)})
         return files
 
     def on_nav(self, nav, *, config, files):
@@ -127,6 +136,8 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.progress.step()
         if not self.config.enabled:
             return html
+        if self.config.search and not isinstance(page.file, GeneratedPage):
+            self.search.keep_page(page.url, page.title or "", html)
         html = unindex(self.raw_blocks.unstash(page.file.src_uri, html))
         if self.config.html_fast_path and isinstance(page.file, GeneratedPage):
             html = self.unsearched.hide(page.file.src_uri, html)
@@ -149,6 +160,7 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
     @event_priority(-100)  # after the search plugin has written its index, whatever the order in mkdocs.yml
     def on_post_build(self, *, config):
         self.progress.close()
+        self._index_search(config)
         if self.incremental is not None:
             self.incremental.finish(config)
 
@@ -160,6 +172,18 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         if self.config.enabled and self.goals_dir is not None:
             server.watch(str(self.goals_dir))
         return server
+
+    def _index_search(self, config) -> None:
+        """The Pagefind index of the site (generator/search/): now, or in the background while serving."""
+        if not self.config.enabled or not self.config.search or self.build is None:
+            return
+        if self.incremental is not None and self.incremental.deferred() is not None:
+            return  # a fast rebuild of `goalsite serve`: the complete rebuild that follows indexes
+        try:
+            self.search.publish(self.build, config.site_dir, language=config.theme.get("language") or "en",
+                                background=self.serving)
+        except SearchBundleError as e:
+            raise PluginError(f"goalsite: could not build the search index: {e}") from None
 
     def _run_pipeline(self, *, lint: bool = True) -> Build:
         build, self.prebuilt = self.prebuilt, None
