@@ -173,6 +173,9 @@
       } else if (event.key === "ArrowDown") {
         event.preventDefault();
         moveFocus(1);
+      } else if (event.key === "Escape") {
+        event.preventDefault(); // a search field would only clear itself: the reader wants the box closed
+        ui.dialog.close();
       }
     });
     ui.list.addEventListener("keydown", function (event) {
@@ -246,6 +249,11 @@
     ui.status.textContent = text;
   }
 
+  // The query whose results (or "No results") the dialog shows in full: for tests and measurements.
+  function settled(term) {
+    ui.dialog.setAttribute("data-settled", term);
+  }
+
   function schedule() {
     window.clearTimeout(state.timer);
     state.timer = window.setTimeout(run, DEBOUNCE_MS);
@@ -258,6 +266,7 @@
     Object.keys(state.chosen).forEach(function (name) { filters[name] = state.chosen[name]; });
     state.results = [];
     state.shown = 0;
+    ui.dialog.removeAttribute("data-settled");
     if (!term && !hasFilters()) {
       ui.list.textContent = "";
       ui.more.hidden = true;
@@ -265,9 +274,12 @@
       return;
     }
     say("Searching\u2026");
-    var phrase = phraseOf(term);
+    // Dashes and slashes separate words: "customer-care" searches "customer care" (Pagefind would
+    // join the two into "customercare", a word only text that writes it so holds).
+    var words = term.replace(/[\p{Pd}\/]+/gu, " ").trim();
+    var phrase = phraseOf(words);
     loadEngine().then(function (pagefind) {
-      return Promise.all([pagefind.search(term || null, { filters: filters }),
+      return Promise.all([pagefind.search(term ? words : null, { filters: filters }),
         phrase ? pagefind.search(phrase, { filters: filters }) : null]);
     }).then(function (found) {
       if (seq !== state.seq || !found[0]) return;
@@ -276,16 +288,18 @@
       if (!state.results.length) {
         ui.more.hidden = true;
         say(term ? "No results for \u201c" + term + "\u201d" : "No results");
+        settled(term);
         return;
       }
       var n = state.results.length;
       say(n + (n === 1 ? " result" : " results"));
-      return showMore(seq);
+      return showMore(seq).then(function () { if (seq === state.seq) settled(term); });
     }).catch(function (err) {
       if (seq !== state.seq) return;
       ui.list.textContent = "";
       ui.more.hidden = true;
       say("Search is not available: " + (err && err.message ? err.message : err));
+      settled(term);
     });
   }
 
