@@ -33,4 +33,4 @@ class PortalConfig(Config):
 
     search = opt.Type(bool, default=True)
     """Build the portal's search index with Pagefind into `pagefind/` (generator/search/); the search box is
-    assets/search.js. Off: no index, and the search box says search is not available."""
+    assets/search.js. Off: no index, and no search box (the plugin drops assets/search.* from the page)."""

@@ -90,6 +90,9 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.goals_dir = Path(config.config_file_path or ".").parent.joinpath(self.config.goals_dir).resolve()
         self.today = _parse_today(self.config.today)
         config.extra["goalsite_restricted"] = self.config.include_private
+        if not self.config.search:  # no index: no search box either
+            config.extra_javascript = [js for js in config.extra_javascript if not _is_search_asset(js)]
+            config.extra_css = [css for css in config.extra_css if not _is_search_asset(css)]
         # Gather before anything is rendered; the site's name comes from the goals. A fast rebuild of
         # `goalsite serve` leaves the advice (lint) to the complete rebuild that follows it.
         fast = self.incremental is not None and self.incremental.start()
@@ -248,6 +251,11 @@ def _parse_today(value: str | None) -> dt.date:
     except ValueError as e:
         raise PluginError(f"goalsite: expected 'today' as YYYY-MM-DD and SOURCE_DATE_EPOCH as seconds: {e}")
     return dt.date.today()
+
+
+def _is_search_asset(entry) -> bool:
+    """An extra_javascript / extra_css entry of mkdocs.yml that is the search box (assets/search.js, .css)."""
+    return str(getattr(entry, "path", entry)) in (f"{ASSETS_URI}/search.js", f"{ASSETS_URI}/search.css")
 
 
 def _drop_generated_copies(files: Files, docs_dir: str) -> None:

@@ -402,6 +402,8 @@
     button.appendChild(icon());
     button.appendChild(el("span", "goalsite-search-button__label", "Search"));
     button.addEventListener("click", open);
+    // A pointer on its way to the button: start fetching the search engine (the click follows soon).
+    button.addEventListener("pointerenter", function () { loadEngine().catch(function () {}); }, { once: true });
     var source = header.querySelector(".md-header__source");
     header.insertBefore(button, source);
   }
