@@ -274,9 +274,11 @@
       return;
     }
     say("Searching\u2026");
-    // Dashes and slashes separate words: "customer-care" searches "customer care" (Pagefind would
-    // join the two into "customercare", a word only text that writes it so holds).
-    var words = term.replace(/[\p{Pd}\/]+/gu, " ").trim();
+    // Dashes separate words: "customer-care" searches "customer care". Pagefind would join the two
+    // into "customercare", which only text that writes "customer-care" holds (it indexes a dashed
+    // word whole and in parts), not "Customer Care". Other punctuation it drops and joins, as it
+    // does in the index ("units/h" is the word "unitsh", "12.5" the word "125").
+    var words = term.replace(/\p{Pd}+/gu, " ").trim();
     var phrase = phraseOf(words);
     loadEngine().then(function (pagefind) {
       return Promise.all([pagefind.search(term ? words : null, { filters: filters }),
