@@ -12,6 +12,7 @@ lists them and the table prints a column per N.
     .venv/bin/python benchmarks/browser.py --teams 100         # any list of team counts
     .venv/bin/python benchmarks/browser.py --big               # adds N = 5000 (a 15-minute build, 11 GB)
     .venv/bin/python benchmarks/browser.py --teams 1000 --reuse  # measure the site built last time
+    .venv/bin/python benchmarks/browser.py --teams 5000 --search-only  # search only, without the site
 
 Search (`measure_search`): for a person's name, a KPI's name and a key result's title, each in a
 fresh browser context (cold: no cache, nothing loaded), the home page is loaded, then the search
@@ -35,7 +36,9 @@ import contextlib
 import functools
 import http.server
 import re
+import shutil
 import sys
+import time
 import threading
 from collections import Counter
 from pathlib import Path
@@ -44,7 +47,7 @@ from urllib.parse import urlsplit
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import BIN, CACHE, TODAY, company, progress, run_measured  # noqa: E402
+from run import BIN, CACHE, PY, ROOT, TODAY, company, progress, run_measured  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -66,6 +69,53 @@ def build_site(n: int, goals: Path, *, reuse: bool) -> Path:
                                  "--site-dir", str(site)], log=CACHE / f"browser-build-{n}.log")
     progress(f"N={n}: built in {wall:.0f} s, peak {rss:.0f} MB")
     return site
+
+
+def search_only_site(n: int, goals: Path) -> Path:
+    """`--search-only`: the example company's site (goals/) with company N's search bundle in place of its own.
+
+    Builds no site of N teams: the search figures depend only on pagefind/ and the search box, which
+    every page has. The records of N's published portal are made in a subprocess (build_portal, then
+    generator.search), which exits before Pagefind indexes them, so the two never hold memory at once.
+    The bundle has no hand-written guide pages (no MkDocs build): 8 records fewer than a real site's.
+    """
+    shell = CACHE / f"browser-search-{n}"
+    if not (shell / "index.html").is_file():
+        progress(f"N={n}: goalsite build of the example company, the pages around the search box")
+        run_measured([str(BIN / "goalsite"), "build", "--goals", str(ROOT / "goals"), "--today", TODAY,
+                      "--site-dir", str(shell)])
+    folder = CACHE / f"browser-records-{n}"
+    shutil.rmtree(folder, ignore_errors=True)
+    progress(f"N={n}: search records of the company (subprocess)")
+    wall, rss, _ = run_measured([PY, str(Path(__file__).resolve()), "--_records", str(goals), str(folder)])
+    progress(f"N={n}: records written in {wall:.0f} s, peak {rss:.0f} MB")
+    from generator.search.bundle import BUNDLE_DIR, MENUS_FILE, index_folder
+
+    bundle = shell / BUNDLE_DIR
+    shutil.rmtree(bundle, ignore_errors=True)
+    started = time.perf_counter()
+    index_folder(folder, bundle)
+    shutil.move(str(folder / MENUS_FILE), str(bundle / MENUS_FILE))
+    progress(f"N={n}: Pagefind indexed {sum(1 for _ in folder.rglob('*.html'))} records in "
+             f"{time.perf_counter() - started:.0f} s")
+    shutil.rmtree(folder, ignore_errors=True)
+    return shell
+
+
+def records_worker(goals: str, folder: str) -> None:
+    """`--_records GOALS FOLDER`: the search records of the published portal, as files, and the menus file."""
+    import datetime as dt
+    import json
+
+    from generator.pipeline import build_portal
+    from generator.render.site import Site
+    from generator.search.bundle import MENUS_FILE, menus, write_records
+    from generator.search.records import portal_records
+
+    build = build_portal(goals, dt.date.fromisoformat(TODAY))
+    records = portal_records(Site(build))
+    write_records(records, Path(folder), "en")
+    (Path(folder) / MENUS_FILE).write_text(json.dumps(menus(records, restricted=False)), encoding="utf-8")
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -194,12 +244,12 @@ MEASUREMENTS = [measure_search]
 # --- the run ------------------------------------------------------------------------------------------
 
 
-def measure(n: int, browser, *, reuse: bool, repeat: int) -> list[tuple[str, str]]:
+def measure(n: int, browser, *, reuse: bool, repeat: int, search_only: bool = False) -> list[tuple[str, str]]:
     goals = company(n)
-    site = build_site(n, goals, reuse=reuse)
+    site = search_only_site(n, goals) if search_only else build_site(n, goals, reuse=reuse)
     rows: list[tuple[str, str]] = []
     with serving(site) as url:
-        for measurement in MEASUREMENTS:
+        for measurement in ([measure_search] if search_only else MEASUREMENTS):
             progress(f"N={n}: {measurement.__name__}")
             rows += measurement(browser, url, site, goals, repeat=repeat)
     return rows
@@ -221,7 +271,13 @@ def main(argv=None) -> int:
     parser.add_argument("--reuse", action="store_true", help="measure the sites built by an earlier run")
     parser.add_argument("--repeat", type=int, default=3, help="measure each query this many times, cold each "
                         "time; the fastest is kept, the slowest shown in brackets (default 3)")
+    parser.add_argument("--search-only", action="store_true", help="only the search figures, without building "
+                        "the sites: each company's search bundle inside the example company's pages")
+    parser.add_argument("--_records", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args._records:
+        records_worker(*args._records)
+        return 0
     teams = [int(t) for t in args.teams.split(",") if t.strip()] + ([5000] if args.big else [])
     from playwright.sync_api import sync_playwright
 
@@ -230,7 +286,8 @@ def main(argv=None) -> int:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         try:
             for n in teams:
-                columns[n] = measure(n, browser, reuse=args.reuse, repeat=max(1, args.repeat))
+                columns[n] = measure(n, browser, reuse=args.reuse, repeat=max(1, args.repeat),
+                                     search_only=args.search_only)
         finally:
             browser.close()
     print_table(columns)

@@ -90,23 +90,29 @@ def build_bundle(records: list[Record], out: Path, *, language: str = "en", rest
     """
     started = time.perf_counter()
     binary = pagefind_binary()
-    out = Path(out).absolute()
     with tempfile.TemporaryDirectory(prefix="goalsite-search-") as tmp:
         write_records(records, Path(tmp), language)
-        cmd = [str(binary), "--site", tmp, "--output-path", str(out), "--force-language", _language(language),
-               "--quiet"]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, cwd=tmp)
-        except (OSError, subprocess.TimeoutExpired) as e:
-            raise SearchBundleError(f"could not run {binary}: {e}") from None
+        index_folder(Path(tmp), out, language=language, binary=binary)
+    (Path(out) / MENUS_FILE).write_text(json.dumps(menus(records, restricted=restricted)), encoding="utf-8")
+    return time.perf_counter() - started
+
+
+def index_folder(folder: Path, out: Path, *, language: str = "en", binary: Path | None = None) -> None:
+    """Run Pagefind on a folder of record files (write_records()), into the bundle folder `out`."""
+    binary = binary or pagefind_binary()
+    out = Path(out).absolute()
+    cmd = [str(binary), "--site", str(Path(folder).absolute()), "--output-path", str(out),
+           "--force-language", _language(language), "--quiet"]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, cwd=folder)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise SearchBundleError(f"could not run {binary}: {e}") from None
     if proc.returncode != 0 or not (out / ENTRY_FILE).is_file():
         said = (proc.stderr or proc.stdout).strip()[-2000:]
         raise SearchBundleError(f"Pagefind failed (exit {proc.returncode}): {said or 'no output'}")
     for name in UNUSED:
         (out / name).unlink(missing_ok=True)
     stabilize(out)  # the same records, the same files (stable.py)
-    (out / MENUS_FILE).write_text(json.dumps(menus(records, restricted=restricted)), encoding="utf-8")
-    return time.perf_counter() - started
 
 
 def _language(language: str) -> str:
