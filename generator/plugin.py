@@ -162,8 +162,9 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
 
     @event_priority(-100)  # after the search plugin has written its index, whatever the order in mkdocs.yml
     def on_post_build(self, *, config):
-        self.progress.close()
+        self.progress.phase("Indexing search")
         self._index_search(config)
+        self.progress.close()
         if self.incremental is not None:
             self.incremental.finish(config)
 
