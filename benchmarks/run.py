@@ -187,10 +187,11 @@ def tree_stats(site: Path) -> dict:
     # Unit pages are units/<unit>/...; units/index.html is the org tree, an index like periods/.
     units = [p.stat().st_size for p in (site / "units").glob("*/**/*.html")] if (site / "units").exists() else [0]
     tree = site / "units" / "index.html"
-    index = site / "search" / "search_index.json"
+    # The Pagefind bundle (issue 28): a reader downloads a few chunks of it per query (benchmarks/browser.py).
+    bundle = site / "pagefind"
     return dict(pages=len(html), site_bytes=sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
                 largest_unit=max(units or [0]), org_tree=tree.stat().st_size if tree.exists() else 0,
-                search_bytes=index.stat().st_size if index.exists() else 0)
+                search_bytes=sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file()))
 
 
 WORDS = ("the team key result objective progress checkout customer delivery quarter metric "
@@ -453,8 +454,7 @@ def table(results: dict[int, dict], notes: list[str]) -> str:
         ("site size MB", lambda m: f"{m['site_bytes'] / MB:.1f}"),
         ("largest unit page KB (html)", lambda m: f"{m['largest_unit'] / KB:.0f}"),
         ("org tree page KB (units/index.html)", lambda m: f"{m['org_tree'] / KB:.0f}"),
-        ("search index KB", lambda m: f"{m['search_bytes'] / KB:,.0f}"),
-        ("search index KB / page", lambda m: f"{m['search_bytes'] / KB / max(1, m['pages']):.1f}"),
+        ("search index KB (pagefind/, on disk)", lambda m: f"{m['search_bytes'] / KB:,.0f}"),
         ("warm core s, 1 objective retitled (*)", lambda m: f"{m['warm']:.2f}"),
         ("  the slowest of the edits timed s", lambda m: f"{m['warm_slowest']:.2f}"),
         ("  the first edit after the cold build s", lambda m: f"{m['warm_first']:.2f}"),
@@ -474,7 +474,6 @@ def table(results: dict[int, dict], notes: list[str]) -> str:
         ("RATIO core / bare parse (<= 1.5)", lambda m: f"{m['core'] / m['parse']:.2f}"),
         ("RATIO build / (parse + baseline) (<= 1.2)", lambda m: f"{m['build'] / (m['parse'] + m['baseline']):.2f}"),
         ("TARGET unit page <= 150 KB", lambda m: "ok" if m["largest_unit"] <= 150 * KB else "MISS"),
-        ("TARGET search <= 4 KB/page", lambda m: "ok" if m["search_bytes"] / KB / max(1, m["pages"]) <= 4 else "MISS"),
         # The issue sets these two at 1,000 teams; other sizes show their figure above, not a verdict.
         ("TARGET warm core <= 1 s (1,000 teams)", lambda m: at_1000(m, m["warm"] <= 1)),
         ("TARGET serve edit <= 3 s (1,000 teams)", lambda m: at_1000(m, m["serve_edit"] <= 3)),

@@ -40,3 +40,7 @@ class PortalConfig(Config):
     """Hand the raw HTML blocks of generated pages around Python-Markdown, which gives them back unchanged
     anyway, and the parts search skips around its parser (plugin/rawblocks.py): the same site, built faster.
     Off to compare the two, or for another plugin that must read those parts in on_page_content."""
+
+    search = opt.Type(bool, default=True)
+    """Build the portal's search index with Pagefind into `pagefind/` (generator/search/); the search box is
+    assets/search.js. Off: no index, and no search box (the plugin drops assets/search.* from the page)."""

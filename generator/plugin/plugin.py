@@ -22,11 +22,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 
-from ..pipeline import Build, build_portal, render_site, today_from_environment
+from ..pipeline import ASSETS_URI, Build, build_portal, render_site, today_from_environment
 from ..problems import format_problem, summarize
 from ..render.page import unindex
 from ..speed.memo import Memo
 from ..speed.tasks import SerialTasks, Tasks, parse_jobs
+from ..search import SearchBundleError, SearchStage
 from .config import PortalConfig
 from .files import GeneratedPage, drop_generated_copies, generated, put_file
 from .progress import Progress
@@ -79,6 +80,9 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         """The task runner of the build (speed/tasks.py), made by on_config from GOALSITE_JOBS."""
         self.raw_blocks = RawBlocks()
         self.unsearched = Unsearched()
+        self.search = SearchStage()
+        """The Pagefind index of the site (search/): the hand-written pages it keeps, its indexer when serving."""
+        self.serving = False
 
     @contextlib.contextmanager
     def preset(self, build: Build | None = None, *, progress: Progress | None = None,
@@ -102,10 +106,12 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds, and with it the presets
         and the memo of a command that rebuilds."""
         self.memo = (self.memo or Memo()) if command == "serve" else None
+        self.serving = command == "serve"  # search indexes in the background while serving
 
     def on_shutdown(self) -> None:
-        """The server stops: what its rebuilds kept is let go."""
+        """The server stops: what its rebuilds kept is let go, and search stops indexing."""
         self.memo = None
+        self.search.close()
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -117,6 +123,9 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         config.extra["goalsite_restricted"] = self.config.include_private
         if LINKS_EXTENSION not in config.markdown_extensions:  # links in time linear in a paragraph's length
             config.markdown_extensions.append(LINKS_EXTENSION)
+        if not self.config.search:  # no index: no search box either
+            config.extra_javascript = [js for js in config.extra_javascript if not _is_search_asset(js)]
+            config.extra_css = [css for css in config.extra_css if not _is_search_asset(css)]
         # Gather before anything is rendered; the site's name comes from the goals. A fast rebuild of
         # `goalsite serve` leaves the advice (lint) to the complete rebuild that follows it.
         fast = self.rebuilding is not None and self.rebuilding.incremental.start()
@@ -140,6 +149,7 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
             put_file(files, generated(config, uri, content))
         if incremental is not None:
             incremental.prepare(files, config, outputs)
+        self.search.keep_only({f.url for f in files.documentation_pages() if not isinstance(f, GeneratedPage)})
         return files
 
     def on_nav(self, nav, *, config, files):
@@ -160,6 +170,8 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.progress.step()
         if not self.config.enabled:
             return html
+        if self.config.search and not isinstance(page.file, GeneratedPage):
+            self.search.keep_page(page.url, page.title or "", html)
         html = unindex(self.raw_blocks.unstash(page.file.src_uri, html))
         if self.config.html_fast_path and isinstance(page.file, GeneratedPage):
             html = self.unsearched.hide(page.file.src_uri, html)
@@ -181,6 +193,8 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
 
     @event_priority(-100)  # after the search plugin has written its index, whatever the order in mkdocs.yml
     def on_post_build(self, *, config):
+        self.progress.phase("Indexing search")
+        self._index_search(config)
         self.progress.close()
         if self.rebuilding is not None:
             self.rebuilding.incremental.finish(config)
@@ -198,6 +212,19 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         """The memo of the shell that rebuilds: `goalsite serve`'s, plain `mkdocs serve`'s, or none."""
         lent = self.rebuilding.memo if self.rebuilding is not None else None
         return lent or self.memo
+
+    def _index_search(self, config) -> None:
+        """The Pagefind index of the site (generator/search/): now, or in the background while serving."""
+        if not self.config.enabled or not self.config.search or self.build is None:
+            return
+        incremental = self.rebuilding.incremental if self.rebuilding is not None else None
+        if incremental is not None and incremental.deferred() is not None:
+            return  # a fast rebuild of `goalsite serve`: the complete rebuild that follows indexes
+        try:
+            self.search.publish(self.build, config.site_dir, language=config.theme.get("language") or "en",
+                                background=self.serving)
+        except SearchBundleError as e:
+            raise PluginError(f"goalsite: could not build the search index: {e}") from None
 
     def _run_pipeline(self, *, lint: bool = True) -> Build:
         build, self.prebuilt = self.prebuilt, None
@@ -227,3 +254,8 @@ def _parse_today(value: str | None) -> dt.date:
         return dt.date.fromisoformat(str(value)) if value else today_from_environment(os.environ)
     except ValueError as e:
         raise PluginError(f"goalsite: expected 'today' as YYYY-MM-DD and SOURCE_DATE_EPOCH as seconds: {e}")
+
+
+def _is_search_asset(entry) -> bool:
+    """An extra_javascript / extra_css entry of mkdocs.yml that is the search box (assets/search.js, .css)."""
+    return str(getattr(entry, "path", entry)) in (f"{ASSETS_URI}/search.js", f"{ASSETS_URI}/search.css")

@@ -255,17 +255,17 @@ def test_pages_and_links_with_payloads_run_no_script(pwned_site, page, charts):
 
 def test_search_for_a_payload_runs_no_script(pwned_site, page):
     page.goto(pwned_site.href(""), wait_until="load")
-    page.keyboard.press("/")
-    field = page.locator(".md-search__input")
+    page.keyboard.press("/")  # the portal's search box (assets/search.js)
+    field = page.locator(".goalsite-search__input")
     field.press_sequentially("Zqkrtitle", delay=15)
-    page.locator(".md-search-result__item").first.wait_for(state="attached")
+    page.locator(".goalsite-search__result").first.wait_for(state="attached")
     _assert_inert(page, "search results for 'Zqkrtitle'")
-    assert "Zqkrtitle" in page.locator(".md-search-result").inner_text()
+    assert "Zqkrtitle" in page.locator(".goalsite-search__results").inner_text()
     field.fill("")
     field.press_sequentially("pwned", delay=15)
-    page.wait_for_timeout(300)
+    page.wait_for_function("() => document.querySelector('.goalsite-search').getAttribute('data-settled') === 'pwned'")
     _assert_inert(page, "search results for 'pwned'")
-    results = page.eval_on_selector_all(".md-search-result__link", "els => els.map(a => a.href)")
+    results = page.eval_on_selector_all(".goalsite-search__results a", "els => els.map(a => a.href)")
     for href in results[:6]:
         page.goto(href, wait_until="load")
         _assert_inert(page, f"search result {href}")

@@ -7,6 +7,7 @@ The site is the example company of goals/ built as of 2026-11-22 (see conftest.p
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from urllib.parse import urlsplit
@@ -21,9 +22,9 @@ except ImportError:  # conftest's gate fails every test with what to install
 pytestmark = pytest.mark.browser
 
 PLOTLY = "plotly.min.js"
-#: Material's searchable box; "/" (like "s" and "f") focuses it from anywhere on the page.
-SEARCH_INPUT = ".md-search__input"
-SEARCH_RESULT = ".md-search-result__item"
+#: The portal's search box (assets/search.js); "/" (like "s" and "f") opens it from anywhere on the page.
+SEARCH_INPUT = ".goalsite-search__input"
+SEARCH_RESULT = ".goalsite-search__result"
 #: Dark text of the light palette and light text of the dark one, as portal.js themes Plotly's fonts.
 LIGHT_TEXT = "rgb(33, 33, 33)"
 DARK_TEXT = "rgb(226, 228, 233)"
@@ -69,36 +70,27 @@ def _click_link_to(page, href: str):
 def _open_search(page):
     page.keyboard.press("/")
     field = page.locator(SEARCH_INPUT)
-    if not field.evaluate("el => el === document.activeElement"):
-        # Some widths show only the magnifier button: Material's label for the __search toggle.
-        page.locator('label[for="__search"]:visible').first.click()
+    if not field.is_visible() or not field.evaluate("el => el === document.activeElement"):
+        page.locator(".goalsite-search-button").click()  # the button in Material's header
     expect(field).to_be_focused()
     return field
 
 
-def _wait_until_results_settle(page) -> None:
-    """Material redraws the results after each keystroke: wait until the list stops changing."""
-    page.wait_for_function(
-        """() => {
-             const list = document.querySelector('.md-search-result__list');
-             const now = list ? list.innerHTML : '';
-             const same = window.__lastResults === now;
-             window.__lastResults = now;
-             return same && now !== '';
-           }""",
-        polling=250,
-    )
+def _wait_until_results_settle(page, query: str) -> None:
+    """The search box marks the query whose results it shows in full."""
+    page.wait_for_function("q => document.querySelector('.goalsite-search').getAttribute('data-settled') === q",
+                           arg=query.strip())
 
 
 def _search(page, query: str) -> list[dict]:
-    """Type `query` into Material's search; returns the results' links as {href, text, visible}."""
+    """Type `query` into the search box; returns the results' links as {href, text, visible}."""
     field = _open_search(page)
     field.fill("")
     field.press_sequentially(query, delay=15)
     page.locator(SEARCH_RESULT).first.wait_for(state="attached")
-    _wait_until_results_settle(page)
+    _wait_until_results_settle(page, query)
     return page.eval_on_selector_all(
-        ".md-search-result__link",
+        ".goalsite-search__results a",
         "els => els.map(a => ({href: a.href, text: a.innerText, visible: !!a.offsetParent}))",
     )
 
@@ -123,8 +115,8 @@ def _key_results(export) -> list[dict]:
 
 
 def _rare_word_key_result(site) -> tuple[dict, str]:
-    """A key result of the current period whose title holds a word few search entries contain."""
-    index = (site.root / "search" / "search_index.json").read_text(encoding="utf-8").lower()
+    """A key result of the current period whose title holds a word few goals contain."""
+    index = json.dumps(site.export()).lower()
     words = Counter(re.findall(r"[a-z]{5,}", index))
     candidates = []
     for kr in _key_results(site.export()):
@@ -167,14 +159,9 @@ def test_search_finds_a_key_result_and_opens_its_unit_page(site, page):
     results = _search(page, word)
     assert any(site.path_of(r["href"]) == target for r in results), (
         f"searching {word!r} (from {kr['title']!r}) found nothing on {target}: {results}")
-    page.eval_on_selector_all(  # a section hit may sit folded under Material's "more matches"
-        ".md-search-result__link",
-        """(els, target) => els.filter((a) => new URL(a.href).pathname.endsWith('/' + target))
-                               .forEach((a) => { const d = a.closest('details'); if (d) d.open = true; })""",
-        target)
     page.evaluate("document.querySelector('[data-md-component=container]').setAttribute('data-test-old', '')")
     # A locator is looked up again at click time, so a late redraw of the results cannot detach it.
-    page.locator(f'.md-search-result__link[href*="{target}"]').first.click()
+    page.locator(f'.goalsite-search__results a[href*="{target}"]').first.click()
     page.wait_for_url(re.compile(re.escape(target)))
     page.wait_for_function("() => !document.querySelector('[data-test-old]')")
     expect(page.locator(".md-content")).to_contain_text(kr["title"])
@@ -190,7 +177,7 @@ def test_search_finds_people_and_kpis(site, page, query, section, expected):
     assert results, f"searching {query!r} found nothing"
     hits = [r for r in results if f"/{section}/" in r["href"]]
     assert hits, f"searching {query!r} found no page under {section}/: {results}"
-    expect(page.locator(".md-search-result")).to_contain_text(expected)
+    expect(page.locator(".goalsite-search__results")).to_contain_text(expected)
 
 
 # --- 3. charts -----------------------------------------------------------------------------------

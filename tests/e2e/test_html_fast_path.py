@@ -31,7 +31,7 @@ def _slow_config(folder: Path) -> Path:
         "docs_dir": str(ROOT / "site_src"),
         "theme": {"custom_dir": str(ROOT / "theme")},
         "watch": [str(ROOT / "goals"), str(ROOT / "theme")],
-        "plugins": ["search", {"tags": {"export": False}},
+        "plugins": [{"tags": {"export": False}},
                     {"goalsite": {"goals_dir": "goals", "html_fast_path": False}}],
     }
     folder.mkdir(parents=True, exist_ok=True)

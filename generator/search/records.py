@@ -1,0 +1,283 @@
+"""The published portal -> search records: one small HTML document per thing a reader looks for.
+
+A record is what Pagefind ranks and returns as one result. The portal's pages are
+the wrong unit for that (every person of a unit shares one page, a unit's period
+page holds sixteen key results), so the records are made from the published view
+of the portal (render.site.Site), not from the pages:
+
+    person         people/<unit>/#person-<id>          name, job title, unit, the units they lead
+    unit           units/<unit>/                       name, kind, parent, lead, description
+    objective      units/<unit>/<period>/#obj-<id>     title, description, owner, unit, period, tags,
+                                                       initiatives; each key result a heading of its own
+                                                       (a sub-result that opens the key result) with its
+                                                       owner and latest check-in
+    kpi            kpis/<kpi>/                         name, description, calculation, source, owner, unit
+    period         periods/<period>/                   the period, its dates
+    retrospective  retrospectives/<period>/            the period's retrospective
+                   units/<unit>/<period>/#retrospective  what a unit wrote in it
+    page           the home page (the company's mission, vision, purpose, strategy) and every
+                   hand-written page (the guide), from its rendered HTML
+
+What is published is Site's decision alone: objectives come from `Site.objectives()`,
+KPIs from `Site.kpis`, retrospectives through `Site.show_retrospective()`. A private
+goal therefore never becomes a record unless the build includes private goals
+(a restricted build), and then its record says so (meta `private`).
+
+A record's names and titles are its first heading (Pagefind weighs it most); who
+owns a goal and where it lives are low-weight text, so that a person's name finds
+that person first and their goals after. Filters (kind, unit, period, status,
+owner, tag) and the lines a result shows (meta) sit in the head, outside the
+indexed body. Goal text is escaped; Markdown fields are reduced to their words.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from ..speed import gc as gc_policy
+from ..render.kpis import HEALTH_WORDS
+from ..render.links import (kpi_path, key_result_anchor, objective_anchor, period_path, person_path,
+                            site_url, unit_index_path, unit_period_path)
+from ..render.parts import STATUS_WORDS
+from ..render.retro import retro_path
+from ..render.site import Site
+from ..resolve import KeyResultNode, KpiNode, ObjectiveNode, OrgUnit, Person
+
+#: The kinds of record (the `kind` filter's values), in the order the search box offers them, with the
+#: label of one result and of the choice in the search box.
+KINDS = {"person": ("Person", "People"), "unit": ("Unit", "Units"), "objective": ("Objective", "Objectives"),
+         "kpi": ("KPI", "KPIs"), "period": ("Period", "Periods"),
+         "retrospective": ("Retrospective", "Retrospectives"), "page": ("Page", "Pages")}
+#: The filters every record may carry (Pagefind `data-pagefind-filter`).
+FILTERS = ("kind", "unit", "period", "status", "owner", "tag")
+#: Weight of the lines that say who owns a goal and where it lives (Pagefind's plain text weighs 1, an h1 7).
+CONTEXT_WEIGHT = "0.5"
+
+
+@dataclass
+class Record:
+    """One search result: where it leads, and the HTML document Pagefind indexes for it."""
+
+    url: str
+    """Site-relative URL of what the result opens: "units/storefront/2026-Q4/#obj-faster-checkout"."""
+    title: str
+    kind: str
+    body: list[str] = field(default_factory=list)
+    """Pieces of HTML (escaped already) after the title heading."""
+    meta: dict[str, str] = field(default_factory=dict)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        """The record's file in the folder Pagefind indexes; Pagefind derives the result's URL from it.
+
+        "units/x/2026-Q4/#obj-y" -> "units/x/2026-Q4/obj-y.html" (search.js turns the result URL
+        "/units/x/2026-Q4/obj-y.html" back into "/units/x/2026-Q4/#obj-y"); "units/x/" -> "units/x/index.html".
+        """
+        page, _, anchor = self.url.partition("#")
+        return f"{page}{anchor or 'index'}.html"
+
+    def html(self, language: str) -> str:
+        """The document Pagefind reads: filters and meta in the head, the indexed text in the body."""
+        filters = {"kind": [self.kind], **self.filters}
+        meta = {"kind": self.kind, **self.meta}
+        head = [f'<meta data-pagefind-filter="{name}[content]" content="{_attr(value)}">'
+                for name in FILTERS for value in filters.get(name, ())]
+        head += [f'<meta data-pagefind-meta="{name}[content]" content="{_attr(value)}">'
+                 for name, value in meta.items() if value]
+        return (f'<!doctype html><html lang="{_attr(language)}"><head><meta charset="utf-8">'
+                f"<title>{_text(self.title)}</title>{''.join(head)}</head>"
+                f'<body><main data-pagefind-body><h1 data-pagefind-meta="title">{_text(self.title)}</h1>'
+                f"{''.join(self.body)}</main></body></html>")
+
+
+def portal_records(site: Site) -> list[Record]:
+    """Every record of the published portal (the hand-written pages come from page_record()).
+
+    Without the cycle collector: it would walk the portal's millions of objects again and again
+    while the records are made (most of the time it took at 1,000 teams).
+    """
+    with gc_policy.paused():
+        return [*_home(site), *_people(site), *_units(site), *_objectives(site), *_kpis(site), *_periods(site),
+                *_retrospectives(site)]
+
+
+def page_record(url: str, title: str, content_html: str) -> Record:
+    """A hand-written page (the guide) as one record: its rendered content, split by its headings."""
+    body = _HEADERLINK_RE.sub("", _HEADING_H1_RE.sub("", content_html, count=1))  # the title is the record's own
+    return Record(url, title or url, "page", [body])
+
+
+# --- the records of each kind ---------------------------------------------------------------------
+
+
+def _home(site: Site) -> Iterator[Record]:
+    company = site.portal.org.company
+    texts = [_para(_markdown_words(getattr(company, key))) for key in ("mission", "vision", "purpose", "strategy")]
+    yield Record("", f"{company.name} goals", "page", [t for t in texts if t])
+
+
+def _people(site: Site) -> Iterator[Record]:
+    leads: dict[str, list[OrgUnit]] = {}
+    for unit in site.units_in_order:
+        if unit.lead is not None:
+            leads.setdefault(unit.lead.id, []).append(unit)
+    for unit in site.units_in_order:
+        for person in sorted(unit.people, key=lambda p: (p.name.casefold(), p.id)):
+            yield _person(unit, person, leads.get(person.id, []))
+
+
+def _person(unit: OrgUnit, person: Person, leads: list[OrgUnit]) -> Record:
+    about = " · ".join(filter(None, [person.title, unit.name]))
+    led = ", ".join(u.name for u in leads)
+    body = [_para(_text(about)), _para(_text(f"Leads {led}") if led else "")]
+    return Record(site_url(person_path(person.id)), person.name, "person",  # the person's own page
+                  [b for b in body if b], {"context": about}, {"unit": [unit.name]})
+
+
+def _units(site: Site) -> Iterator[Record]:
+    for unit in site.units_in_order:
+        parent = f"part of {unit.parent.name}" if unit.parent is not None else ""
+        lead = f"led by {unit.lead.name}" if unit.lead is not None else ""
+        context = " · ".join(filter(None, [unit.kind, parent, lead]))
+        body = [_para(_text(context)), _para(_markdown_words(unit.description))]
+        yield Record(site_url(unit_index_path(unit.id)), unit.name, "unit", [b for b in body if b],
+                     {"context": context}, {"unit": [unit.name]})
+
+
+def _objectives(site: Site) -> Iterator[Record]:
+    for nodes in site.files.values():  # newest period first, units by id
+        for node in nodes:
+            yield _objective(site, node)
+
+
+def _objective(site: Site, node: ObjectiveNode) -> Record:
+    status = STATUS_WORDS.get(site.scores.objectives[node.ref].status, "")
+    owner = node.owner.name if node.owner is not None else ""
+    context = " · ".join(filter(None, [node.unit.name, node.period.id, owner, status]))
+    body = [_para(_markdown_words(node.obj.description)), _para(_text(context), CONTEXT_WEIGHT)]
+    if node.obj.tags:
+        body.append(_para(_text(" ".join(node.obj.tags)), CONTEXT_WEIGHT))
+    initiatives = "; ".join(i.title for i in node.obj.initiatives)
+    if initiatives:
+        body.append(_para(_text(initiatives), CONTEXT_WEIGHT))
+    owners = [owner] if owner else []
+    for kr in node.key_results:
+        body += _key_result(kr)
+        if kr.owner is not None and kr.owner.name not in owners:
+            owners.append(kr.owner.name)
+    meta = {"context": context, "status": site.scores.objectives[node.ref].status,
+            "private": "private" if node.private else ""}
+    filters = {"unit": [node.unit.name], "period": [node.period.id],
+               "status": [status] if status else [], "owner": owners, "tag": list(dict.fromkeys(node.obj.tags))}
+    return Record(site_url(unit_period_path(node.unit.id, node.period.id), objective_anchor(node.id)),
+                  node.obj.title, "objective", body, meta, filters)
+
+
+def _key_result(kr: KeyResultNode) -> list[str]:
+    anchor = key_result_anchor(kr.objective.id, kr.id)
+    out = [f'<h2 id="{_attr(anchor)}">{_text(kr.kr.title)}</h2>']
+    latest = kr.checkins[-1] if kr.checkins else None
+    words = [kr.owner.name if kr.owner is not None else ""]
+    if latest is not None:
+        words += [_plain(latest.note), _plain(latest.blockers)]
+    line = " · ".join(w for w in words if w)
+    if line:
+        out.append(_para(_text(line), CONTEXT_WEIGHT))
+    return out
+
+
+def _kpis(site: Site) -> Iterator[Record]:
+    for kpi in site.kpis:
+        yield _kpi(site, kpi)
+
+
+def _kpi(site: Site, kpi: KpiNode) -> Record:
+    k = kpi.kpi
+    health = site.scores.kpis.get(kpi.id)
+    word = HEALTH_WORDS[health.healthy] if health is not None else ""
+    owner = kpi.owner.name if kpi.owner is not None else ""
+    unit = kpi.unit.name if kpi.unit is not None else ""
+    context = " · ".join(filter(None, ["KPI", k.indicator or "", unit, owner, word]))
+    body = [_para(_markdown_words(k.description)), _para(_text(" ".join(filter(None, [k.calculation, k.source])))),
+            _para(_text(context), CONTEXT_WEIGHT)]
+    meta = {"context": context, "private": "private" if kpi.private else ""}
+    filters = {"unit": [unit] if unit else [], "status": [word] if word else [],
+               "owner": [owner] if owner else []}
+    return Record(site_url(kpi_path(kpi.id)), k.name, "kpi", [b for b in body if b], meta, filters)
+
+
+def _periods(site: Site) -> Iterator[Record]:
+    for period in site.periods_newest:
+        state = period.state(site.today)
+        context = f"{period.kind} · {period.start.isoformat()} – {period.end.isoformat()} · {state}"
+        yield Record(site_url(period_path(period.id)), f"Period {period.id}", "period", [_para(_text(context))],
+                     {"context": context}, {"period": [period.id]})
+
+
+def _retrospectives(site: Site) -> Iterator[Record]:
+    for period in site.periods_newest:
+        if period.state(site.today) != "closed":
+            continue
+        yield Record(site_url(retro_path(period.id)), f"Retrospective of {period.id}", "retrospective",
+                     [_para(_text(f"Final scores, lessons and what rolled over in {period.id}"))],
+                     {"context": period.id}, {"period": [period.id]})
+        for _unit_id, up in sorted(period.files.items()):
+            if site.show_retrospective(up):
+                yield _unit_retrospective(up.unit, period.id, up.retrospective, up.private)
+
+
+def _unit_retrospective(unit: OrgUnit, period_id: str, retro, private: bool) -> Record:
+    # The unit's name is context, not title: searched by its name, the unit itself comes first.
+    context = f"{unit.name} · {period_id}"
+    body = [_para(_text(context), CONTEXT_WEIGHT)]
+    body += [_para(_markdown_words(item)) for part in (retro.went_well, retro.to_improve, retro.lessons)
+             for item in part]
+    return Record(site_url(unit_period_path(unit.id, period_id), "retrospective"),
+                  f"Retrospective {period_id}", "retrospective", [b for b in body if b],
+                  {"context": context, "private": "private" if private else ""},
+                  {"unit": [unit.name], "period": [period_id]})
+
+
+# --- text -------------------------------------------------------------------------------------------
+
+_HEADING_H1_RE = re.compile(r"<h1[\s>].*?</h1>", re.S)
+#: The permalink MkDocs' toc extension puts in each heading ("¶").
+_HEADERLINK_RE = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
+#: Markdown link and image targets, and HTML-looking tags: not words a reader searches for.
+_MD_TARGET_RE = re.compile(r"\]\([^)]*\)|<[^<>]*>")
+_MD_MARKS_RE = re.compile(r"[*_`#>|~\[\]!]+")
+
+
+def _text(value: object) -> str:
+    return html.escape(" ".join(str(value).split()), quote=False)
+
+
+def _attr(value: object) -> str:
+    return html.escape(" ".join(str(value).split()), quote=True)
+
+
+def _plain(source: str | None) -> str:
+    """The words of a short Markdown field, as plain text."""
+    if not source:
+        return ""
+    return " ".join(_MD_MARKS_RE.sub(" ", _MD_TARGET_RE.sub(" ", source)).split())
+
+
+def _markdown_words(source: str | None) -> str:
+    """The words of a Markdown field, escaped: what a reader reads, without link targets or markup."""
+    return _text(_plain(source)) if source else ""
+
+
+def _para(text: str, weight: str | None = None) -> str:
+    if not text:
+        return ""
+    return f'<p data-pagefind-weight="{weight}">{text}</p>' if weight else f"<p>{text}</p>"
+
+
+def filter_values(records: Iterable[Record], name: str) -> list[str]:
+    """The distinct values of one filter over `records`, in first-seen order."""
+    return list(dict.fromkeys(v for r in records for v in r.filters.get(name, ())))

@@ -1,0 +1,167 @@
+"""The search records (generator/search/records.py): what is indexed, under which URL, and what never is.
+
+Real goal files: the example company of goals/ (its private objective "Nightjar" and private KPI
+"Osprey board burn multiple"), and copies of it with hostile text, read and scored by build_portal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+
+import pytest
+
+from generator.pipeline import build_portal
+from generator.render.site import Site
+from generator.search.records import FILTERS, Record, page_record, portal_records
+from tests.conftest import ROOT, rewrite_yaml
+
+TODAY = dt.date(2026, 11, 22)
+PRIVATE_WORDS = ("Nightjar", "depot", "Osprey", "burn multiple")
+
+
+@pytest.fixture(scope="module")
+def example():
+    build = build_portal(ROOT / "goals", TODAY)
+    assert build.ok
+    return build
+
+
+@pytest.fixture(scope="module")
+def records(example) -> list[Record]:
+    return portal_records(Site(example))
+
+
+def _by_url(records) -> dict[str, Record]:
+    return {r.url: r for r in records}
+
+
+def test_every_person_is_a_record_of_their_own_titled_with_their_name(example, records):
+    people = {r.url: r for r in records if r.kind == "person"}
+    assert len(people) == len([p for p in example.portal.people.values() if p.unit is not None])
+    olivia = people["people/olivia/"]  # the person's own page
+    assert olivia.title == "Olivia Chen"
+    html = olivia.html("en")
+    assert '<h1 data-pagefind-meta="title">Olivia Chen</h1>' in html
+    assert "VP Digital Commerce" in html and 'data-pagefind-filter="unit[content]" content="Digital Commerce"' in html
+    # Short: the name is most of what the record says, so the name ranks it first.
+    assert len(re.sub(r"<[^>]+>", " ", html[html.index("<body"):]).split()) < 20
+
+
+def test_objectives_carry_their_key_results_as_headings_with_the_page_anchors(example, records):
+    node = next(o for o in example.portal.objectives.values() if o.unit.id == "sourcing" and o.period.id == "2026-Q4"
+                and not o.private)
+    record = _by_url(records)[f"units/sourcing/2026-Q4/#obj-{node.id}"]
+    html = record.html("en")
+    assert record.title == node.obj.title
+    for kr in node.key_results:
+        assert f'<h2 id="kr-{node.id}__{kr.id}">' in html, "a key result is a sub-result that opens it"
+        assert _escaped(kr.kr.title) in html
+    assert _escaped(node.owner.name) in html, "found by its owner"
+    assert 'data-pagefind-filter="period[content]" content="2026-Q4"' in html
+    assert 'data-pagefind-filter="unit[content]" content="Sourcing' in html
+    assert 'data-pagefind-filter="status[content]"' in html
+    assert f'data-pagefind-filter="owner[content]" content="{_escaped(node.owner.name)}"' in html
+    for tag in node.obj.tags:
+        assert f'data-pagefind-filter="tag[content]" content="{_escaped(tag)}"' in html
+
+
+def test_owner_and_unit_weigh_less_than_titles(records):
+    objective = next(r for r in records if r.kind == "objective")
+    html = objective.html("en")
+    context = objective.meta["context"]
+    assert f'<p data-pagefind-weight="0.5">{_escaped(context)}</p>' in html
+
+
+def test_a_key_result_keeps_only_its_latest_check_in(example, records):
+    """The history stays out (it made Material's index four times larger); the latest note is found."""
+    by_url = _by_url(records)
+    pairs = [(kr, [c.note for c in kr.checkins if c.note]) for kr in example.portal.key_results.values()
+             if not kr.private and kr.objective.period.id == "2026-Q4"]
+    kr, notes = next((kr, n) for kr, n in pairs if len(n) >= 2 and n[0] not in n[-1] and kr.checkins[-1].note)
+    obj = kr.objective
+    html = by_url[f"units/{obj.unit.id}/2026-Q4/#obj-{obj.id}"].html("en")
+    assert _words(kr.checkins[-1].note) in _words(html)
+    assert _words(notes[0]) not in _words(html)
+
+
+def test_kpis_units_periods_and_the_home_page_are_records(example, records):
+    by_url = _by_url(records)
+    assert by_url["kpis/checkout-availability/"].title == "Checkout availability"
+    assert by_url["kpis/checkout-availability/"].kind == "kpi"
+    assert by_url["units/customer-care/"].title == "Customer Care"
+    assert by_url["periods/2026-Q4/"].kind == "period"
+    assert by_url["retrospectives/2026-Q3/"].kind == "retrospective"
+    assert by_url[""].kind == "page" and "outdoors" in by_url[""].html("en")
+
+
+def test_no_record_holds_a_private_goal(records):
+    text = "\n".join(r.html("en") for r in records)
+    for word in PRIVATE_WORDS:
+        assert word.lower() not in text.lower(), f"{word!r} (private) is in a search record"
+    assert not any("private" in r.meta.get("private", "") for r in records)
+
+
+def test_a_restricted_build_indexes_its_private_goals_and_marks_them(tmp_path):
+    build = build_portal(ROOT / "goals", TODAY, include_private=True)
+    records = portal_records(Site(build))
+    nightjar = [r for r in records if "Nightjar" in r.html("en")]
+    assert nightjar and all(r.meta.get("private") == "private" for r in nightjar if r.kind == "objective")
+    osprey = next(r for r in records if r.title == "Osprey board burn multiple")
+    assert osprey.meta["private"] == "private"
+
+
+def test_goal_text_is_escaped_and_markdown_reduced_to_its_words(tmp_path):
+    goals = tmp_path / "goals"
+    shutil.copytree(ROOT / "goals", goals)
+    hostile = '<img src=x onerror="alert(1)"> "quoted" & <b>bold</b>'
+
+    def plant(data):
+        objective = data["objectives"][0]
+        objective["title"] = f"Zq {hostile}"
+        objective["description"] = "See **the plan** [here](https://evil.example/x) and `code`."
+
+    rewrite_yaml(goals / "2026-Q4" / "storefront.yaml", plant)
+    build = build_portal(goals, TODAY)
+    assert build.ok, build.errors
+    record = next(r for r in portal_records(Site(build)) if r.title.startswith("Zq "))
+    html = record.html("en")
+    assert "<img" not in html and "<b>" not in html
+    assert "&lt;img src=x onerror=\"alert(1)\"&gt; \"quoted\" &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+    assert "See the plan here and code ." in html
+    assert "evil.example" not in html
+
+
+def test_record_files_are_named_after_the_anchor_they_open():
+    assert Record("units/x/2026-Q4/#obj-y", "t", "objective").path == "units/x/2026-Q4/obj-y.html"
+    assert Record("people/x/#person-p", "t", "person").path == "people/x/person-p.html"
+    assert Record("units/x/", "t", "unit").path == "units/x/index.html"
+    assert Record("", "t", "page").path == "index.html"
+
+
+def test_a_hand_written_page_keeps_its_sections_without_its_title_and_permalinks():
+    html = ('<h1 id="the-guide">The guide<a class="headerlink" href="#the-guide" title="Permanent link">¶</a></h1>'
+            '<p>Intro.</p><h2 id="search">Search<a class="headerlink" href="#search">¶</a></h2><p>How.</p>')
+    record = page_record("guide/", "The guide", html)
+    out = record.html("en")
+    assert out.count("<h1") == 1 and '<h2 id="search">Search</h2>' in out and "¶" not in out
+    assert record.kind == "page" and record.path == "guide/index.html"
+
+
+def test_every_record_has_a_kind_and_only_known_filters(records):
+    for record in records:
+        html = record.html("en")
+        assert f'data-pagefind-filter="kind[content]" content="{record.kind}"' in html
+        assert set(record.filters) <= set(FILTERS)
+        assert html.count("data-pagefind-body") == 1
+
+
+def _escaped(text: str) -> str:
+    import html
+
+    return html.escape(" ".join(text.split()), quote=True)
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", re.sub(r"<[^>]+>", " ", text.lower())))
