@@ -20,10 +20,10 @@ writes goal files. Every write follows the same four rules:
 
 from __future__ import annotations
 
-from ..goalfile import LOCK_NAME, lock_goals
 from ..publish import TEMP_SUFFIX, write_atomic
 from .checkin import TEXT_FIELDS, find_checkin_file, plan_checkin
 from .edits import Edit, Refused, Rollover, Usage
+from .goalfile import LOCK_NAME, lock_goals
 from .rollover import plan_rollover, rollover_units, target_span
 from .roundtrip import added_lines, detect_indent, dump_rt, load_rt, only_additions
 from .validate import validate_edits

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from ..goalfile import apply_layout, read_goal_text
+from .goalfile import apply_layout, read_goal_text
 from ..load import display_path
 from ..problems import Location, error
 from .edits import Edit, Refused, Usage

@@ -9,10 +9,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
-from ..goalfile import apply_layout, read_goal_text
+from .goalfile import apply_layout, read_goal_text
 from ..load import display_path
 from ..model import REF_RE
-from ..rollover_text import Span, retitle, rewrite_file_header, rollover_header
+from .rollover_text import Span, retitle, rewrite_file_header, rollover_header
 from ..score import success
 from .edits import Edit, Rollover, Usage
 from .roundtrip import dump_rt, load_rt

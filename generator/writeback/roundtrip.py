@@ -8,7 +8,7 @@ import io
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from ..goalfile import split_layout
+from .goalfile import split_layout
 from ..problems import Location
 
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from generator import build_portal
 from generator.cli import cli
-from generator.goalfile import LOCK_NAME
+from generator.writeback.goalfile import LOCK_NAME
 from generator.writeback import TEMP_SUFFIX, detect_indent, write_atomic
 
 ROOT = Path(__file__).resolve().parents[2]
