@@ -18,10 +18,13 @@ from ..resolve import ObjectiveNode, Portal
 from ..score import Scores
 from ..speed.memo import Memo
 from .base import Live, Rule
-from .key_results import LOW_CONFIDENCE, MAX_OWNED_KEY_RESULTS, LowConfidenceNoBlockers, MetricNoUnit, OwnerOverloaded, StaleCheckin
+from .key_results import (LOW_CONFIDENCE, MAX_OWNED_KEY_RESULTS, LowConfidenceNoBlockers, MetricNoUnit, OwnerOverloaded,
+                          StaleCheckin)
 from .kpis import KpiNoThreshold, KpiStale, LeadingKpiPredictsNothing
-from .objectives import MAX_KEY_RESULTS, MAX_OBJECTIVES, AllMilestones, NoKeyResults, TooManyKeyResults, TooManyObjectives, Unaligned
-from .titles import KeyResultNoNumber, KeyResultTitleContradictsMetric, ObjectiveLooksLikeKeyResult, TitleClaim, TitleNumber, read_title, title_numbers
+from .objectives import (MAX_KEY_RESULTS, MAX_OBJECTIVES, AllMilestones, NoKeyResults, TooManyKeyResults, TooManyObjectives,
+                         Unaligned)
+from .titles import (KeyResultNoNumber, KeyResultTitleContradictsMetric, ObjectiveLooksLikeKeyResult, TitleClaim, TitleNumber,
+                     read_title, title_numbers)
 
 __all__ = [
     "RULES", "Live", "Rule", "lint_portal", "read_title", "title_numbers", "TitleClaim", "TitleNumber",
