@@ -1,6 +1,6 @@
 """What the verbs that write goal files (`checkin`, `rollover`) share: the goals as they are, under the lock.
 
-Each command holds the goals folder's write lock (goalfile.py) for its whole
+Each command holds the goals folder's write lock (writeback/goalfile.py) for its whole
 read-modify-write; a refused edit exits 1 with its problems, a usage problem 2.
 """
 
@@ -27,7 +27,7 @@ def load_for_writing(goals_dir, today):
 
 @contextlib.contextmanager
 def goals_locked(goals_dir):
-    """Hold the goals folder's write lock (goalfile.py) for a command's whole read-modify-write."""
+    """Hold the goals folder's write lock (writeback/goalfile.py) for a command's whole read-modify-write."""
     from .. import writeback
     from ..problems import Location, error, format_text
 

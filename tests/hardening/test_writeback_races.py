@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from generator import build_portal
-from generator.goalfile import LOCK_NAME
+from generator.writeback.goalfile import LOCK_NAME
 from generator.writeback import TEMP_SUFFIX
 from hardening_support import ROOT, goalsite_exe
 
@@ -118,7 +118,7 @@ def test_a_lock_file_left_by_a_killed_command_is_taken_over(tmp_path):
 
 
 def test_a_checkin_waits_while_another_command_holds_the_lock(tmp_path):
-    from generator.goalfile import lock_goals
+    from generator.writeback.goalfile import lock_goals
 
     goals = _goals(tmp_path)
     path = goals / "2026-Q4" / "storefront.yaml"

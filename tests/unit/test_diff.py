@@ -1,4 +1,4 @@
-"""`goalsite diff` on temporary git repositories with real commits (see generator/diff.py)."""
+"""`goalsite diff` on temporary git repositories with real commits (see generator/diff/)."""
 
 from __future__ import annotations
 

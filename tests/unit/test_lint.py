@@ -1,4 +1,4 @@
-"""lint.py: each rule fires on a minimal bad example, at the right spot, and stays quiet on good goals."""
+"""lint/: each rule fires on a minimal bad example, at the right spot, and stays quiet on good goals."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""rollover_text.py: rolled-over titles that agree with their metric, header comments for the new period."""
+"""writeback/rollover_text.py: rolled-over titles that agree with their metric, header comments for the new period."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from generator.rollover_text import Span, retitle, rewrite_header
+from generator.writeback.rollover_text import Span, retitle, rewrite_header
 
 Q3 = Span("2026-Q3", dt.date(2026, 7, 1), dt.date(2026, 9, 30))
 Q4 = Span("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))

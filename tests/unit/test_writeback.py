@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from generator import build_portal
 from generator.cli import cli
-from generator.goalfile import LOCK_NAME
+from generator.writeback.goalfile import LOCK_NAME
 from generator.writeback import TEMP_SUFFIX, detect_indent, write_atomic
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -269,15 +269,15 @@ def test_rollover_never_overwrites_without_force(goals):
 
 
 def test_rollover_refuses_an_invalid_result_and_writes_nothing(goals, monkeypatch):
-    from generator import writeback
+    from generator.writeback import rollover
 
-    roll = writeback._roll_objective
+    roll = rollover._roll_objective
 
     def broken(obj, *args):
         roll(obj, *args)
         obj["owner"] = "nobody"  # what a bug in the scaffolding would do: the check must catch it
 
-    monkeypatch.setattr(writeback, "_roll_objective", broken)
+    monkeypatch.setattr(rollover, "_roll_objective", broken)
     before = snapshot(goals)
     result = run("rollover", "2026-Q4", "2027-Q1", "--unit", "storefront", "--goals", str(goals), "--today",
                  "2027-01-05")

@@ -1,4 +1,4 @@
-"""A goal file on disk, for the commands that write one (writeback.py): their lock, and the file's layout.
+"""A goal file on disk, for the commands that write one (writeback/): their lock, and the file's layout.
 
 **The lock.** `goalsite checkin` and `goalsite rollover` read the goals, edit a file and replace it.
 Two of them at once would each start from the same old file and the second replace would drop the
