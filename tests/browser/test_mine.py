@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +21,9 @@ def _at(path: str) -> re.Pattern:
     return re.compile(rf"^https?://[^/]+/{re.escape(path)}(#.*)?$")
 
 
-def _title(page) -> str:
+def _title(page, expected: str) -> str:
+    """The page's heading, once instant navigation has put the new page in (the URL changes first)."""
+    expect(page.locator("h1")).to_contain_text(expected)
     return page.locator("h1").inner_text().rstrip("¶").strip()
 
 
@@ -47,7 +50,7 @@ def test_a_person_page_lists_what_they_own(site, page, screenshot):
     page.goto(site.href("people/"))
     page.locator(".md-content a", has_text="Aisha Bello").first.click()
     page.wait_for_url(_at("people/aisha/"))
-    assert _title(page) == "Aisha Bello"
+    assert _title(page, "Aisha Bello") == "Aisha Bello"
     content = page.locator(".md-content").inner_text()
     assert content.index("Owns") < content.index("Reactivate 8,000 lapsed customers")
     row = page.locator(".md-content table tbody tr", has_text="Reactivate 8,000 lapsed customers").first
@@ -72,7 +75,7 @@ def test_a_tag_chip_leads_to_the_tag_page(site, page, screenshot):
     chip = page.locator("a.portal-badge--tag", has_text="returns").first
     chip.click()
     page.wait_for_url(_at("tags/returns/"))
-    assert _title(page) == "Tag: returns"
+    assert _title(page, "Tag: returns") == "Tag: returns"
     content = page.locator(".md-content").inner_text()
     assert "Make returns and exchanges effortless" in content and "Get customers their money back faster" in content
     assert content.index("2026-Q4") < content.index("2026-Q3"), "the current period first"
