@@ -65,10 +65,12 @@ class Incremental:
         self._deferred: dict[str, str] | None = None
         self.published: dict[str, str] = {}  # generated page src_uri -> the Markdown it was built from
         self.dests: dict[str, str] = {}  # generated page src_uri -> its HTML file
+        self.files: dict[str, str] = {}  # every other generated file (api/...) -> where it was written
         self.site_name: str | None = None
         self.search: dict[str, list[str]] = {}  # page URL -> its search index entries, as JSON
         self.rebuilt: set[str] = set()  # page URLs rendered by the running build
         self._pending: dict[str, str] = {}
+        self._others: set[str] = set()
         self._files: Files | None = None
 
     def start(self) -> bool:
@@ -98,6 +100,7 @@ class Incremental:
         by_uri = files.src_uris  # the URIs are posix already: no get_file_from_path() for thousands of pages
         pages = {uri: file for uri in outputs if isinstance(file := by_uri.get(uri), GeneratedPage)}
         self._pending = {uri: outputs[uri] for uri in pages}
+        self._others = {uri for uri in outputs if uri not in pages}
         renamed = self.site_name is not None and self.site_name != config.site_name
         for uri, file in pages.items():
             # A page the render took from its cache is the very string published last time: `==` sees
@@ -107,6 +110,9 @@ class Incremental:
             return
         for uri in self.published.keys() - self._pending.keys():
             _remove(self.dests.get(uri))
+        if self._deferred is None:  # a fast rebuild makes no export: what it leaves out has not disappeared
+            for uri in self.files.keys() - self._others:
+                _remove(self.files.get(uri))
         for file in files.documentation_pages():
             if not isinstance(file, GeneratedPage):
                 # Decided once: MkDocs asks again before writing the page, and a page edited in between
@@ -147,6 +153,8 @@ class Incremental:
         self.published, self._pending = self._pending, {}
         by_uri = files.src_uris
         self.dests = {uri: file.abs_dest_path for uri in self.published if (file := by_uri.get(uri)) is not None}
+        others = {uri: file.abs_dest_path for uri in self._others if (file := by_uri.get(uri)) is not None}
+        self.files = others if not self.behind else {**self.files, **others}
         self.site_name = config.site_name
         self._files = None
 
