@@ -5,22 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-import yaml
 
 from generator import build_portal
 from generator.pipeline import portal_outputs
 from generator.render import tree as tree_module
 from generator.render.links import site_url
 
+from fixture_goals import FIXTURE, align_to_private, copy_goals, edit
+
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURE = ROOT / "tests" / "fixtures" / "portal_minimal" / "goals"
 TODAY = dt.date(2026, 11, 22)
 BRANCH = "api/alignment/2026-Q4/acme/customer-experience.json"
 
@@ -64,17 +63,6 @@ def items(block: str) -> list[tuple[int, str]]:
 
     Items().feed(block)
     return found
-
-
-def copy_goals(tmp_path: Path) -> Path:
-    shutil.copytree(FIXTURE, tmp_path / "goals")
-    return tmp_path / "goals"
-
-
-def edit(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -172,19 +160,9 @@ def test_an_objective_under_two_parents_is_secondary_under_its_second_and_names_
     assert [a["title"] for a in secondary["also"]] == ["Create an unforgettable customer experience"]
 
 
-def _align_to_private(goals: Path) -> None:
-    def change(data):
-        data["objectives"].append({
-            "id": "follow-up", "title": "Support the hidden effort", "owner": "eli",
-            "aligns_to": ["sales-emea/nightjar", "sales-emea/nightjar/sites"],
-            "key_results": [{"id": "k", "title": "Do it", "metric": {"unit": "x", "from": 0, "to": 1}}],
-        })
-    edit(goals / "2026-Q4" / "sales-emea.yaml", change)
-
-
 def test_a_private_goal_is_never_in_a_branch_file_and_only_named_a_private_goal(tmp_path):
     goals = copy_goals(tmp_path)
-    _align_to_private(goals)
+    align_to_private(goals)
     public = outputs(goals)
     files = branches(public)
     for path, text in public.items():

@@ -14,7 +14,8 @@ from generator.render.links import tag_path, tag_slug
 from generator.render.people import PEOPLE_PAGE
 from generator.render.tags import TAG_PAGE
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "portal_minimal" / "goals"
+from fixture_goals import FIXTURE, copy_goals, edit
+
 TODAY = dt.date(2026, 11, 22)
 
 
@@ -22,18 +23,6 @@ def render(goals: Path = FIXTURE, include_private: bool = False) -> dict[str, st
     build = build_portal(goals, TODAY, include_private=include_private)
     assert build.ok, build.errors
     return render_pages(build)
-
-
-def copy_goals(tmp_path: Path) -> Path:
-    goals = tmp_path / "goals"
-    shutil.copytree(FIXTURE, goals)
-    return goals
-
-
-def edit(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text())
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 
 def body(page: str) -> str:

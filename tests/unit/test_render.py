@@ -7,7 +7,6 @@ import html
 import json
 import posixpath
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,7 +21,8 @@ from generator.render.links import site_root, site_url, url_link
 from generator.render.site import Site
 from generator.speed.tasks import Tasks
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "portal_minimal" / "goals"
+from fixture_goals import FIXTURE, align_to_private, copy_goals, edit
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "goals"
 TODAY = dt.date(2026, 11, 22)
 BANNER = "Restricted build: includes private goals"
@@ -47,18 +47,6 @@ def to_html(page: str) -> str:
 
 def to_text(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", to_html(page)))
-
-
-def copy_goals(tmp_path: Path) -> Path:
-    goals = tmp_path / "goals"
-    shutil.copytree(FIXTURE, goals)
-    return goals
-
-
-def edit(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text())
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 
 @pytest.fixture(scope="module")
@@ -308,7 +296,7 @@ def test_charts_are_raw_html_blocks_that_markdown_leaves_alone(pages):
 
 def test_chart_data_holds_no_private_goal(tmp_path):
     goals = copy_goals(tmp_path)
-    _align_to_private(goals)
+    align_to_private(goals)
     pages = render(goals)
     for path, page in pages.items():
         for fig in figures(page):
@@ -328,19 +316,9 @@ def test_private_objectives_appear_in_no_page(pages):
         assert BANNER not in page
 
 
-def _align_to_private(goals: Path) -> None:
-    def change(data):
-        data["objectives"].append({
-            "id": "follow-up", "title": "Support the hidden effort", "owner": "eli",
-            "aligns_to": ["sales-emea/nightjar", "sales-emea/nightjar/sites"],
-            "key_results": [{"id": "k", "title": "Do it", "metric": {"unit": "x", "from": 0, "to": 1}}],
-        })
-    edit(goals / "2026-Q4" / "sales-emea.yaml", change)
-
-
 def test_a_public_objective_aligned_to_a_private_one_names_it_only_as_private(tmp_path):
     goals = copy_goals(tmp_path)
-    _align_to_private(goals)
+    align_to_private(goals)
     pages = render(goals)
     for path, page in pages.items():
         assert "nightjar" not in page.lower() and "secret" not in page.lower(), path
@@ -350,7 +328,7 @@ def test_a_public_objective_aligned_to_a_private_one_names_it_only_as_private(tm
 
 def test_a_restricted_build_shows_private_goals_marked_and_a_banner_on_every_page(tmp_path):
     goals = copy_goals(tmp_path)
-    _align_to_private(goals)
+    align_to_private(goals)
     pages = render(goals, include_private=True)
     for path, page in pages.items():
         assert BANNER in split(page)[1].split("# ", 1)[0], path
