@@ -186,6 +186,24 @@ class Site:
     def export(self) -> dict:
         return json.loads((self.root / "api" / "goals.json").read_text(encoding="utf-8"))
 
+    def key_results(self, period: str = "[^:]+") -> list[dict]:
+        """Every key result of the export (of `period`, a regex): objects whose ref is PERIOD:UNIT/OBJECTIVE/KR."""
+        found = []
+
+        def walk(node):
+            if isinstance(node, dict):
+                ref = node.get("ref")
+                if isinstance(ref, str) and re.fullmatch(rf"{period}:[^/]+/[^/]+/[^/]+", ref) and node.get("title"):
+                    found.append(node)
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(self.export())
+        return found
+
 
 @pytest.fixture(scope="session")
 def servers():

@@ -95,31 +95,12 @@ def _search(page, query: str) -> list[dict]:
     )
 
 
-def _key_results(export) -> list[dict]:
-    """Every key result of the export: objects whose ref is PERIOD:UNIT/OBJECTIVE/KR."""
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            ref = node.get("ref")
-            if isinstance(ref, str) and re.fullmatch(r"[^:]+:[^/]+/[^/]+/[^/]+", ref) and node.get("title"):
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(export)
-    return found
-
-
 def _rare_word_key_result(site) -> tuple[dict, str]:
     """A key result of the current period whose title holds a word few goals contain."""
     index = json.dumps(site.export()).lower()
     words = Counter(re.findall(r"[a-z]{5,}", index))
     candidates = []
-    for kr in _key_results(site.export()):
+    for kr in site.key_results():
         if not kr["ref"].startswith("2026-Q4:"):
             continue
         for word in re.findall(r"[A-Za-z]{6,}", kr["title"]):
