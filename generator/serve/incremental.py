@@ -21,10 +21,9 @@ that for the generated pages and keeps what a dirty build would get wrong:
   the rebuilt pages' entries replaced. Without that plugin there is no
   such file and nothing to merge.
 * **Fast rebuilds** (a large company): nearly every goal edit changes the
-  company-wide pages (the indexes, each period's page and retrospective) and
-  the JSON export, which in a large company are most of what a rebuild costs
-  (a period's page lists every goal). A fast rebuild leaves them as the site
-  has them, and the lint advice unsaid (the plugin), so that the pages of the
+  company-wide pages (the indexes, each period's page, its departments' pages
+  and its retrospective: render/cache.py's `company_wide`) and the JSON
+  export. A fast rebuild leaves them as the site has them, and the lint advice unsaid (the plugin), so that the pages of the
   edited teams show the edit sooner, and sets `behind`: the serve loop then
   asks for a complete rebuild at once, which brings them up to date. A page a
   fast rebuild leaves alone keeps its old text as what was published, so the
@@ -49,9 +48,10 @@ from ..render.cache import company_wide
 
 #: The index Material's search plugin writes, when a user adds it back (finish() merges it).
 SEARCH_INDEX = "search/search_index.json"
-#: Fast rebuilds defer the company-wide pages when they hold at least this much Markdown (about 170
-#: teams). Below it one rebuild is soon enough: it shows an edit everywhere about as soon as a fast one
-#: shows the team page (benchmarks/README.md has the measurements).
+#: Fast rebuilds defer the company-wide pages when they hold at least this much Markdown (a few hundred
+#: teams of benchmarks/synth.py; the guide's configuration page says how many). Below it one rebuild is
+#: soon enough: it shows an edit everywhere about as soon as a fast one shows the team page
+#: (benchmarks/README.md has the measurements).
 FAST_MIN_CHARS = 4_000_000
 log = get_plugin_logger("goalsite")
 
