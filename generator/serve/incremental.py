@@ -23,8 +23,9 @@ that for the generated pages and keeps what a dirty build would get wrong:
 * **Fast rebuilds** (a large company): nearly every goal edit changes the
   company-wide pages (the indexes, each period's page, its departments' pages
   and its retrospective: render/cache.py's `company_wide`) and the JSON
-  export. A fast rebuild leaves them as the site has them, and the lint advice unsaid (the plugin), so that the pages of the
-  edited teams show the edit sooner, and sets `behind`: the serve loop then
+  export. A fast rebuild leaves them as the site has them, and the lint
+  advice unsaid (the plugin), so that the pages of the edited teams show the
+  edit sooner, and sets `behind`: the serve loop then
   asks for a complete rebuild at once, which brings them up to date. A page a
   fast rebuild leaves alone keeps its old text as what was published, so the
   complete rebuild sees it changed.
