@@ -16,7 +16,7 @@ from .options import default_tasks, default_today, goals_option, today_option
               help="Where to write the generated files: the docs_dir of mkdocs.yml.")
 @click.option("--include-private", is_flag=True, help="Include private goals. Never for a public site.")
 def generate(goals_dir, today, out, include_private):
-    """Write the generated pages, assets and api/goals.json as plain files under --out.
+    """Write the generated pages, assets and JSON export (api/) as plain files under --out.
 
     For engines that read mkdocs.yml without running the goalsite plugin (Zensical):
     the default --out is the docs_dir, so the files land at the same paths the plugin

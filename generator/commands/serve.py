@@ -15,8 +15,9 @@ from .options import config_file_option, goals_option
 @click.option("--dev-addr", default=None, metavar="HOST:PORT", help="Address to serve on (default: mkdocs.yml's).")
 @click.option("--fast-rebuilds", type=click.Choice(["auto", "on", "off"]), default="auto", show_default=True,
               help="Whether a goal edit first rebuilds only the pages of the teams it changed, then the "
-                   "company-wide pages (indexes, periods, retrospectives, api/goals.json) in a second "
-                   "rebuild. auto: when those pages hold over 4 MB of Markdown (about 170 teams).")
+                   "company-wide pages (indexes, periods, retrospectives) and the export (api/) in a "
+                   "second rebuild. auto: when those pages hold over 4 MB of Markdown (a few hundred "
+                   "teams).")
 def serve(goals_dir, config_file, dev_addr, fast_rebuilds):
     """Serve the portal locally and rebuild it whenever a goal file changes.
 

@@ -3,7 +3,7 @@
     config.py     the plugin's options (`plugins: [goalsite: {...}]` in mkdocs.yml)
     plugin.py     GoalsitePlugin: short `on_*` handlers that call the pipeline and hand its files to MkDocs
     files.py      the pipeline's outputs as MkDocs files
-    rawblocks.py  the raw HTML of generated pages taken around Python-Markdown and the search parser
+    rawblocks.py  the raw HTML of generated pages taken around Python-Markdown (and Material's search, if added)
     progress.py   the progress line `goalsite build` draws on a terminal
 """
 

@@ -38,8 +38,9 @@ class PortalConfig(Config):
 
     html_fast_path = opt.Type(bool, default=True)
     """Hand the raw HTML blocks of generated pages around Python-Markdown, which gives them back unchanged
-    anyway, and the parts search skips around its parser (plugin/rawblocks.py): the same site, built faster.
-    Off to compare the two, or for another plugin that must read those parts in on_page_content."""
+    anyway, and, when a user added Material's search plugin back, the parts it skips around its parser
+    (plugin/rawblocks.py): the same site, built faster. Off to compare the two, or for another plugin that
+    must read those parts in on_page_content."""
 
     search = opt.Type(bool, default=True)
     """Build the portal's search index with Pagefind into `pagefind/` (generator/search/); the search box is

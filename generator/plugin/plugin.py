@@ -80,6 +80,8 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         """The task runner of the build (speed/tasks.py), made by on_config from GOALSITE_JOBS."""
         self.raw_blocks = RawBlocks()
         self.unsearched = Unsearched()
+        self.hiding = False
+        """Set aside what Material's search skips (rawblocks.Unsearched): only when a user added that plugin back."""
         self.search = SearchStage()
         """The Pagefind index of the site (search/): the hand-written pages it keeps, its indexer when serving."""
         self.serving = False
@@ -120,6 +122,7 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.goals_dir = Path(config.config_file_path or ".").parent.joinpath(self.config.goals_dir).resolve()
         self.today = _parse_today(self.config.today)
         self.tasks = Tasks(parse_jobs(os.environ.get("GOALSITE_JOBS")), warn=_warn)
+        self.hiding = self.config.html_fast_path and any(map(_is_materials_search, config.plugins))
         config.extra["goalsite_restricted"] = self.config.include_private
         if LINKS_EXTENSION not in config.markdown_extensions:  # links in time linear in a paragraph's length
             config.markdown_extensions.append(LINKS_EXTENSION)
@@ -166,14 +169,15 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
     @event_priority(100)  # first, so that every other plugin reads the page whole
     def on_page_content(self, html, *, page, config, files):
         """Put the raw HTML blocks back, mark the blocks the templates keep out of search
-        (render.page.NOINDEX), and set aside what search would skip, before search reads the page."""
+        (render.page.NOINDEX), and set aside what Material's search plugin would skip, when a user
+        added it back, before it reads the page."""
         self.progress.step()
         if not self.config.enabled:
             return html
         if self.config.search and not isinstance(page.file, GeneratedPage):
             self.search.keep_page(page.url, page.title or "", html)
         html = unindex(self.raw_blocks.unstash(page.file.src_uri, html))
-        if self.config.html_fast_path and isinstance(page.file, GeneratedPage):
+        if self.hiding and isinstance(page.file, GeneratedPage):
             html = self.unsearched.hide(page.file.src_uri, html)
         return html
 
@@ -191,7 +195,9 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
             self.rebuilding.incremental.page_built(page.url)
         return output
 
-    @event_priority(-100)  # after the search plugin has written its index, whatever the order in mkdocs.yml
+    # Last, whatever the order in mkdocs.yml: Pagefind reads the written site, and `goalsite serve` merges
+    # the index of Material's search plugin (when a user added it back) once that plugin has written it.
+    @event_priority(-100)
     def on_post_build(self, *, config):
         self.progress.phase("Indexing search")
         self._index_search(config)
@@ -254,6 +260,11 @@ def _parse_today(value: str | None) -> dt.date:
         return dt.date.fromisoformat(str(value)) if value else today_from_environment(os.environ)
     except ValueError as e:
         raise PluginError(f"goalsite: expected 'today' as YYYY-MM-DD and SOURCE_DATE_EPOCH as seconds: {e}")
+
+
+def _is_materials_search(name: str) -> bool:
+    """A plugin of mkdocs.yml that is Material's search (`search`, which MkDocs names `material/search`)."""
+    return name == "search" or name.endswith("/search")
 
 
 def _is_search_asset(entry) -> bool:

@@ -79,93 +79,38 @@ class RawBlocks:
 
 #: Parts of a page that Material's search never indexes: the empty chart slots (a figure's JSON in an
 #: attribute; the text alternative is the paragraph after it), and the <details> and <table> the
-#: templates mark data-search-exclude (check-in and target histories, chart tables, the period pages'
-#: unit tables). None holds an element of its own kind, and goal text cannot close one: its `<` is escaped.
+#: templates mark data-search-exclude (check-in and target histories, chart tables, the unit tables
+#: of the period and department pages). None holds an element of its own kind, and goal text cannot close one: its `<` is escaped.
 _UNSEARCHED_RE = re.compile(r'<div class="portal-chart" [^>]*></div>|<details [^>]*data-search-exclude>.*?</details>'
                             r"|<table data-search-exclude>.*?</table>", re.S)
 
 
-#: The alignment tree's list (render/tree.py TREE_CLASS), which search reads: tens of thousands of items
-#: in a large company, each with a link and a badge.
-_TREE_OPEN = '<ul class="portal-tree">'
-_UL_RE = re.compile(r"<(/?)ul[\s>]")
-_TAG_RE = re.compile(r"(<[^<>]*>)")
-#: The inline tags of the tree's items. Material's search keeps only their text (they are neither kept,
-#: skipped nor headings), so a copy without them gives it the same text with much less parsing.
-_TREE_INLINE_RE = re.compile(r"</?(?:a|span|em|strong)(?:\s[^<>]*)?>")
-
-
-def _light(tree: str) -> str:
-    """The tree without its inline tags, read by Material's search exactly as the tree itself.
-
-    Search joins the texts between tags, except a text that is only white space, which it collapses
-    to one space (or none after a space): such a text stays apart, behind an empty comment, where
-    the tag next to it goes.
-    """
-    tokens = _TAG_RE.split(tree)  # text, tag, text, tag, ..., text
-    for i in range(1, len(tokens), 2):
-        if _TREE_INLINE_RE.fullmatch(tokens[i]):
-            before, after = tokens[i - 1], tokens[i + 1]
-            tokens[i] = "<!---->" if (before and before.isspace()) or (after and after.isspace()) else ""
-    return "".join(tokens)
-
-
-def _tree_spans(html: str) -> list[tuple[int, int]]:
-    """(start, end) of each alignment tree list: from its opening tag to the `</ul>` that closes it."""
-    spans, at = [], 0
-    while (start := html.find(_TREE_OPEN, at)) >= 0:
-        depth, end = 0, -1
-        for match in _UL_RE.finditer(html, start):
-            depth += -1 if match.group(1) else 1
-            if depth == 0:
-                end = html.index(">", match.end() - 1) + 1
-                break
-        if end < 0:  # not closed (it always is): leave it, and the rest of the page, as they are
-            break
-        spans.append((start, end))
-        at = end
-    return spans
-
-
 class Unsearched:
-    """The parts of a page's HTML that search skips, set aside while the search plugin reads the page.
+    """The parts of a page's HTML that search skips, set aside while Material's search plugin reads the page.
 
-    Material's search parses the whole HTML of every page, and skips these parts only once it has
-    parsed them: two thirds of a unit page's HTML. `hide()` replaces them with comments in the page's
-    content, which search reads; `show()` puts them back into the finished page, before it is
-    written. The alignment tree is searched: search reads a copy of it without its inline tags,
-    between two comments, and `show()` puts the tree itself back. The search index and the page come
-    out the same (tests/e2e/test_html_fast_path.py, tests/unit/test_rawblocks.py).
+    The portal's own search is Pagefind (generator/search/), which reads the written site; this is for
+    Material's search plugin when a user adds it back to mkdocs.yml (the guide's configuration page).
+    That plugin parses the whole HTML of every page, and skips these parts only once it has parsed them:
+    much of a unit page's HTML. `hide()` replaces them with comments in the page's content, which search
+    reads; `show()` puts them back into the finished page, before it is written. The search index and the
+    page come out the same (tests/e2e/test_html_fast_path.py, tests/unit/test_rawblocks.py).
     """
 
     def __init__(self) -> None:
         self.token = f"goalsitehidden{secrets.token_hex(8)}x"
         self._comment_re = re.compile(rf"<!--{self.token}(\d+)-->")
-        self._tree_re = re.compile(rf"<!--{self.token}t(\d+)-->.*?<!--{self.token}t\1\.-->", re.S)
         self.pages: dict[str, list[str]] = {}
 
     def hide(self, page: str, html: str) -> str:
-        """`html` with each unsearched part replaced by a comment, and each tree by its light copy."""
+        """`html` with each unsearched part replaced by a comment."""
         out, parts = _set_aside(_UNSEARCHED_RE, html, self.token, lambda name: f"<!--{name}-->")
-        if _TREE_OPEN in out and self.token not in html:
-            pieces, at = [], 0
-            for start, end in _tree_spans(out):
-                tree = out[start:end]
-                name = f"{self.token}t{len(parts)}"
-                parts.append(tree)
-                light = tree if "data-search-exclude" in tree else _light(tree)
-                pieces += [out[at:start], f"<!--{name}-->", light, f"<!--{name}.-->"]
-                at = end
-            out = "".join(pieces) + out[at:]
         if parts:
             self.pages[page] = parts
         return out
 
     def show(self, page: str, output: str) -> str:
+        """The finished page with the parts hide() set aside back where their comments are."""
         parts = self.pages.pop(page, None)
         if not parts:
             return output
-        put = lambda m: parts[int(m.group(1))]  # noqa: E731
-        if f"<!--{self.token}t" in output:
-            output = self._tree_re.sub(put, output)
-        return self._comment_re.sub(put, output)
+        return self._comment_re.sub(lambda m: parts[int(m.group(1))], output)

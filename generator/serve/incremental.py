@@ -13,16 +13,19 @@ that for the generated pages and keeps what a dirty build would get wrong:
   so that an edit made while a build runs cannot slip between MkDocs
   reading the page and writing it.
 * **Pages that disappeared** (a unit removed): their HTML is deleted.
-* **The search index**: Material's search plugin indexes only the pages a
-  build renders. The entries of every page are kept here, by page, and the
-  index file is rewritten whole after each build, with the rebuilt pages'
-  entries replaced.
+* **Material's search index**, when a user adds that plugin back to
+  mkdocs.yml (the portal's own search is Pagefind, generator/search/, which
+  the plugin indexes itself): Material's search plugin indexes only the
+  pages a build renders. The entries of every page are kept here, by page,
+  and `search/search_index.json` is rewritten whole after each build, with
+  the rebuilt pages' entries replaced. Without that plugin there is no
+  such file and nothing to merge.
 * **Fast rebuilds** (a large company): nearly every goal edit changes the
-  company-wide pages (the indexes, each period's page and retrospective) and
-  the JSON export, which in a large company are most of what a rebuild costs
-  (a period's page lists every goal). A fast rebuild leaves them as the site
-  has them, and the lint advice unsaid (the plugin), so that the pages of the
-  edited teams show the edit sooner, and sets `behind`: the serve loop then
+  company-wide pages (the indexes, each period's page, its departments' pages
+  and its retrospective: render/cache.py's `company_wide`) and the JSON
+  export. A fast rebuild leaves them as the site has them, and the lint
+  advice unsaid (the plugin), so that the pages of the edited teams show the
+  edit sooner, and sets `behind`: the serve loop then
   asks for a complete rebuild at once, which brings them up to date. A page a
   fast rebuild leaves alone keeps its old text as what was published, so the
   complete rebuild sees it changed.
@@ -44,10 +47,12 @@ from ..plugin.files import GeneratedPage
 from ..publish import write_atomic
 from ..render.cache import company_wide
 
+#: The index Material's search plugin writes, when a user adds it back (finish() merges it).
 SEARCH_INDEX = "search/search_index.json"
-#: Fast rebuilds defer the company-wide pages when they hold at least this much Markdown (about 170
-#: teams). Below it one rebuild is soon enough: it shows an edit everywhere about as soon as a fast one
-#: shows the team page (benchmarks/README.md has the measurements).
+#: Fast rebuilds defer the company-wide pages when they hold at least this much Markdown (a few hundred
+#: teams of benchmarks/synth.py; the guide's configuration page says how many). Below it one rebuild is
+#: soon enough: it shows an edit everywhere about as soon as a fast one shows the team page
+#: (benchmarks/README.md has the measurements).
 FAST_MIN_CHARS = 4_000_000
 log = get_plugin_logger("goalsite")
 
@@ -67,7 +72,7 @@ class Incremental:
         self.dests: dict[str, str] = {}  # generated page src_uri -> its HTML file
         self.files: dict[str, str] = {}  # every other generated file (api/...) -> where it was written
         self.site_name: str | None = None
-        self.search: dict[str, list[str]] = {}  # page URL -> its search index entries, as JSON
+        self.search: dict[str, list[str]] = {}  # page URL -> its entries in Material's search index, as JSON
         self.rebuilt: set[str] = set()  # page URLs rendered by the running build
         self._pending: dict[str, str] = {}
         self._others: set[str] = set()
@@ -124,7 +129,8 @@ class Incremental:
         self.rebuilt.add(url)
 
     def finish(self, config) -> None:
-        """After a successful build: rewrite the search index whole, and remember what was published."""
+        """After a successful build: rewrite Material's search index whole (when there is one), and remember
+        what was published."""
         files = self._files
         if files is None:
             return

@@ -3,17 +3,18 @@
 This is MkDocs' own `serve` (mkdocs.commands.serve) with one difference: after
 the first build, a build triggered by a goal file is a "dirty" MkDocs build in
 which the goalsite plugin marks only the generated pages whose Markdown
-changed as modified (incremental.py keeps the search index whole and removes
-pages that disappeared). A change to mkdocs.yml, the docs folder or the
+changed as modified (incremental.py removes pages that disappeared, and keeps
+Material's search index whole when a user adds that plugin back). A change to mkdocs.yml, the docs folder or the
 theme's custom_dir makes the next build a full one, exactly as in MkDocs.
 
 For a large company a goal edit is first a fast rebuild (incremental.py): the
 pages of the edited teams, without the company-wide pages and the export;
 the browsers reload, and a complete rebuild follows at once.
 
-The search plugin is told the builds are not dirty (`on_startup(dirty=False)`),
-so that it indexes what each build renders and leaves the merging to the
-goalsite plugin, which knows which pages were rebuilt.
+Material's search plugin, when a user adds it back (the portal's own search is
+Pagefind, which the goalsite plugin indexes), is told the builds are not dirty
+(`on_startup(dirty=False)`), so that it indexes what each build renders and
+leaves the merging to incremental.py, which knows which pages were rebuilt.
 
 This shell owns what is kept from one build to the next (the Incremental, the
 compiled templates) and lends it to the plugin for each build through

@@ -21,6 +21,9 @@ TODAY = dt.date(2026, 11, 22)
 EXAMPLE = Path(__file__).resolve().parents[2] / "goals"
 """The example company's goals folder."""
 
+MINIMAL_GOALS = Path(__file__).resolve().parents[1] / "fixtures" / "portal_minimal" / "goals"
+"""The goals of tests/fixtures/portal_minimal: a small company with one private objective."""
+
 ORG = """\
 company: {id: acme, name: Acme Corp}
 units:
@@ -105,3 +108,14 @@ def tree(tmp_path: Path) -> GoalsTree:
 def example_goals(tmp_path: Path) -> Path:
     """A copy of the example company's goals folder, for a test to edit."""
     return Path(shutil.copytree(EXAMPLE, tmp_path / "goals"))
+
+
+@pytest.fixture
+def broken_goals(tmp_path: Path, monkeypatch) -> Path:
+    """A copy of portal_minimal's goals whose 2026-Q4/sales-emea.yaml names an unknown owner at 8:12
+    (resolve.unknown-person), in tmp_path, the working directory: problems name `goals/...`."""
+    monkeypatch.chdir(tmp_path)
+    goals = Path(shutil.copytree(MINIMAL_GOALS, tmp_path / "goals"))
+    path = goals / "2026-Q4" / "sales-emea.yaml"
+    path.write_text(path.read_text().replace("    owner: dana\n", "    owner: nobody\n", 1))
+    return goals

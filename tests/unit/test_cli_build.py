@@ -24,15 +24,6 @@ def runner(monkeypatch) -> CliRunner:
     return CliRunner()
 
 
-@pytest.fixture
-def broken_goals(tmp_path) -> Path:
-    goals = tmp_path / "goals"
-    shutil.copytree(MINIMAL_GOALS, goals)
-    path = goals / "2026-Q4" / "sales-emea.yaml"
-    path.write_text(path.read_text().replace("    owner: dana\n", "    owner: nobody\n", 1))
-    return goals
-
-
 def test_build_errors_print_like_check_and_build_nothing(runner, broken_goals, tmp_path):
     site = tmp_path / "site"
     result = runner.invoke(cli, ["build", "--goals", str(broken_goals), "--today", "2026-11-22",

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from generator.load import load_goals
 from generator.model import MAX_MARKDOWN_CHARS, MAX_TEXT_CHARS, Metric, Objective, validate_goals
+from tests.unit.conftest import ORG
 
 # An objective whose one key result is complete but for its metric (line 8 onwards).
 HEAD = """\
@@ -352,17 +353,6 @@ def test_large_but_sane_numbers_are_fine(tree):
 # --- text lengths (issue 25) --------------------------------------------------------------------------------
 
 LONG = {"line": MAX_TEXT_CHARS, "markdown": MAX_MARKDOWN_CHARS}
-ORG_TEXT = """\
-company: {id: acme, name: Acme Corp}
-units:
-  - {id: sales, name: Sales, kind: department, lead: dana}
-  - {id: sales-emea, name: Sales EMEA, parent: sales, lead: eli}
-  - {id: cs, name: Customer Success, kind: department, lead: carol}
-people:
-  - {id: dana, name: Dana Fox, unit: sales}
-  - {id: eli, name: Eli Stone, unit: sales-emea}
-  - {id: carol, name: Carol Reyes, unit: cs}
-"""
 
 
 @pytest.mark.parametrize("field, kind, where", [
@@ -389,10 +379,10 @@ def test_a_check_in_text_over_its_limit_is_an_error(tree, field, limit):
 
 
 @pytest.mark.parametrize("files, expected", [
-    ({"org.yaml": ORG_TEXT.replace("name: Acme Corp", "name: " + "n" * 501)}, ("org.yaml", 1, 27)),
-    ({"org.yaml": ORG_TEXT + "  - {id: x, name: X, unit: cs, title: " + "t" * 501 + "}\n"}, ("org.yaml", 10, 39)),
-    ({"org.yaml": ORG_TEXT.replace("kind: department, lead: carol", "kind: " + "k" * 501)}, ("org.yaml", 5, 44)),
-    ({"org.yaml": ORG_TEXT.replace("company: {id: acme, name: Acme Corp}",
+    ({"org.yaml": ORG.replace("name: Acme Corp", "name: " + "n" * 501)}, ("org.yaml", 1, 27)),
+    ({"org.yaml": ORG + "  - {id: x, name: X, unit: cs, title: " + "t" * 501 + "}\n"}, ("org.yaml", 10, 39)),
+    ({"org.yaml": ORG.replace("kind: department, lead: carol", "kind: " + "k" * 501)}, ("org.yaml", 5, 44)),
+    ({"org.yaml": ORG.replace("company: {id: acme, name: Acme Corp}",
                                    "company: {id: acme, name: Acme Corp, strategy: " + "s" * 20_001 + "}")}, ("org.yaml", 1, 48)),
     ({"kpis.yaml": KPI + "    calculation: " + "c" * 501 + "\n"}, ("kpis.yaml", 5, 18)),
     ({"kpis.yaml": KPI + "    source: " + "c" * 501 + "\n"}, ("kpis.yaml", 5, 13)),

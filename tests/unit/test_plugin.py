@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import shutil
 import textwrap
 from pathlib import Path
 
@@ -32,16 +31,6 @@ def logs(caplog, level=logging.INFO) -> str:
     """The plugin's log records as `LEVEL: message` lines (see mkdocs: tests/build_tests.py)."""
     return "\n".join(f"{r.levelname}: {r.getMessage()}" for r in caplog.records
                      if r.name.startswith("mkdocs.plugins.generator") and r.levelno >= level)
-
-
-@pytest.fixture
-def broken_goals(tmp_path, monkeypatch) -> Path:
-    monkeypatch.chdir(tmp_path)  # Problem paths are relative to the working directory.
-    goals = tmp_path / "goals"
-    shutil.copytree(MINIMAL_GOALS, goals)
-    path = goals / "2026-Q4" / "sales-emea.yaml"
-    path.write_text(path.read_text().replace("    owner: dana\n", "    owner: nobody\n", 1))
-    return goals
 
 
 def test_goal_errors_are_logged_then_stop_the_build(broken_goals, tmp_path, caplog):
