@@ -55,12 +55,13 @@ class ListPage:
     items: list
 
 
-def list_pages(first: str, folder: str, items: list, size: int | None = None) -> list[ListPage]:
+def list_pages(first: str, folder: str, items: list, size: int | None = None,
+               name: str = "_departments") -> list[ListPage]:
     """`items` in pages of at most `size` (DEPARTMENTS_PAGE): the first at `first`, the next ones at
-    `<folder>/_departments/<n>.md`. Always one page, if an empty one."""
+    `<folder>/<name>/<n>.md` (a name no id can take: ids hold no "_"). Always one page, if an empty one."""
     size = size or DEPARTMENTS_PAGE
     starts = range(0, len(items), size) if items else [0]
-    return [ListPage(first if n == 1 else f"{folder}/_departments/{n}.md", n, items[start:start + size])
+    return [ListPage(first if n == 1 else f"{folder}/{name}/{n}.md", n, items[start:start + size])
             for n, start in enumerate(starts, start=1)]
 
 
