@@ -7,21 +7,28 @@ The company is benchmarks/synth.py's with --flat (its org, people and the compan
 4 key results with weekly check-ins), its teams' files cut down to one objective each so that the build is
 quick: each aligned to the company's objectives as synth aligns them (four to an objective, one to its first
 key result). Built with the real `goalsite build` at LARGE and SMALL teams; nothing is patched, so the page
-size is the one users get.
+size is the one users get. And the KPI catalogue of a company of many KPIs is paged the same way.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
+from generator.pipeline import build_portal
+from generator.render import render_pages
 from generator.render.departments import DEPARTMENTS_PAGE
+from generator.render.kpis import KPI_PAGE
 
 ROOT = Path(__file__).resolve().parents[2]
+MINIMAL = ROOT / "tests" / "fixtures" / "portal_minimal"
+TODAY = "2026-11-22"
 _SYNTH = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
 synth = importlib.util.module_from_spec(_SYNTH)  # benchmarks/ is not a package
 _SYNTH.loader.exec_module(synth)
@@ -129,3 +136,22 @@ def test_the_company_page_of_a_period_stays_under_the_unit_bound(sites, teams):
         html = page.read_text(encoding="utf-8")
         lists = re.findall(r"Supported by: (.*?)</(?:li|p)>", html)
         assert lists and all(item.count("<a ") <= 7 for item in lists), [item.count("<a ") for item in lists]
+
+
+def test_the_kpi_catalogue_pages_its_kpis(tmp_path):
+    """A company of many KPIs (about one in twenty teams owns one in synth.py): KPI_PAGE a catalogue page."""
+    goals = tmp_path / "goals"
+    shutil.copytree(MINIMAL / "goals", goals)
+    extra = "".join(f"  - id: extra-{n}\n    name: Extra measure {n}\n    unit: cs\n    owner: carol\n"
+                    f"    values:\n      - {{date: 2026-10-31, value: {n}}}\n" for n in range(KPI_PAGE + 20))
+    with (goals / "kpis.yaml").open("a", encoding="utf-8") as kpis:
+        kpis.write(extra)
+    build = build_portal(goals, dt.date.fromisoformat(TODAY))
+    assert build.ok, build.errors[:3]
+    pages = render_pages(build)
+    first, second = pages["kpis/index.md"], pages["kpis/_page/2.md"]
+    assert first.count("](extra-") + first.count("](customer-retention") + first.count("](monthly-churn") == KPI_PAGE
+    listed = re.findall(r"\]\((?:\.\./)?(extra-\d+)\.md\)", first + second)
+    assert sorted(listed) == sorted(f"extra-{n}" for n in range(KPI_PAGE + 20)), "each KPI once, on one page"
+    assert "[2](_page/2.md)" in first and "[1](../index.md)" in second
+    assert "kpis/_page/3.md" not in pages
