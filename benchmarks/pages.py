@@ -4,6 +4,7 @@
     python benchmarks/pages.py --teams 100,300        # any sizes
     python benchmarks/pages.py --big                  # adds 5,000 teams (about 20 minutes and 11 GB)
     python benchmarks/pages.py --site /tmp/site-1000  # measures a site built already (no build)
+    python benchmarks/pages.py --flat --teams 400     # a flat org: every team directly under the company
 
 Builds each company with `goalsite build` (synth.py's goals, today 2026-11-22) into
 `$TMPDIR/goalsite-pages/site-N`, unless that site exists already, then prints one table: for each kind
@@ -29,6 +30,10 @@ KINDS = [
     ("periods index", lambda p: p == "periods"),
     ("retrospectives index", lambda p: p == "retrospectives"),
     ("period", lambda p: p.startswith("periods/") and p.count("/") == 1),
+    ("period, next departments", lambda p: p.startswith("periods/") and "/_departments/" in p),
+    ("retrospective, next departments", lambda p: p.startswith("retrospectives/") and "/_departments/" in p),
+    ("units index, next pages", lambda p: p.startswith("units/_departments/")),
+    ("KPI catalogue, next pages", lambda p: p.startswith("kpis/_page/")),
     ("period without alignment", lambda p: False),  # measured on the period pages (measure())
     ("period-department", lambda p: p.startswith("periods/") and p.count("/") >= 2),
     ("retrospective", lambda p: p.startswith("retrospectives/") and p.count("/") <= 1),
@@ -84,15 +89,17 @@ def _alignment_bytes(page: Path) -> int:
     return (end if end >= 0 else len(html)) - start if start >= 0 else 0
 
 
-def build(teams: int, work: Path) -> Path:
-    """The site of the synthetic company of `teams` teams (built once, kept in `work`)."""
-    goals, site = work / f"goals-{teams}", work / f"site-{teams}"
+def build(teams: int, work: Path, flat: bool = False) -> Path:
+    """The site of the synthetic company of `teams` teams (built once, kept in `work`); `flat`: synth.py --flat."""
+    name = f"flat-{teams}" if flat else str(teams)
+    goals, site = work / f"goals-{name}", work / f"site-{name}"
     if (site / "index.html").is_file():
         return site
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     python = sys.executable
     print(f"building {teams} teams into {site} ...", file=sys.stderr)
-    subprocess.run([python, str(ROOT / "benchmarks" / "synth.py"), "--teams", str(teams), "--out", str(goals)],
+    subprocess.run([python, str(ROOT / "benchmarks" / "synth.py"), "--teams", str(teams), "--out", str(goals)]
+                   + (["--flat"] if flat else []),
                    check=True, env=env, stdout=subprocess.DEVNULL)
     subprocess.run([python, "-m", "generator", "build", "--goals", str(goals), "--today", TODAY, "--site-dir", str(site)],
                    check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
@@ -117,6 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--teams", default="100,1000", help="team counts, comma-separated (default 100,1000)")
     parser.add_argument("--big", action="store_true", help="add 5,000 teams")
+    parser.add_argument("--flat", action="store_true", help="flat orgs: no departments (synth.py --flat)")
     parser.add_argument("--site", type=Path, action="append", help="measure this built site (repeatable); no build")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "goalsite-pages",
                         help="where the companies and sites are built and kept")
@@ -126,7 +134,8 @@ def main(argv: list[str] | None = None) -> None:
     else:
         sizes = [int(n) for n in args.teams.split(",") if n.strip()] + ([5000] if args.big else [])
         args.work.mkdir(parents=True, exist_ok=True)
-        columns = [(f"{n:,} teams", measure(build(n, args.work))) for n in sizes]
+        flat = " (flat)" if args.flat else ""
+        columns = [(f"{n:,} teams{flat}", measure(build(n, args.work, args.flat))) for n in sizes]
     print(table(columns))
 
 

@@ -17,6 +17,10 @@ Writes a goals folder (FORMAT.md, version 1) for a company of N teams:
   a few unaligned; a few private team objectives, rolled-over objectives,
   initiatives and retrospectives.
 
+With --flat, no departments: every team sits directly under the company (a flat org of N top-level
+units, aligned to the company's objectives, the KPIs owned by teams), the shape that makes every
+list of the company's departments as long as the company (issue 28).
+
 Deterministic: the same N and --seed give byte-identical files. Written with
 string templates, not yaml.dump: 5,000 teams take seconds.
 """
@@ -105,9 +109,10 @@ def num(v: float) -> str:
 
 
 class Company:
-    def __init__(self, teams: int, seed: int):
-        self.r = random.Random(f"{seed}:{teams}")
+    def __init__(self, teams: int, seed: int, flat: bool = False):
+        self.r = random.Random(f"{seed}:{teams}" + (":flat" if flat else ""))
         self.n = teams
+        self.flat = flat
         self.used_names: set[str] = set()
         self.people: list[tuple[str, str, str, str]] = []  # id, name, unit, title
         self.units: list[tuple[str, str, str, str | None, str, str]] = []  # id, name, kind, parent, lead, desc
@@ -131,9 +136,10 @@ class Company:
         self.ceo = self.person(COMPANY, "Chief Executive Officer")
         self.execs = [self.person(COMPANY, t) for t in ("Chief Operating Officer", "Chief Financial Officer",
                                                           "Chief Technology Officer", "Chief of Staff")]
-        n_dept = max(1, round(n / 10))
+        n_dept = 0 if self.flat else max(1, round(n / 10))
         self.depts: list[str] = []
         self.dept_teams: dict[str, list[str]] = {}
+        self.top_teams: list[str] = []  # --flat: the teams, all directly under the company
         for d in range(n_dept):
             did = f"dept-{d + 1:03d}"
             name = f"{DEPARTMENTS[d % len(DEPARTMENTS)].replace('-', ' ')} {d // len(DEPARTMENTS) + 1}"
@@ -145,7 +151,7 @@ class Company:
             self.depts.append(did)
             self.dept_teams[did] = []
         for t in range(n):
-            did = self.depts[t * n_dept // n]
+            did = self.depts[t * n_dept // n] if n_dept else None
             tid = f"team-{t + 1:05d}"
             name = f"{r.choice(TEAM_WORDS)} {r.choice(THINGS).capitalize()} {t + 1}"
             size = r.choice((4, 5, 5, 5, 6))
@@ -155,7 +161,10 @@ class Company:
                                            "Analyst", "Specialist")))
             self.units.append((tid, name, "team", did, lead,
                                f"Owns {r.choice(THINGS)} {r.choice(AUDIENCES)}."))
-            self.dept_teams[did].append(tid)
+            if did is None:
+                self.top_teams.append(tid)
+            else:
+                self.dept_teams[did].append(tid)
 
     def build_kpis(self) -> None:
         r = self.r
@@ -163,7 +172,7 @@ class Company:
         count = max(4, round(self.n / 20))
         months = month_ends(dt.date(2025, 11, 1), dt.date(2026, 10, 31))
         for k in range(count):
-            did = self.depts[k % len(self.depts)]
+            did = (self.depts or self.top_teams)[k % len(self.depts or self.top_teams)]
             leading = k % 2 == 1
             mname, munit = METRICS[k % len(METRICS)]
             base = r.choice((20, 50, 80, 95, 120, 400))
@@ -210,14 +219,16 @@ class Company:
                     kr_owners=staff + [self.members[t][0] for t in self.dept_teams[did][:3]])
                 (folder / f"{did}.yaml").write_text(dept_text, encoding="utf-8")
                 files += 1
-                refs = self.refs(did, dept_ids)
-                for tid in self.dept_teams[did]:
-                    people = self.members[tid]
-                    text, _ = self.unit_file(tid, period, parent_refs=refs, owners=[people[0]], kr_owners=people,
-                                             team=True)
-                    (folder / f"{tid}.yaml").write_text(text, encoding="utf-8")
-                    files += 1
+                files += self.write_teams(folder, period, self.dept_teams[did], self.refs(did, dept_ids))
+            files += self.write_teams(folder, period, self.top_teams, self.refs(COMPANY, company_ids))
         return files
+
+    def write_teams(self, folder: Path, period, teams: list[str], refs: list[str]) -> int:
+        for tid in teams:
+            people = self.members[tid]
+            text, _ = self.unit_file(tid, period, parent_refs=refs, owners=[people[0]], kr_owners=people, team=True)
+            (folder / f"{tid}.yaml").write_text(text, encoding="utf-8")
+        return len(teams)
 
     def refs(self, unit: str, ids: list[tuple[str, list[str]]]) -> list[str]:
         """Alignment targets in one unit: mostly objectives, one in five a key result."""
@@ -381,12 +392,13 @@ class Company:
     _q3_first: dict[str, str] = {}
 
 
-def generate(teams: int, out: Path | str, seed: int = 8) -> int:
-    """Write the company of `teams` teams into `out` (emptied first); return the number of files."""
+def generate(teams: int, out: Path | str, seed: int = 8, flat: bool = False) -> int:
+    """Write the company of `teams` teams into `out` (emptied first); return the number of files.
+    `flat`: no departments, every team directly under the company."""
     out = Path(out)
     if out.exists():
         shutil.rmtree(out)
-    company = Company(teams, seed)
+    company = Company(teams, seed, flat)
     company._q3_first = {}
     return company.write(out)
 
@@ -396,9 +408,10 @@ def main(argv=None) -> int:
     ap.add_argument("--teams", type=int, required=True, help="number of teams")
     ap.add_argument("--out", required=True, help="the goals folder to write (replaced)")
     ap.add_argument("--seed", type=int, default=8)
+    ap.add_argument("--flat", action="store_true", help="no departments: every team directly under the company")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    files = generate(args.teams, args.out, args.seed)
+    files = generate(args.teams, args.out, args.seed, args.flat)
     size = sum(f.stat().st_size for f in Path(args.out).rglob("*.yaml"))
     print(f"{files} files, {size / 1e6:.1f} MB in {args.out} ({time.perf_counter() - t0:.1f} s)", file=sys.stderr)
     return 0

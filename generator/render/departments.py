@@ -11,6 +11,12 @@ hold more than PAGE_OBJECTIVES objectives in the period is split into pages of w
 the first at the paths above, the next ones at `<that path without .md>/<n>.md` (n = 2, 3, ...),
 each linking to all the others. So no page grows with the company: its size is bounded by
 the size of one unit's file, and the company-wide pages list departments, not units.
+
+A company may have hundreds of departments (a flat org: every team directly under the company). So
+every list of the company's departments (the departments' table of a period's page and of its
+retrospective, the units index) shows DEPARTMENTS_PAGE of them, the rest on further pages
+`<folder>/_departments/<n>.md` (n = 2, 3, ...; no unit id holds "_"), each linking to all the
+others (`list_pages`, `pager`); the company's summary stays on the first page.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ PAGE_OBJECTIVES = 200
 #: Up to this many departments a period's page and its retrospective draw their scores as a bar chart; beyond,
 #: the table alone (a chart of hundreds of bars says nothing, and would grow the page with the company).
 CHART_DEPARTMENTS = 40
+#: Departments listed on one page of a company-wide list; the rest on further pages (list_pages).
+DEPARTMENTS_PAGE = 100
 
 
 @dataclass
@@ -36,6 +44,25 @@ class DepartmentPage:
     path: str
     number: int
     units: list[OrgUnit]
+
+
+@dataclass
+class ListPage:
+    """One page of a company-wide list of departments: `items` of it, at `path`."""
+
+    path: str
+    number: int
+    items: list
+
+
+def list_pages(first: str, folder: str, items: list, size: int | None = None,
+               name: str = "_departments") -> list[ListPage]:
+    """`items` in pages of at most `size` (DEPARTMENTS_PAGE): the first at `first`, the next ones at
+    `<folder>/<name>/<n>.md` (a name no id can take: ids hold no "_"). Always one page, if an empty one."""
+    size = size or DEPARTMENTS_PAGE
+    starts = range(0, len(items), size) if items else [0]
+    return [ListPage(first if n == 1 else f"{folder}/{name}/{n}.md", n, items[start:start + size])
+            for n, start in enumerate(starts, start=1)]
 
 
 def department_groups(site) -> list[tuple[OrgUnit, list[OrgUnit]]]:
@@ -76,7 +103,7 @@ def department_pages(site, folder: str, period: Period, units: list[OrgUnit],
             for n, chunk in enumerate(chunks, start=1)]
 
 
-def pager(links: Links, pages: list[DepartmentPage], here: DepartmentPage) -> Markup:
+def pager(links: Links, pages: list[DepartmentPage] | list[ListPage], here: DepartmentPage | ListPage) -> Markup:
     """"Page 1 of 3: **1** · 2 · 3" (links to the others); "" for a department of one page."""
     if len(pages) < 2:
         return Markup("")
@@ -84,4 +111,4 @@ def pager(links: Links, pages: list[DepartmentPage], here: DepartmentPage) -> Ma
     return Markup(f"Page {here.number} of {len(pages)}: ") + Markup(" · ").join(parts)
 
 
-__all__ = ["CHART_DEPARTMENTS", "PAGE_OBJECTIVES", "DepartmentPage", "department_file_path", "department_groups", "department_pages", "pager"]
+__all__ = ["CHART_DEPARTMENTS", "DEPARTMENTS_PAGE", "PAGE_OBJECTIVES", "DepartmentPage", "ListPage", "list_pages", "department_file_path", "department_groups", "department_pages", "pager"]

@@ -129,8 +129,9 @@ def checkin_table(site: Site, checkins: list[CheckIn], unit: str | None) -> Mark
 
 
 #: "Supported by" lists at most this many goals; the period's alignment tree has them all. A company
-#: objective of a large company is supported by hundreds, which made its page the largest of the site.
-SUPPORTED_BY_LIMIT = 12
+#: objective of a large company is supported by hundreds, which made its page the largest of the site;
+#: at 12 the company's page of a period still grew past 150 KB (20 full lists), hence 6 (issue 28).
+SUPPORTED_BY_LIMIT = 6
 
 
 def supported_by(site: Site, links: Links, node: ObjectiveNode | KeyResultNode, items: list[Markup]) -> list[Markup]:

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from ..resolve import KpiNode, OrgUnit
 from ..score import inside
+from .departments import list_pages, pager
 from .figures import kpi_chart
 from .links import kpi_path
 from .page import Pages
@@ -20,6 +21,9 @@ from .parts import STALE, Links, status_badge
 from .text import format_number, with_unit
 
 HEALTH_WORDS = {True: "healthy", False: "unhealthy", None: "no threshold"}
+#: KPIs on one page of the catalogue; the next ones on kpis/_page/<n>.md (issue 28: no page grows with the company).
+KPI_PAGE = 100
+CATALOGUE = "kpis/index.md"
 
 
 def health_badge(healthy: bool | None, has_values: bool = True) -> Markup:
@@ -48,19 +52,29 @@ def _unit_of(kpi: KpiNode) -> str:
 
 def render_kpi_pages(pages: Pages) -> None:
     site = pages.site
-    if pages.owns("kpis/index.md"):  # before gathering anything for it
-        links = pages.links("kpis/index.md")
-        rows = []
-        for kpi in site.kpis:
-            health = site.scores.kpis[kpi.id]
-            rows.append({"link": links.kpi(kpi), "owner": links.person(kpi.owner), "unit": links.unit(kpi.unit),
-                         "indicator": kpi.kpi.indicator or "", "value": _latest(kpi, health.latest_value),
-                         "date": health.latest_date.isoformat() if health.latest_date else "",
-                         "health": health_badge(health.healthy, health.latest_value is not None),
-                         "stale": STALE if health.stale else ""})
-        pages.add("kpis/index.md", "kpis.md.j2", "KPIs", ["kpis"], rows=rows)
+    listed = list_pages(CATALOGUE, "kpis", list(site.kpis), size=KPI_PAGE, name="_page")
+    for here in listed:
+        if pages.owns(here.path):  # before gathering anything for it
+            _render_catalogue(pages, listed, here)
     for kpi in site.kpis:
         _render_kpi(pages, kpi)
+
+
+def _render_catalogue(pages: Pages, listed: list, here) -> None:
+    """kpis/index.md, then kpis/_page/<n>.md: KPI_PAGE KPIs a page, with a pager."""
+    site = pages.site
+    links = pages.links(here.path)
+    rows = []
+    for kpi in here.items:
+        health = site.scores.kpis[kpi.id]
+        rows.append({"link": links.kpi(kpi), "owner": links.person(kpi.owner), "unit": links.unit(kpi.unit),
+                     "indicator": kpi.kpi.indicator or "", "value": _latest(kpi, health.latest_value),
+                     "date": health.latest_date.isoformat() if health.latest_date else "",
+                     "health": health_badge(health.healthy, health.latest_value is not None),
+                     "stale": STALE if health.stale else ""})
+    first = here.number == 1
+    pages.add(here.path, "kpis.md.j2", "KPIs" if first else f"KPIs · page {here.number}", ["kpis"] if first else [],
+              rows=rows, pager=pager(links, listed, here), count=len(site.kpis))
 
 
 def _latest(kpi: KpiNode, value: float | None) -> str:

@@ -3,6 +3,8 @@
 A period's page summarises the company (scores, statuses, distribution, alignment), lists its
 departments with their roll-ups, and shows the company's own objectives. Each department's page
 of the period (departments.py) lists its units' objectives; each unit's page has them in full.
+The departments' table holds DEPARTMENTS_PAGE rows; the rest are on further pages of the period,
+`periods/<period>/_departments/<n>.md`, each with the table's next rows and a pager.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 
 from ..resolve import OrgUnit, Period
 from ..score import STATUSES as STATUS_ORDER
-from .departments import CHART_DEPARTMENTS, DepartmentPage, department_file_path, department_groups, department_pages, pager
+from .departments import (CHART_DEPARTMENTS, DepartmentPage, ListPage, department_file_path, department_groups,
+                          department_pages, list_pages, pager)
 from .figures import departments_chart, distribution_chart, period_objectives
 from .links import period_path, unit_period_path
 from .page import Pages
@@ -35,7 +38,10 @@ def render_period_pages(pages: Pages) -> None:
                   archive=links.to("Retrospectives", ARCHIVE_PATH))
     groups = department_groups(site)
     for period in site.periods_newest:
-        _render_period(pages, period, groups)
+        listed = department_list(site, period, groups)
+        _render_period(pages, period, groups, listed)
+        for here in listed[1:]:
+            _render_department_list(pages, period, listed, here)
         for dept, units in groups:
             chunks = department_pages(site, "periods", period, units)
             for chunk in chunks:
@@ -68,25 +74,33 @@ def status_counts(site, period: Period, units: list[OrgUnit]) -> dict[str, int]:
     return counts
 
 
-def _departments(site, links, period: Period, groups) -> dict:
-    """The departments' table: score, objectives and a column a status, each linking to its page of the period."""
+def department_list(site, period: Period, groups) -> list[ListPage]:
+    """The pages of the period's table of departments: each page's items are (department, its units, its
+    pages of the period), for the departments with a page or a score; the first page is the period's."""
     s = site.scores.periods[period.id]
-    rows, seen = [], set()
+    items = []
     for dept, units in groups:
         chunks = department_pages(site, "periods", period, units)
+        if chunks or s.department_scores.get(dept.id) is not None:
+            items.append((dept, units, chunks))
+    return list_pages(period_path(period.id), f"periods/{period.id}", items)
+
+
+def _departments(site, links, period: Period, listed: list[ListPage], here: ListPage) -> dict:
+    """One page of the departments' table: score, objectives and a column a status (those of the period,
+    the same on every page), each linking to the department's page of the period; and the pager."""
+    s = site.scores.periods[period.id]
+    statuses = [st for st in STATUS_ORDER if s.status_counts.get(st)]
+    rows = []
+    for dept, units, chunks in here.items:
         score = s.department_scores.get(dept.id)
-        if not chunks and score is None:
-            continue
         counts = status_counts(site, period, units)
-        seen.update(counts)
         rows.append({"link": links.to(dept.name, chunks[0].path) if chunks else dept.name,
                      "score": format_percent(score), "bar": bar(score, inline=True),
-                     "objectives": sum(counts.values()), "counts": counts,
+                     "objectives": sum(counts.values()), "counts": [counts.get(st, 0) for st in statuses],
                      "units": sum(1 for u in units if (period.id, u.id) in site.files)})
-    statuses = [st for st in STATUS_ORDER if st in seen]
-    for row in rows:
-        row["counts"] = [row["counts"].get(st, 0) for st in statuses]
-    return {"rows": rows, "statuses": [STATUS_WORDS.get(st, st).capitalize() for st in statuses]}
+    return {"rows": rows, "statuses": [STATUS_WORDS.get(st, st).capitalize() for st in statuses],
+            "count": sum(len(page.items) for page in listed), "pager": pager(links, listed, here)}
 
 
 def unit_sections(site, links, period: Period, units: list[OrgUnit]) -> list[dict]:
@@ -105,7 +119,7 @@ def unit_sections(site, links, period: Period, units: list[OrgUnit]) -> list[dic
     return sections
 
 
-def _render_period(pages: Pages, period: Period, groups) -> None:
+def _render_period(pages: Pages, period: Period, groups, listed: list[ListPage]) -> None:
     site = pages.site
     path = period_path(period.id)
     if not pages.owns(path):
@@ -121,13 +135,23 @@ def _render_period(pages: Pages, period: Period, groups) -> None:
         retro=_retro_link(links, period, period.state(site.today)),
         archive=links.to("All retrospectives", ARCHIVE_PATH),
         summary=_summary(pages, period, links),
-        departments=_departments(site, links, period, groups),
+        departments=_departments(site, links, period, listed, listed[0]),
         sections=unit_sections(site, links, period, [site.portal.company]),
         tree=alignment_html(site, HtmlLinks(site, path), period),
         distribution=distribution_rows(site.scores.periods[period.id].scored),
         distribution_chart=distribution_chart(site, path, period, nodes),
         departments_chart=departments_chart(site, path, period) if len(groups) <= CHART_DEPARTMENTS else "",
     )
+
+
+def _render_department_list(pages: Pages, period: Period, listed: list[ListPage], here: ListPage) -> None:
+    """periods/<period>/_departments/<n>.md: the next rows of the period's table of departments."""
+    if not pages.owns(here.path):
+        return
+    links = pages.links(here.path)
+    pages.add(here.path, "period_departments.md.j2", f"Departments · {period.id} · page {here.number}",
+              period_id=period.id, period_link=links.period(period.id, f"All of {period.id}"),
+              departments=_departments(pages.site, links, period, listed, here))
 
 
 def _render_department(pages: Pages, period: Period, dept: OrgUnit, chunks: list[DepartmentPage],

@@ -5,6 +5,8 @@
                                   over the period, rolled over and abandoned objectives, the
                                   lessons every unit wrote, and the change against earlier
                                   periods of the same kind
+    retrospectives/<period>/_departments/<n>.md
+                                  the next rows of its departments' table (DEPARTMENTS_PAGE a page)
 
 A closed period is frozen: its scores were computed from check-ins inside the period
 (later ones are errors), so the page never changes as days pass. Every number comes
@@ -22,7 +24,8 @@ from markupsafe import Markup
 
 from ..resolve import KpiNode, ObjectiveNode, Period
 from ..score import PeriodSummary, inside
-from .departments import CHART_DEPARTMENTS, department_file_path, department_groups, department_pages, pager
+from .departments import (CHART_DEPARTMENTS, ListPage, department_file_path, department_groups, department_pages,
+                          list_pages, pager)
 from .figures import departments_chart, distribution_chart, period_objectives
 from .kpis import health_badge
 from .links import unit_period_path
@@ -59,7 +62,10 @@ def render_retro_pages(pages: Pages) -> None:
                   all_periods=links.to("All periods", "periods/index.md"))
     groups = department_groups(site)
     for period in periods:
-        _render_retro(pages, period, periods, groups)
+        listed = _department_list(site, period, groups)
+        _render_retro(pages, period, periods, groups, listed)
+        for here in listed[1:]:
+            _render_department_list(pages, period, listed, here)
         for dept, units in groups:
             chunks = department_pages(site, "retrospectives", period, units)
             for chunk in chunks:
@@ -80,7 +86,7 @@ def _committed(s: PeriodSummary) -> str:
     return f"{s.committed_met} of {s.committed_total}, {format_percent(s.committed_met / s.committed_total)}"
 
 
-def _render_retro(pages: Pages, period: Period, periods: list[Period], groups) -> None:
+def _render_retro(pages: Pages, period: Period, periods: list[Period], groups, listed: list[ListPage]) -> None:
     site = pages.site
     path = retro_path(period.id)
     if not pages.owns(path):
@@ -102,10 +108,20 @@ def _render_retro(pages: Pages, period: Period, periods: list[Period], groups) -
         distribution=distribution_rows(s.scored),
         distribution_chart=distribution_chart(site, path, period, nodes),
         departments_chart=departments_chart(site, path, period) if len(groups) <= CHART_DEPARTMENTS else "",
-        departments=_departments(site, links, period, s, groups),
+        departments=_departments(site, links, period, listed, listed[0]),
         kpis=[row for kpi in site.kpis if (row := kpi_over_period(links, kpi, period, site.today))],
         own=True, **_lists(site, links, period, [site.portal.company]),
     )
+
+
+def _render_department_list(pages: Pages, period: Period, listed: list[ListPage], here: ListPage) -> None:
+    """retrospectives/<period>/_departments/<n>.md: the next rows of the retrospective's table of departments."""
+    if not pages.owns(here.path):
+        return
+    links = pages.links(here.path)
+    pages.add(here.path, "retro_departments.md.j2", f"Retrospective {period.id} · departments, page {here.number}",
+              period_id=period.id, retro_link=links.to(f"Retrospective {period.id}", retro_path(period.id)),
+              departments=_departments(pages.site, links, period, listed, here))
 
 
 def _render_department(pages: Pages, period: Period, dept, chunks, here) -> None:
@@ -123,7 +139,7 @@ def _render_department(pages: Pages, period: Period, dept, chunks, here) -> None
         goals_link=links.to(f"{dept.name} · {period.id}", department_file_path("periods", period.id, dept.id, here.number)),
         unit_link=links.to(f"About {dept.name}", f"units/{dept.id}/index.md"),
         score=format_percent(score), bar=bar(score), pager=pager(links, chunks, here),
-        own=False, departments=[], **_lists(site, links, period, here.units),
+        own=False, departments={"rows": []}, **_lists(site, links, period, here.units),
     )
 
 
@@ -185,21 +201,32 @@ def _history(site, period: Period) -> list[dict]:
     return rows if len(rows) > 1 else []
 
 
-def _departments(site, links: Links, period: Period, s: PeriodSummary, groups) -> list[dict]:
-    """A row a department: score, objectives, rolled over, abandoned, lessons; linking to its retrospective page."""
-    rows = []
+def _department_list(site, period: Period, groups) -> list[ListPage]:
+    """The pages of the retrospective's table of departments: (department, its units, its retrospective
+    pages) of those with a page or a score; the first page is the retrospective's."""
+    s = site.scores.periods[period.id]
+    items = []
     for dept, units in groups:
-        score = s.department_scores.get(dept.id)
         chunks = department_pages(site, "retrospectives", period, units)
-        if score is None and not chunks:
-            continue
+        if chunks or s.department_scores.get(dept.id) is not None:
+            items.append((dept, units, chunks))
+    return list_pages(retro_path(period.id), f"retrospectives/{period.id}", items)
+
+
+def _departments(site, links: Links, period: Period, listed: list[ListPage], here: ListPage) -> dict:
+    """One page of the departments' table, a row a department: score, objectives, rolled over, abandoned,
+    lessons, linking to its retrospective page; and the pager."""
+    s = site.scores.periods[period.id]
+    rows = []
+    for dept, units, chunks in here.items:
+        score = s.department_scores.get(dept.id)
         lists = _lists(site, links, period, units)
         rows.append({"link": links.to(dept.name, chunks[0].path) if chunks else dept.name,
                      "score": format_percent(score), "bar": bar(score, inline=True),
                      "objectives": sum(len(site.objectives(period.id, u.id)) for u in units),
                      "rolled": len(lists["rolled"]), "abandoned": len(lists["abandoned"]),
                      "lessons": len(lists["lessons"])})
-    return rows
+    return {"rows": rows, "count": sum(len(page.items) for page in listed), "pager": pager(links, listed, here)}
 
 
 #: The columns of a unit's table of final scores: objective_cells() with "Result" for "Status", and where it went.

@@ -14,6 +14,8 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ..resolve import OrgUnit, Period
+from . import departments
+from .departments import list_pages, pager
 from .figures import objectives_chart, unit_history_chart
 from .goals import objective_view
 from .links import kpi_path, unit_index_path, unit_period_path
@@ -34,33 +36,41 @@ def render_unit_pages(pages: Pages) -> None:
 #: Up to this many units the teams page shows the whole org tree; beyond, the company and its departments
 #: (each with how many units it holds), and each department's page lists its units (issue 28: bounded pages).
 TREE_LIMIT = 250
+UNITS_INDEX = "units/index.md"
 
 
 def _render_tree(pages: Pages) -> None:
-    site, path = pages.site, "units/index.md"
-    if not pages.owns(path):  # before gathering anything for it
-        return
-    links = pages.links(path)
+    """units/index.md: the whole org tree of a small company; else the company and its departments,
+    DEPARTMENTS_PAGE of them a page (the next ones at units/_departments/<n>.md)."""
+    site = pages.site
     whole = len(site.units_in_order) <= TREE_LIMIT
+    shown = site.units_in_order if whole else [u for u in site.units_in_order if u.depth <= 1]
+    listed = list_pages(UNITS_INDEX, "units", shown[1:], size=len(shown) if whole else None)
+    for here in listed:
+        if not pages.owns(here.path):  # before gathering anything for it
+            continue
+        links = pages.links(here.path)
+        sizes = _sizes(site) if not whole else {}
+        units = ([site.portal.company] if here.number == 1 else []) + here.items
+        rows = [{"indent": Markup("    " * (u.depth if here.number == 1 else u.depth - 1)), "link": links.unit(u),
+                 "kind": u.kind, "lead": links.person(u.lead), "size": sizes.get(u.id, 0)} for u in units]
+        title = "Units" if here.number == 1 else f"Units · page {here.number}"
+        pages.add(here.path, "units.md.j2", title, ["units"] if here.number == 1 else [], rows=rows, whole=whole,
+                  count=len(site.units_in_order), departments=len(shown) - 1, page_size=len(listed[0].items),
+                  pager=pager(links, listed, here),
+                  index=links.to("Units", UNITS_INDEX) if here.number > 1 else "")
+
+
+def _sizes(site) -> dict[str, int]:
+    """How many units each department (a child of the company) holds, itself included."""
     sizes: dict[str, int] = {}
     for unit in site.units_in_order:
-        if unit.depth >= 1 and not whole:
+        if unit.depth >= 1:
             top = unit
             while top.depth > 1:
                 top = top.parent
             sizes[top.id] = sizes.get(top.id, 0) + 1
-    rows = []
-    for unit in site.units_in_order:
-        if not whole and unit.depth > 1:
-            continue
-        rows.append({
-            "indent": Markup("    " * unit.depth),
-            "link": links.unit(unit),
-            "kind": unit.kind,
-            "lead": links.person(unit.lead),
-            "size": sizes.get(unit.id, 0) if unit.depth == 1 else 0,
-        })
-    pages.add(path, "units.md.j2", "Units", ["units"], rows=rows, whole=whole, count=len(site.units_in_order))
+    return sizes
 
 
 def _unit_score(pages: Pages, unit: OrgUnit, period: Period) -> float | None:
@@ -93,6 +103,12 @@ def _summary_rows(pages: Pages, links: Links, unit: OrgUnit, period: Period | No
     return rows
 
 
+def _children_shown(unit: OrgUnit) -> int:
+    """How many of its children a unit's overview lists: the company, DEPARTMENTS_PAGE of its departments
+    (the units index lists them all, a page at a time); any other unit, all."""
+    return departments.DEPARTMENTS_PAGE if unit.is_company else len(unit.children)
+
+
 def _render_overview(pages: Pages, unit: OrgUnit) -> None:
     site = pages.site
     path = unit_index_path(unit.id)
@@ -107,7 +123,8 @@ def _render_overview(pages: Pages, unit: OrgUnit) -> None:
         description="" if unit.is_company else site.markdown.block(unit.description),
         lead=links.person(unit.lead),
         parent=links.unit(unit.parent),
-        children=[links.unit(c) for c in unit.children],
+        children=[links.unit(c) for c in unit.children[:_children_shown(unit)]],
+        more_children=len(unit.children) - _children_shown(unit), units=links.to("Units", UNITS_INDEX),
         people=[{"link": links.person(p), "title": p.title or ""} for p in sorted(unit.people, key=lambda p: p.name)],
         kpis=[links.kpi(k) for k in site.kpis_by_unit.get(unit.id, [])],
         periods=_period_rows(pages, links, unit),
