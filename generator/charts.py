@@ -29,8 +29,6 @@ ACCENT = "#3f51b5"
 BAND = "rgba(46, 125, 50, 0.12)"
 HEALTHY = "#2e7d32"
 TARGET = "#6a1b9a"
-CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
-"""The plotly config assets/portal.js draws with (kept there; this is its record for Python callers)."""
 PLOTLY_PATH = "assets/plotly.min.js"
 """Where the site serves plotly.js, relative to the site root."""
 

@@ -32,6 +32,7 @@ from .config import PortalConfig
 from .files import GeneratedPage, drop_generated_copies, generated, put_file
 from .progress import Progress
 from .rawblocks import RawBlocks, Unsearched
+from .sitemap import TEMPLATE as FULL_SITEMAP, FullSitemap, max_urls
 
 if TYPE_CHECKING:
     from jinja2 import BytecodeCache
@@ -85,6 +86,8 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.search = SearchStage()
         """The Pagefind index of the site (search/): the hand-written pages it keeps, its indexer when serving."""
         self.serving = False
+        self.full_sitemap = FullSitemap()
+        """sitemap-full.xml, split into parts when the site has more pages than a sitemap may list (sitemap.py)."""
 
     @contextlib.contextmanager
     def preset(self, build: Build | None = None, *, progress: Progress | None = None,
@@ -124,6 +127,10 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.tasks = Tasks(parse_jobs(os.environ.get("GOALSITE_JOBS")), warn=_warn)
         self.hiding = self.config.html_fast_path and any(map(_is_materials_search, config.plugins))
         config.extra["goalsite_restricted"] = self.config.include_private
+        if (limit := max_urls(config.extra)) is None:
+            raise PluginError("goalsite: expected extra.sitemap_full_max_urls as a whole number of at least 1, "
+                              f"got {config.extra['sitemap_full_max_urls']!r}")
+        self.full_sitemap.limit = limit
         if LINKS_EXTENSION not in config.markdown_extensions:  # links in time linear in a paragraph's length
             config.markdown_extensions.append(LINKS_EXTENSION)
         if not self.config.search:  # no index: no search box either
@@ -185,7 +192,15 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         self.progress.phase("Writing pages", len(files.documentation_pages()))
         if self.rebuilding is not None and self.rebuilding.templates is not None:
             env.bytecode_cache = self.rebuilding.templates
+        if self.config.enabled:
+            self.full_sitemap.start(env)
         return env
+
+    def on_template_context(self, context, *, template_name, config):
+        """sitemap-full.xml becomes a sitemap index when the pages do not fit one sitemap (sitemap.py)."""
+        if not self.config.enabled or template_name != FULL_SITEMAP:
+            return context
+        return self.full_sitemap.plan(context)
 
     @event_priority(100)  # first: the page whole again before any other plugin reads it
     def on_post_page(self, output, *, page, config):
@@ -199,6 +214,8 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
     # the index of Material's search plugin (when a user added it back) once that plugin has written it.
     @event_priority(-100)
     def on_post_build(self, *, config):
+        if self.config.enabled:
+            self.full_sitemap.write(config.site_dir)
         self.progress.phase("Indexing search")
         self._index_search(config)
         self.progress.close()

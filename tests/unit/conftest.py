@@ -37,6 +37,20 @@ people:
 """
 """The default org.yaml: the company acme, units sales > sales-emea and cs, people dana, eli and carol."""
 
+HEAD = """\
+objectives:
+  - id: grow
+    title: Grow into Europe
+    owner: dana
+    key_results:
+      - id: logos
+        title: Sign 25 logos
+"""
+"""An objective whose one key result is complete but for its metric (line 8 onwards)."""
+
+METRIC = "        metric: {unit: logos, from: 0, to: 25}\n"
+"""The metric that completes HEAD: HEAD + METRIC is a valid period file."""
+
 
 def yaml_text(text: str) -> str:
     """Inline YAML as written in a test: dedented, without the newline after the opening quotes."""

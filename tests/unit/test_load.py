@@ -13,18 +13,11 @@ from generator import load
 from generator.load import LocDict, LocList, line_column, load_goals, read_yaml, resolve_plain
 from generator.speed.memo import Memo
 from generator.problems import Location
+from tests.unit.conftest import HEAD, METRIC
 
 
-OBJECTIVE = """\
-objectives:
-  - id: grow
-    title: Grow into Europe
-    owner: dana
-    key_results:
-      - id: logos
-        title: Sign 25 logos
-        metric: {unit: logos, from: 0, to: 25}
-"""
+OBJECTIVE = HEAD + METRIC
+"""A valid period file of one objective."""
 
 
 def read(tmp_path, text: str | bytes, name: str = "acme.yaml", kind: str = "period"):

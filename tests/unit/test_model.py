@@ -7,19 +7,8 @@ from pydantic import ValidationError
 
 from generator.load import load_goals
 from generator.model import MAX_MARKDOWN_CHARS, MAX_TEXT_CHARS, Metric, Objective, validate_goals
-from tests.unit.conftest import ORG
+from tests.unit.conftest import HEAD, METRIC, ORG
 
-# An objective whose one key result is complete but for its metric (line 8 onwards).
-HEAD = """\
-objectives:
-  - id: grow
-    title: Grow into Europe
-    owner: dana
-    key_results:
-      - id: logos
-        title: Sign 25 logos
-"""
-METRIC = "        metric: {unit: logos, from: 0, to: 25}\n"
 CHECKIN = "        checkins:\n          - {date: 2026-11-02, value: %s}\n"
 
 F = "2026-Q4/sales.yaml"
