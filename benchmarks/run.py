@@ -59,7 +59,7 @@ def core_worker(goals: str) -> None:
     from generator.render.site import Site
     from generator.speed.gc import keep_for_process
     from generator.speed.memo import Memo
-    from generator.speed.tasks import Tasks
+    from generator.speed.tasks import Tasks, when_idle
     imports = time.perf_counter() - t
 
     files = sorted(Path(goals).rglob("*.yaml"))
@@ -80,7 +80,8 @@ def core_worker(goals: str) -> None:
 
     def core(once: bool):
         t0 = time.perf_counter()
-        build = build_portal(goals, today, memo=memo)
+        # The cold build's load parses some files in a second process when a CPU is idle, as `goalsite build`'s does.
+        build = build_portal(goals, today, memo=memo, tasks=when_idle(tasks) if once else None)
         if once:  # as `goalsite build` does: the cold build is kept to the end of the process
             keep_for_process()
         t1 = time.perf_counter()

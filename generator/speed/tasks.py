@@ -10,6 +10,10 @@ process and is what a stage uses when given no runner. `jobs` comes from the con
 shell that makes the runner (`GOALSITE_JOBS`, read by the shells: `parse_jobs()`); the runner
 itself reads no environment. Never fork while other threads run (`Tasks.processes()`).
 
+Some work pays in a second process only when a CPU is idle (the load's prefetch: speed/prefetch.py):
+the shell gives it the runner through `when_idle()`, which looks at the load average as the build
+starts; the stage itself never does.
+
 A task that fails is data, not a crash: `start()` and `share()` raise `TaskFailed`, the stage then
 does the work in this process and says so through `report()`, which the shell's `warn` logs.
 """
@@ -29,6 +33,25 @@ def parse_jobs(text: str | None) -> int | None:
     """The number of processes a setting such as `GOALSITE_JOBS` asks for (a whole number above 0), else None."""
     wanted = (text or "").strip()
     return int(wanted) if wanted.isdigit() and int(wanted) > 0 else None
+
+
+def when_idle(tasks: "Tasks", cpus: int | None = None, load: float | None = None) -> "Tasks | None":
+    """`tasks` for work that pays only when a CPU has nothing else to do (the load's prefetch), else None.
+
+    `tasks` when its `jobs` were asked for (GOALSITE_JOBS), or when the 1-minute load average `load`
+    (os.getloadavg()), counted as at least this process, leaves one of the machine's `cpus`
+    (os.cpu_count()) idle; None otherwise, and where the system has no load average. A process forked
+    onto a busy CPU only makes this one wait for it.
+    """
+    if tasks.jobs is not None:
+        return tasks
+    cpus = cpus if cpus is not None else (os.cpu_count() or 1)
+    if load is None:
+        try:
+            load = os.getloadavg()[0]
+        except (AttributeError, OSError):  # not on this system
+            return None
+    return tasks if cpus - max(load, 1.0) >= 1 else None
 
 
 class TaskFailed(Exception):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.speed.tasks import SerialTasks, TaskFailed, Tasks, parse_jobs
+from generator.speed.tasks import SerialTasks, TaskFailed, Tasks, parse_jobs, when_idle
 
 
 class _DiesWhenSent:
@@ -158,3 +158,34 @@ def test_the_shells_read_goalsite_jobs_and_log_what_failed(tmp_path, monkeypatch
         "goalsite: a worker parsing goal files stopped (signal 9); parsing its files here"]
     monkeypatch.setenv("GOALSITE_JOBS", "all")
     assert default_tasks().jobs is None
+
+
+@pytest.mark.parametrize("jobs, cpus, load, forks", [
+    (None, 2, 0.3, True),  # the second CPU idle (this process, just started, counts as one)
+    (None, 2, 1.0, True),
+    (None, 2, 1.2, False),  # another process keeps it busy
+    (None, 2, 6.0, False),
+    (None, 8, 6.5, True),
+    (None, 1, 0.0, False),  # one CPU: nothing to spare
+    (2, 2, 6.0, True),  # GOALSITE_JOBS asked for processes: the shell's word stands
+    (1, 2, 0.0, True),  # ... and one process forks nothing anyway (processes() is 1)
+])
+def test_when_idle_gives_the_runner_only_with_a_cpu_to_spare(jobs, cpus, load, forks):
+    tasks = Tasks(jobs)
+    assert when_idle(tasks, cpus, load) is (tasks if forks else None)
+
+
+def test_when_idle_reads_the_machine_s_load_average_unless_jobs_were_asked_for():
+    tasks = Tasks()
+    assert when_idle(tasks) in (tasks, None)  # which depends on this machine's load now
+    asked = Tasks(2)
+    assert when_idle(asked) is asked
+
+
+def test_the_commands_load_with_a_runner_when_goalsite_jobs_asks(monkeypatch):
+    from generator.commands.options import load_tasks
+
+    monkeypatch.setenv("GOALSITE_JOBS", "2")
+    assert load_tasks().jobs == 2
+    monkeypatch.setenv("GOALSITE_JOBS", "1")
+    assert load_tasks().processes() == 1, "GOALSITE_JOBS=1: the load forks nothing"
