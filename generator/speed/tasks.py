@@ -38,20 +38,36 @@ def parse_jobs(text: str | None) -> int | None:
 def when_idle(tasks: "Tasks", cpus: int | None = None, load: float | None = None) -> "Tasks | None":
     """`tasks` for work that pays only when a CPU has nothing else to do (the load's prefetch), else None.
 
-    `tasks` when its `jobs` were asked for (GOALSITE_JOBS), or when the 1-minute load average `load`
-    (os.getloadavg()), counted as at least this process, leaves one of the machine's `cpus`
-    (os.cpu_count()) idle; None otherwise, and where the system has no load average. A process forked
-    onto a busy CPU only makes this one wait for it.
+    `tasks` when its `jobs` were asked for (GOALSITE_JOBS), or when the machine's `load` (machine_load()),
+    counted as at least this process, leaves one of its `cpus` (os.cpu_count()) idle; None otherwise,
+    and where the load is not known. A process forked onto a busy CPU only makes this one wait for it.
     """
     if tasks.jobs is not None:
         return tasks
     cpus = cpus if cpus is not None else (os.cpu_count() or 1)
-    if load is None:
-        try:
-            load = os.getloadavg()[0]
-        except (AttributeError, OSError):  # not on this system
-            return None
-    return tasks if cpus - max(load, 1.0) >= 1 else None
+    load = load if load is not None else machine_load()
+    return tasks if load is not None and cpus - max(load, 1.0) >= 1 else None
+
+
+def machine_load(proc_loadavg: str = "/proc/loadavg") -> float | None:
+    """How many CPUs the machine's processes keep busy: the lesser of the 1-minute load average
+    (os.getloadavg()) and the processes runnable right now (Linux's `proc_loadavg`, this one counted).
+    None where neither is known.
+
+    The average alone lags: for a minute after other work stops (a test run, say) the machine still
+    looks busy, and the processes running now say it is not.
+    """
+    found = []
+    try:
+        found.append(os.getloadavg()[0])
+    except (AttributeError, OSError):  # no load average on this system
+        pass
+    try:
+        with open(proc_loadavg, encoding="ascii") as f:  # "0.52 0.58 0.59 2/140 1234": 2 runnable now
+            found.append(float(f.read().split()[3].split("/")[0]))
+    except (OSError, ValueError, IndexError):  # not Linux
+        pass
+    return min(found) if found else None
 
 
 class TaskFailed(Exception):

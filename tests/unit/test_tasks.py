@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.speed.tasks import SerialTasks, TaskFailed, Tasks, parse_jobs, when_idle
+from generator.speed.tasks import SerialTasks, TaskFailed, Tasks, machine_load, parse_jobs, when_idle
 
 
 class _DiesWhenSent:
@@ -175,7 +175,23 @@ def test_when_idle_gives_the_runner_only_with_a_cpu_to_spare(jobs, cpus, load, f
     assert when_idle(tasks, cpus, load) is (tasks if forks else None)
 
 
-def test_when_idle_reads_the_machine_s_load_average_unless_jobs_were_asked_for():
+def test_the_machine_s_load_is_what_runs_now_when_the_last_minute_s_average_lags(tmp_path):
+    """A machine whose other work just stopped: the 1-minute average still says busy, /proc/loadavg's
+    count of the processes runnable now (this one) says idle. On a system without it, the average."""
+    proc = tmp_path / "loadavg"
+    proc.write_text("0.00 0.00 0.00 1/140 4242\n", encoding="ascii")
+    assert machine_load(str(proc)) == 1.0
+    assert when_idle(Tasks(), 2, machine_load(str(proc))) is not None
+    proc.write_text(f"9.00 9.00 9.00 {10 ** 6}/140 4242\n", encoding="ascii")
+    average = machine_load(str(proc))
+    assert average is not None and average < 10 ** 6, "the average, when it is the lesser"
+    for unknown in [tmp_path / "none", proc]:
+        proc.write_text("garbled\n", encoding="ascii")
+        found = machine_load(str(unknown))
+        assert found is not None and found < 10 ** 6, "no count of what runs now: the average alone"
+
+
+def test_when_idle_reads_the_machine_s_load_unless_jobs_were_asked_for():
     tasks = Tasks()
     assert when_idle(tasks) in (tasks, None)  # which depends on this machine's load now
     asked = Tasks(2)
