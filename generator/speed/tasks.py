@@ -11,8 +11,8 @@ shell that makes the runner (`GOALSITE_JOBS`, read by the shells: `parse_jobs()`
 itself reads no environment. Never fork while other threads run (`Tasks.processes()`).
 
 Some work pays in a second process only when a CPU is idle (the load's prefetch: speed/prefetch.py):
-the shell gives it the runner through `when_idle()`, which looks at the load average as the build
-starts; the stage itself never does.
+the shell gives it the runner through `when_idle()`, which looks at the machine's load as the build
+starts (`machine_load()`); the stage itself never does.
 
 A task that fails is data, not a crash: `start()` and `share()` raise `TaskFailed`, the stage then
 does the work in this process and says so through `report()`, which the shell's `warn` logs.
