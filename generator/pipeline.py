@@ -76,11 +76,14 @@ def today_from_environment(environ: Mapping[str, str]) -> dt.date:
 
 
 def build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool = False, lint: bool = True,
-                 history: bool = False, freeze_sources: bool = False, memo: Memo | None = None) -> Build:
+                 history: bool = False, freeze_sources: bool = False, memo: Memo | None = None,
+                 tasks: Tasks | None = None) -> Build:
     """Read, validate, link, score and lint the goals in `goals_dir` as of `today`.
 
     `memo` is the rebuilding shell's (`goalsite serve`): what the last build made that this one may
-    reuse (speed/memo.py); a one-shot build passes none.
+    reuse (speed/memo.py); a one-shot build passes none. `tasks` is the shell's task runner when a CPU
+    is idle (speed.tasks.when_idle()): a cold load of a large company then parses some files in a
+    second process (speed/prefetch.py); none loads in this process only.
 
     With `history=True` each key result's target history is read from git (see history.py).
 
@@ -89,12 +92,12 @@ def build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool
     """
     with gc_policy.paused():
         return _build_portal(goals_dir, today, include_private=include_private, lint=lint, history=history,
-                             freeze_sources=freeze_sources, memo=memo)
+                             freeze_sources=freeze_sources, memo=memo, tasks=tasks)
 
 
 def _build_portal(goals_dir: Path | str, today: dt.date, *, include_private: bool, lint: bool, history: bool,
-                  freeze_sources: bool, memo: Memo | None) -> Build:
-    goals = load_goals(goals_dir, memo=memo)
+                  freeze_sources: bool, memo: Memo | None, tasks: Tasks | None) -> Build:
+    goals = load_goals(goals_dir, memo=memo, tasks=tasks)
     model, problems = validate_goals(goals, memo)
     if freeze_sources:
         gc_policy.keep_sources()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from .options import (changed_since_option, config_file_option, default_today, goals_option, safe, today_option,
-                      verbose_option)
+from .options import (changed_since_option, config_file_option, default_today, goals_option, load_tasks, safe,
+                      today_option, verbose_option)
 from .proposal import proposal_text, read_changes
 
 
@@ -49,7 +49,7 @@ def build(goals_dir, today, site_dir, include_private, config_file, site_url, st
     changes = read_changes(goals_dir, base)
     progress = Progress()
     progress.phase("Reading goals")
-    result = build_portal(goals_dir, today, include_private=include_private, history=True)
+    result = build_portal(goals_dir, today, include_private=include_private, history=True, tasks=load_tasks())
     keep_for_process()  # this process builds one site and exits
     progress.close()
     problems, report, lint = _build_problems(result.problems, changes, strict)

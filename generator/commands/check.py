@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .options import changed_since_option, default_today, goals_option, today_option
+from .options import changed_since_option, default_today, goals_option, load_tasks, today_option
 from .proposal import proposal_text, read_changes
 
 
@@ -28,7 +28,7 @@ def check(goals_dir, today, strict, fmt, base):
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     changes = read_changes(goals_dir, base)
-    build = build_portal(goals_dir, today or default_today())
+    build = build_portal(goals_dir, today or default_today(), tasks=load_tasks())
     if changes is not None:
         _report_proposal(build.problems, changes, strict, fmt)
     problems = escalate(build.problems) if strict else build.problems

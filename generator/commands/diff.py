@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .options import default_today, goals_option, safe, today_option
+from .options import default_today, goals_option, load_tasks, safe, today_option
 
 
 @click.command()
@@ -44,7 +44,8 @@ def diff(base, head, goals_dir, today, fmt, base_url):
         except GitError as e:
             click.echo(f"Error: {safe(e)}", err=True)
             sys.exit(2)
-        old, new = build_portal(old_dir, today), build_portal(new_dir, today)
+        tasks = load_tasks()
+        old, new = build_portal(old_dir, today, tasks=tasks), build_portal(new_dir, today, tasks=tasks)
         changes = compare(old, new)
         review = review_problems(old, new, label=Path(goals_dir).as_posix())
     if fmt == "json":

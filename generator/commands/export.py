@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .options import default_today, goals_option, today_option
+from .options import default_today, goals_option, load_tasks, today_option
 
 
 @click.command()
@@ -29,7 +29,8 @@ def export(goals_dir, today, fmt, include_private):
     from ..pipeline import build_portal
     from ..problems import format_text
 
-    result = build_portal(goals_dir, today or default_today(), include_private=include_private, lint=False)
+    result = build_portal(goals_dir, today or default_today(), include_private=include_private, lint=False,
+                          tasks=load_tasks())
     if not result.ok:
         click.echo(format_text(result.problems), err=True)
         sys.exit(1)

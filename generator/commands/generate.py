@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .options import default_tasks, default_today, goals_option, today_option
+from .options import default_tasks, default_today, goals_option, load_tasks, today_option
 
 
 @click.command()
@@ -31,7 +31,7 @@ def generate(goals_dir, today, out, include_private):
     from ..problems import format_text
     from ..publish import write_tree
 
-    result = build_portal(goals_dir, today or default_today(), include_private=include_private)
+    result = build_portal(goals_dir, today or default_today(), include_private=include_private, tasks=load_tasks())
     if not result.ok:
         click.echo(format_text(result.problems))
         sys.exit(1)

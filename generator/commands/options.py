@@ -34,6 +34,14 @@ def default_tasks():
     return Tasks(parse_jobs(os.environ.get("GOALSITE_JOBS")), warn=logging.getLogger("mkdocs.plugins.goalsite").warning)
 
 
+def load_tasks():
+    """The task runner of a command's load, which parses some files in a second process: default_tasks()
+    when GOALSITE_JOBS asks for processes or a CPU is idle now, else None (speed.tasks.when_idle())."""
+    from ..speed.tasks import when_idle
+
+    return when_idle(default_tasks())
+
+
 def safe(value: object) -> str:
     """A value for one line of output: control characters escaped (see problems.escape_controls)."""
     from ..problems import escape_controls

@@ -17,8 +17,9 @@ def load_for_writing(goals_dir, today):
     """The goals as they are; exit 1 listing the errors when they do not validate."""
     from ..pipeline import build_portal
     from ..problems import format_text
+    from .options import load_tasks
 
-    result = build_portal(goals_dir, today, lint=False)
+    result = build_portal(goals_dir, today, lint=False, tasks=load_tasks())
     if not result.ok:
         click.echo(format_text(result.errors))
         sys.exit(1)

@@ -10,6 +10,8 @@ key and value, so later stages can point at the exact spot of a problem. One job
     scalars.py  plain scalars by YAML 1.2's core schema (`owner: no` is the string "no"), plus dates
     located.py  LocDict, LocList, Source, marks; display paths
     csv.py      the `date,value` series KPIs name
+
+A cold load of a large company parses some period files in a forked process (speed/prefetch.py).
 """
 
 from __future__ import annotations

@@ -38,7 +38,8 @@ class Fence:
     is the resolved path, with O_NOFOLLOW: a link put in its place after the check is not followed
     either. A file or folder that cannot be read (permissions) is a problem, not an exception.
 
-    load_goals() makes one for the goals folder; read_yaml() one for the folder of the file it reads.
+    load_goals() makes one for the goals folder (the prefetch's forked process reads through a copy
+    of it); read_yaml() one for the folder of the file it reads.
     """
 
     def __init__(self, root: Path | str) -> None:

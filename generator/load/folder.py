@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISDIR
+from typing import TYPE_CHECKING
 
 from ..ids import PERIOD_RE, SLUG_RE
 from ..problems import Location, Problem, error, has_controls
@@ -20,13 +21,20 @@ from .fence import Entry, Fence, bad_name
 from .located import Source, display_path, in_folder
 from .read import FileReader
 
+if TYPE_CHECKING:
+    from ..speed.prefetch import Prefetch
+    from ..speed.tasks import Tasks
+
 
 @dataclass
 class LoadStats:
-    """What one load_goals() did (tests and benchmarks read it)."""
+    """What one load_goals() read from disk, and of that what the prefetch's process parsed (tests and
+    benchmarks read them)."""
 
     files_read: int = 0
     """Goal files read from disk: the others were unchanged since the memo's last load."""
+    files_prefetched: int = 0
+    """Of those, the period files whose parse the prefetch's forked process did (speed/prefetch.py)."""
 
 
 @dataclass
@@ -50,17 +58,57 @@ class Goals:
         return out
 
 
-def load_goals(root: Path | str, memo: Memo | None = None) -> Goals:
+def load_goals(root: Path | str, memo: Memo | None = None, tasks: "Tasks | None" = None) -> Goals:
     """Read every goal file under `root`. Never raises for bad input.
 
     `memo` is the rebuilding shell's: files unchanged since its last load are not parsed again (read.py);
-    none reads and parses every file.
+    none reads and parses every file. With `tasks` (speed/tasks.py) a cold load of a large company
+    parses its last period files in a second process (speed/prefetch.py); the result is the same. The
+    shell passes a runner only when that can pay (speed.tasks.when_idle()); none parses here only.
     """
     root = Path(root)
-    reader = FileReader(Fence(root), memo or Memo.none())
-    goals = _load_goals(root, reader)
-    goals.stats = LoadStats(reader.files_read)
+    memo = memo or Memo.none()
+    fence = Fence(root)
+    prefetch = _prefetch(fence, root, memo, tasks)
+    reader = FileReader(fence, memo, prefetch)
+    try:
+        goals = _load_goals(root, reader)
+    finally:
+        if prefetch is not None:
+            prefetch.close()
+    goals.stats = LoadStats(reader.files_read, reader.files_prefetched)
     return goals
+
+
+def _prefetch(fence: Fence, root: Path, memo: Memo, tasks: "Tasks | None") -> "Prefetch | None":
+    """The prefetch of a cold load (the memo holds no files of an earlier one), when `tasks` may fork."""
+    last = memo.stats("load")
+    if tasks is None or last.made or last.reused or tasks.processes() < 2 or not os.path.isdir(root):
+        return None
+    from ..speed.prefetch import Prefetch
+
+    return Prefetch.start(tasks, _period_files(fence, root))
+
+
+def _period_files(fence: Fence, root: Path) -> list[tuple[Path, str, int]]:
+    """(resolved path, display path, size) of every file _load_entry() reads as a period file, in its order.
+
+    Listed through the fence, as the load lists them: the prefetch reads nothing outside the goals folder.
+    """
+    out: list[tuple[Path, str, int]] = []
+    try:
+        folders = [e for e in fence.scan(fence.root) if e.kind == "folder" and PERIOD_RE.match(e.name)]
+    except OSError:  # the load says what it cannot read; the prefetch leaves it alone
+        return out
+    for folder in folders:
+        display = display_path(root / folder.name)
+        try:
+            out += [(Path(e.real), in_folder(display, e.name), fence.stat(e.real).st_size)
+                    for e in fence.scan(folder.real)
+                    if e.kind == "file" and e.name.endswith(".yaml") and SLUG_RE.match(e.name[:-5])]
+        except OSError:
+            continue
+    return out
 
 
 def _load_goals(root: Path, reader: FileReader) -> Goals:

@@ -1,4 +1,4 @@
-"""Reading one goal file: through the fence and the memo of the shell that rebuilds.
+"""Reading one goal file: through the fence, the memo of the shell that rebuilds, and the prefetch.
 
 A `FileReader` reads the goal files of one load_goals(). Given the memo of `goalsite serve`, a file
 whose path, kind and bytes are the same as in the previous load gives back the very same Source (and
@@ -15,7 +15,7 @@ import os
 import time
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..problems import Location, Problem, error
 from ..speed.memo import MISSING, Memo
@@ -24,6 +24,9 @@ from .located import Source
 from .parse import MAX_FILE_BYTES, parse_source
 from .scalars import PlainScalars
 
+if TYPE_CHECKING:
+    from ..speed.prefetch import Prefetch
+
 #: A file whose stat (inode, size, modification and change times) is the same as when it was last read
 #: is not read again, if its change time was this long before that read. A file written in the same
 #: instant as it was read could change again without its times changing (git calls this "racy"); a
@@ -31,20 +34,25 @@ from .scalars import PlainScalars
 SETTLED_NS = 2_000_000_000
 
 
+def digest_of(raw: bytes) -> bytes:
+    """The hash of a file's bytes that keys its Source (Source.digest)."""
+    return hashlib.blake2b(raw, digest_size=20).digest()
+
+
 class FileReader:
     """Reads the goal files of one load through `fence`, with the memo's tables.
 
     "load" holds {(display path, kind, context): (Source, problems)} by the digest of the bytes;
     "load/settled" holds {(resolved path, display path, kind, context): digest} by the file's stat,
-    for the files that had settled when they were read. `files_read` counts what this load read
-    from disk.
+    for the files that had settled when they were read. `files_read` and `files_prefetched` count
+    what this load read from disk, and of that what the prefetch's process had parsed.
     """
 
-    def __init__(self, fence: Fence, memo: Memo) -> None:
-        self.fence = fence
+    def __init__(self, fence: Fence, memo: Memo, prefetch: "Prefetch | None" = None) -> None:
+        self.fence, self.prefetch = fence, prefetch
         self.sources, self.settled = memo.table("load"), memo.table("load/settled")
         self.scalars = PlainScalars()
-        self.files_read = 0
+        self.files_read = self.files_prefetched = 0
 
     def read(self, real: str, display: str, kind: str, **context: Any) -> tuple[Source, list[Problem]]:
         """The goal file at the resolved path `real` (see Fence), as a Source and its problems."""
@@ -65,16 +73,26 @@ class FileReader:
             self.files_read += 1
         except OSError as exc:
             return source, [fence.unreadable(Location(display), exc)]
-        digest = hashlib.blake2b(raw, digest_size=20).digest()
+        digest = digest_of(raw)
         found = self.sources.get(place, digest)
         if found is MISSING:
             source.digest = digest
-            found = self.sources.put(place, digest, parse_source(source, raw, self.scalars))
+            found = self.sources.put(place, digest, self._parse(source, raw, digest))
         # The stat was taken before the read: if the file changed in between, its change time is after
         # read_at - SETTLED_NS and it is not trusted.
         if max(st.st_mtime_ns, st.st_ctime_ns) < read_at - SETTLED_NS:
             self.settled.put(where, signature, digest)
         return found
+
+    def _parse(self, source: Source, raw: bytes, digest: bytes) -> tuple[Source, list[Problem]]:
+        """What the prefetch's process made of these bytes, else parse_source()."""
+        if self.prefetch is not None and source.kind == "period":
+            parsed = self.prefetch.get(source.path, digest)
+            if parsed is not None:
+                self.files_prefetched += 1
+                source.data = parsed[0]
+                return source, parsed[1]
+        return parse_source(source, raw, self.scalars)
 
 
 def _not_readable(st: os.stat_result, display: str) -> Problem | None:

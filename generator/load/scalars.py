@@ -48,7 +48,7 @@ class WrittenInt(int):
     def __str__(self) -> str:
         return self.text
 
-    def __reduce__(self) -> tuple:  # pickle and copy know no other way to make one (its text is needed)
+    def __reduce__(self) -> tuple:  # pickled through the prefetch's pipe; copied (its text is needed)
         return (WrittenInt, (int(self), self.text))
 
 

@@ -26,7 +26,7 @@ from ..pipeline import ASSETS_URI, Build, build_portal, render_site, today_from_
 from ..problems import format_problem, summarize
 from ..render.page import unindex
 from ..speed.memo import Memo
-from ..speed.tasks import SerialTasks, Tasks, parse_jobs
+from ..speed.tasks import SerialTasks, Tasks, parse_jobs, when_idle
 from ..search import SearchBundleError, SearchStage
 from .config import PortalConfig
 from .files import GeneratedPage, drop_generated_copies, generated, put_file
@@ -254,7 +254,8 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         if build is None or build.include_private != self.config.include_private or build.today != self.today:
             freeze = self.rebuilding is not None and self.rebuilding.freeze_sources
             build = build_portal(self.goals_dir, self.today, include_private=self.config.include_private,
-                                 lint=lint, history=True, freeze_sources=freeze, memo=self._memo())
+                                 lint=lint, history=True, freeze_sources=freeze, memo=self._memo(),
+                                 tasks=when_idle(self.tasks))
         warnings = [p for p in build.problems if not p.is_error]
         for problem in build.errors + (warnings if len(warnings) <= MAX_LOGGED_WARNINGS else []):
             (log.error if problem.is_error else log.info)(format_problem(problem))

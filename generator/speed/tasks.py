@@ -10,6 +10,10 @@ process and is what a stage uses when given no runner. `jobs` comes from the con
 shell that makes the runner (`GOALSITE_JOBS`, read by the shells: `parse_jobs()`); the runner
 itself reads no environment. Never fork while other threads run (`Tasks.processes()`).
 
+Some work pays in a second process only when a CPU is idle (the load's prefetch: speed/prefetch.py):
+the shell gives it the runner through `when_idle()`, which looks at the machine's load as the build
+starts (`machine_load()`); the stage itself never does.
+
 A task that fails is data, not a crash: `start()` and `share()` raise `TaskFailed`, the stage then
 does the work in this process and says so through `report()`, which the shell's `warn` logs.
 """
@@ -29,6 +33,41 @@ def parse_jobs(text: str | None) -> int | None:
     """The number of processes a setting such as `GOALSITE_JOBS` asks for (a whole number above 0), else None."""
     wanted = (text or "").strip()
     return int(wanted) if wanted.isdigit() and int(wanted) > 0 else None
+
+
+def when_idle(tasks: "Tasks", cpus: int | None = None, load: float | None = None) -> "Tasks | None":
+    """`tasks` for work that pays only when a CPU has nothing else to do (the load's prefetch), else None.
+
+    `tasks` when its `jobs` were asked for (GOALSITE_JOBS), or when the machine's `load` (machine_load()),
+    counted as at least this process, leaves one of its `cpus` (os.cpu_count()) idle; None otherwise,
+    and where the load is not known. A process forked onto a busy CPU only makes this one wait for it.
+    """
+    if tasks.jobs is not None:
+        return tasks
+    cpus = cpus if cpus is not None else (os.cpu_count() or 1)
+    load = load if load is not None else machine_load()
+    return tasks if load is not None and cpus - max(load, 1.0) >= 1 else None
+
+
+def machine_load(proc_loadavg: str = "/proc/loadavg") -> float | None:
+    """How many CPUs the machine's processes keep busy: the lesser of the 1-minute load average
+    (os.getloadavg()) and the processes runnable right now (Linux's `proc_loadavg`, this one counted).
+    None where neither is known.
+
+    The average alone lags: for a minute after other work stops (a test run, say) the machine still
+    looks busy, and the processes running now say it is not.
+    """
+    found = []
+    try:
+        found.append(os.getloadavg()[0])
+    except (AttributeError, OSError):  # no load average on this system
+        pass
+    try:
+        with open(proc_loadavg, encoding="ascii") as f:  # "0.52 0.58 0.59 2/140 1234": 2 runnable now
+            found.append(float(f.read().split()[3].split("/")[0]))
+    except (OSError, ValueError, IndexError):  # not Linux
+        pass
+    return min(found) if found else None
 
 
 class TaskFailed(Exception):

@@ -25,6 +25,8 @@ import pytest
 from generator.history import read_target_history
 from generator.load import load_goals
 from generator.pipeline import build_portal
+from generator.speed import prefetch
+from generator.speed.tasks import Tasks
 from hardening_support import ROOT, TODAY, copy_goals, goalsite_exe, run_bounded, tree_bytes
 
 SECRET = "Nightowl-4711"
@@ -132,6 +134,32 @@ def test_links_that_stay_inside_the_goals_folder_are_followed(tmp_path):
     assert build.errors == []
     assert build.portal.org.company.name == "Acme Corp"
     assert "data/monthly-churn.csv" in build.goals.csv
+
+
+def test_the_prefetch_worker_reads_nothing_outside_the_goals_folder(tmp_path, monkeypatch):
+    goals, outside = copy_goals(tmp_path / "goals"), tmp_path / "elsewhere"
+    target = secret_copy(goals, "2026-Q4/sales-emea.yaml", "Become the first choice", outside)
+    (goals / "2026-Q4" / "sales-emea.yaml").symlink_to(target)
+    parsed = tmp_path / "parsed-by-the-worker.txt"
+    real = prefetch._parse_share
+
+    def recording(share):
+        parsed.write_text("\n".join(display for _, display in share))  # in the worker: a file tells the test
+        return real(share)
+
+    class Forking(Tasks):  # forks whatever threads earlier tests left behind: this test is about the worker
+        def processes(self):
+            return 2
+
+    monkeypatch.setattr(prefetch, "_parse_share", recording)
+    monkeypatch.setattr(prefetch, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(prefetch, "WORKER_SHARE", 1.0)  # every period file the load lists goes to the worker
+    loaded = load_goals(goals, tasks=Forking())  # no memo: a cold load
+    assert parsed.read_text().splitlines(), "a worker parsed the period files"
+    assert not [d for d in parsed.read_text().splitlines() if "sales-emea" in d]
+    assert loaded.stats.files_prefetched > 0
+    assert SECRET not in repr([s.data for s in loaded.sources()])
+    assert [p.code for p in loaded.problems if p.location.path.endswith("2026-Q4/sales-emea.yaml")] == ["load.outside-goals"]
 
 
 # --- links committed in git ----------------------------------------------------------------------------

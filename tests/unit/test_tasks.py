@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.speed.tasks import SerialTasks, TaskFailed, Tasks, parse_jobs
+from generator.speed.tasks import SerialTasks, TaskFailed, Tasks, machine_load, parse_jobs, when_idle
 
 
 class _DiesWhenSent:
@@ -158,3 +158,50 @@ def test_the_shells_read_goalsite_jobs_and_log_what_failed(tmp_path, monkeypatch
         "goalsite: a worker parsing goal files stopped (signal 9); parsing its files here"]
     monkeypatch.setenv("GOALSITE_JOBS", "all")
     assert default_tasks().jobs is None
+
+
+@pytest.mark.parametrize("jobs, cpus, load, forks", [
+    (None, 2, 0.3, True),  # the second CPU idle (this process, just started, counts as one)
+    (None, 2, 1.0, True),
+    (None, 2, 1.2, False),  # another process keeps it busy
+    (None, 2, 6.0, False),
+    (None, 8, 6.5, True),
+    (None, 1, 0.0, False),  # one CPU: nothing to spare
+    (2, 2, 6.0, True),  # GOALSITE_JOBS asked for processes: the shell's word stands
+    (1, 2, 0.0, True),  # ... and one process forks nothing anyway (processes() is 1)
+])
+def test_when_idle_gives_the_runner_only_with_a_cpu_to_spare(jobs, cpus, load, forks):
+    tasks = Tasks(jobs)
+    assert when_idle(tasks, cpus, load) is (tasks if forks else None)
+
+
+def test_the_machine_s_load_is_what_runs_now_when_the_last_minute_s_average_lags(tmp_path):
+    """A machine whose other work just stopped: the 1-minute average still says busy, /proc/loadavg's
+    count of the processes runnable now (this one) says idle. On a system without it, the average."""
+    proc = tmp_path / "loadavg"
+    proc.write_text("0.00 0.00 0.00 1/140 4242\n", encoding="ascii")
+    assert machine_load(str(proc)) == 1.0
+    assert when_idle(Tasks(), 2, machine_load(str(proc))) is not None
+    proc.write_text(f"9.00 9.00 9.00 {10 ** 6}/140 4242\n", encoding="ascii")
+    average = machine_load(str(proc))
+    assert average is not None and average < 10 ** 6, "the average, when it is the lesser"
+    for unknown in [tmp_path / "none", proc]:
+        proc.write_text("garbled\n", encoding="ascii")
+        found = machine_load(str(unknown))
+        assert found is not None and found < 10 ** 6, "no count of what runs now: the average alone"
+
+
+def test_when_idle_reads_the_machine_s_load_unless_jobs_were_asked_for():
+    tasks = Tasks()
+    assert when_idle(tasks) in (tasks, None)  # which depends on this machine's load now
+    asked = Tasks(2)
+    assert when_idle(asked) is asked
+
+
+def test_the_commands_load_with_a_runner_when_goalsite_jobs_asks(monkeypatch):
+    from generator.commands.options import load_tasks
+
+    monkeypatch.setenv("GOALSITE_JOBS", "2")
+    assert load_tasks().jobs == 2
+    monkeypatch.setenv("GOALSITE_JOBS", "1")
+    assert load_tasks().processes() == 1, "GOALSITE_JOBS=1: the load forks nothing"
