@@ -71,6 +71,8 @@ class Site:
         """Parts of pages kept from the previous render (render_pages sets it; cache.py)."""
         self.figure_json = FigureJson()
         """The figure encoder of the running render (render_pages sets a fresh one; figure_json.py)."""
+        self.tagged: dict[str, list[ObjectiveNode]] | None = None
+        """Tag -> its published objectives, made when first asked for (tags.tagged())."""
         self.page_keys: dict[str, bytes] = {}
         """The key of every page of this render (render_pages fills it; cache.py): the export reuses its
         objectives of a file whose unit page's key is unchanged."""
