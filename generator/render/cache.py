@@ -3,8 +3,8 @@
 A rebuild after one goal edit (`goalsite serve`) would otherwise render every
 page of the company again. The pages are kept in the table "render" of the
 memo that the rebuilding shell passes to render_pages(). Each page gets a
-key: a hash of the goal files it is made from, with their content hashes
-(load.py), and of everything every page may show (`_common`: org.yaml, the
+key (`PageKey`): the goal files it is made from, with their content hashes
+(load.py), and a hash of everything every page may show (`_common`: org.yaml, the
 KPI files and their CSV data, the build date, whether private goals are
 published, the target history, which unit files exist). A page whose key is
 the one it was last rendered with is taken as it was.
@@ -69,7 +69,7 @@ def company_wide(path: str) -> bool:
     return path in INDEXES or path.startswith(("periods/", "retrospectives/"))
 
 
-def reusable_pages(table: Table, keys: dict[str, bytes]) -> dict[str, str]:
+def reusable_pages(table: Table, keys: dict[str, PageKey]) -> dict[str, str]:
     """The pages of the last render (the memo's `table`) whose key is unchanged; kept for the next too."""
     out = {}
     for path, key in keys.items():
@@ -79,7 +79,7 @@ def reusable_pages(table: Table, keys: dict[str, bytes]) -> dict[str, str]:
     return out
 
 
-def keep_pages(table: Table, keys: dict[str, bytes], rendered: dict[str, str]) -> None:
+def keep_pages(table: Table, keys: dict[str, PageKey], rendered: dict[str, str]) -> None:
     """Keep the pages rendered this time for the next render, with their keys (pages that are gone,
     or left for a later render, are not kept)."""
     for path, text in rendered.items():
@@ -96,21 +96,26 @@ class _Tokens(dict):
         return f"{up.period.id}:{up.unit.id}\0".encode("utf-8")
 
 
+PageKey = tuple
+"""A page's key: the hash of what every page shows, the tokens of the files the page is made from (a
+frozenset: no order, no hashing of its own, and unchanged files compare as equal bytes), and what else
+decides the page. Compared with `==` only (speed/memo.py)."""
+
+
 class _Keys:
     """Makes the pages' keys from what every page shows (`common`) and the tokens of their files."""
 
     def __init__(self, common: bytes, tokens: _Tokens) -> None:
         self.common, self.tokens = common, tokens
 
-    def __call__(self, files: Iterable[UnitPeriod], *shown: object) -> bytes:
+    def __call__(self, files: Iterable[UnitPeriod], *shown: object) -> PageKey:
         """The key of a page made from `files` (and what every page shows), and from `shown` if given:
         what else decides the page (which goals of those files it lists, say)."""
         tokens = self.tokens
-        head = [self.common, _hash(*shown)] if shown else [self.common]
-        return hashlib.blake2b(b"".join([*head, *sorted({tokens[f] for f in files})]), digest_size=20).digest()
+        return self.common, frozenset([tokens[f] for f in files]), shown
 
 
-def page_keys(site: "Site") -> dict[str, bytes]:
+def page_keys(site: "Site") -> dict[str, PageKey]:
     """The key of every page that can be cached; {} when a goal file has no content hash."""
     by_name: dict[tuple[str, str], bytes] = {}
     for pid, files in site.build.goals.periods.items():
@@ -134,18 +139,18 @@ def page_keys(site: "Site") -> dict[str, bytes]:
     _department_keys(site, keys, key, linked)
     _people_keys(site, keys, key)
     for path in people_list_pages(site):
-        keys[path] = common
+        keys[path] = key(())
     _tag_keys(site, keys, key)
     for kpi in site.kpis:  # its values are common to every page; its page lists the key results that move it
         keys[kpi_path(kpi.id)] = key(kr.objective.file for kr in kpi.moved_by)
     for path in INDEXES:
-        keys[path] = common if path in ORG_INDEXES else everything
+        keys[path] = key(()) if path in ORG_INDEXES else (everything,)
     return keys
 
 
-def _period_keys(site: "Site", key: _Keys, linked: dict[UnitPeriod, list[UnitPeriod]]) -> dict[str, bytes]:
+def _period_keys(site: "Site", key: _Keys, linked: dict[UnitPeriod, list[UnitPeriod]]) -> dict[str, PageKey]:
     """A period's page and its retrospective, and a unit's pages of a period and its overview."""
-    keys: dict[str, bytes] = {}
+    keys: dict[str, PageKey] = {}
     by_unit: dict[str, list[UnitPeriod]] = {}
     for period in site.portal.periods.values():
         files = [f for up in period.files.values() for f in linked[up]]
@@ -160,7 +165,7 @@ def _period_keys(site: "Site", key: _Keys, linked: dict[UnitPeriod, list[UnitPer
     return keys
 
 
-def _people_keys(site: "Site", keys: dict[str, bytes], key: _Keys) -> None:
+def _people_keys(site: "Site", keys: dict[str, PageKey], key: _Keys) -> None:
     """A person's page, and a unit's people page: the files of every goal they own or work on."""
     held_files = {pid: _held_files(held) for pid, held in site.holdings.items()}
     for pid, files in held_files.items():
@@ -177,7 +182,7 @@ def _held_files(held: "Holdings") -> set[UnitPeriod]:
     return files
 
 
-def _department_keys(site: "Site", keys: dict[str, bytes], key: _Keys, linked: dict[UnitPeriod, list[UnitPeriod]]) -> None:
+def _department_keys(site: "Site", keys: dict[str, PageKey], key: _Keys, linked: dict[UnitPeriod, list[UnitPeriod]]) -> None:
     """A department's pages of a period (and of its retrospective): the files of all its units there (its
     roll-ups and how its pages are split) and what they link to."""
     from .departments import department_groups, department_pages
@@ -191,7 +196,7 @@ def _department_keys(site: "Site", keys: dict[str, bytes], key: _Keys, linked: d
                     keys[page.path] = key(files)
 
 
-def _tag_keys(site: "Site", keys: dict[str, bytes], key: _Keys) -> None:
+def _tag_keys(site: "Site", keys: dict[str, PageKey], key: _Keys) -> None:
     """A tag's page: the files of the objectives it lists, and which ones they are (a goal that takes or
     drops the tag moves the others from page to page); the tags index: each tag's count."""
     for page in tag_pages(site):

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..resolve import ObjectiveNode
-from .links import TAGS_INDEX, tag_path
+from .links import TAGS_INDEX, tag_path, unit_period_path
 from .page import Pages
-from .person import by_period, period_order
+from .person import by_period, goal_row, period_order
 from .site import Site
 
 TAG_PAGE = 200
@@ -86,8 +86,17 @@ def _render_tag_page(pages: Pages, page: TagPage, order: dict[str, int]) -> None
         return
     links = pages.links(path)
     title = f"Tag: {tag}" if count == 1 else f"Tag: {tag} ({number} of {count})"
+    site = pages.site
+
+    def row(node: ObjectiveNode) -> dict:
+        # The same on every tag page (all in tags/<slug>/), and made from the objective's file only: kept
+        # while its unit's page of the period keeps its key (fragments.py), so that a goal edit renders
+        # one row of each of its tags' pages, not every row.
+        return site.fragments.get(("tag row", node.ref), unit_period_path(node.unit.id, node.period.id),
+                                  lambda: goal_row(site, links, node))
+
     pages.add(path, "tag.md.j2", title, [],
-              groups=by_period(pages.site, links, page.nodes, order), all_tags=links.to("All tags", TAGS_INDEX),
+              groups=by_period(site, links, page.nodes, order, row), all_tags=links.to("All tags", TAGS_INDEX),
               previous=links.to("Previous", tag_path(tag, number - 1)) if number > 1 else "",
               next=links.to("Next", tag_path(tag, number + 1)) if number < count else "",
               number=number, count=count)
