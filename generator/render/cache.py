@@ -53,6 +53,12 @@ from .tags import tag_counts, tag_pages
 if TYPE_CHECKING:
     from .site import Holdings, Site
 
+PageKey = tuple
+"""A page's key: the hash of what every page shows, the tokens of the files the page is made from (a
+frozenset: no order, no hashing of its own, and unchanged files compare as equal bytes), and what else
+decides the page. Compared with `==` only (speed/memo.py)."""
+
+
 #: The index pages: each shows something of every goal file, so every goal edit changes its key.
 INDEXES = ("index.md", "periods/index.md", "units/index.md", "people/index.md", "kpis/index.md",
            "retrospectives/index.md")
@@ -94,12 +100,6 @@ class _Tokens(dict):
 
     def __missing__(self, up: UnitPeriod) -> bytes:
         return f"{up.period.id}:{up.unit.id}\0".encode("utf-8")
-
-
-PageKey = tuple
-"""A page's key: the hash of what every page shows, the tokens of the files the page is made from (a
-frozenset: no order, no hashing of its own, and unchanged files compare as equal bytes), and what else
-decides the page. Compared with `==` only (speed/memo.py)."""
 
 
 class _Keys:
