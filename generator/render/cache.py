@@ -156,7 +156,8 @@ def _period_keys(site: "Site", key: _Keys, linked: dict[UnitPeriod, list[UnitPer
         files = [f for up in period.files.values() for f in linked[up]]
         keys[period_path(period.id)] = key(files)
         # A retrospective also compares its period's scores with those of the earlier ones of its kind.
-        keys[retro_path(period.id)] = key([*files, *(up for p in compared_periods(site, period) for up in p.files.values())])
+        compared = [up for p in compared_periods(site, period) for up in p.files.values()]
+        keys[retro_path(period.id)] = key([*files, *compared])
         for unit_id, up in period.files.items():
             keys[unit_period_path(unit_id, period.id)] = key(linked[up])
             by_unit.setdefault(unit_id, []).extend(linked[up])
@@ -182,7 +183,8 @@ def _held_files(held: "Holdings") -> set[UnitPeriod]:
     return files
 
 
-def _department_keys(site: "Site", keys: dict[str, PageKey], key: _Keys, linked: dict[UnitPeriod, list[UnitPeriod]]) -> None:
+def _department_keys(site: "Site", keys: dict[str, PageKey], key: _Keys,
+                     linked: dict[UnitPeriod, list[UnitPeriod]]) -> None:
     """A department's pages of a period (and of its retrospective): the files of all its units there (its
     roll-ups and how its pages are split) and what they link to."""
     from .departments import department_groups, department_pages
