@@ -1,4 +1,4 @@
-"""Fragments: parts of the largest pages, kept from one render to the next (cache.py keys them)."""
+"""Fragments: parts of pages, kept from one render to the next (cache.py keys them)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,18 @@ from ..speed.memo import Memo, Table
 
 
 class Fragments:
-    """Parts of the largest pages, reused when the page they are made from has the same key.
+    """Parts of pages, reused when the page they are made from has the same key.
 
-    A period page (and its retrospective) shows a table for every unit and a line in the alignment
-    tree for every goal: after one goal edit the page is rendered again, but the part made from one
-    unit's file is the same as long as that unit's page of the period is. Each fragment names the
+    A tag's page lists up to tags.TAG_PAGE objectives of many files: after one goal edit the page is
+    rendered again, but the row of an objective of another file is the same as long as that file's
+    unit page of the period is (tags.py). Each fragment names the
     page whose key covers everything it shows (`of`): a unit's page of a period is keyed by the
     unit's file, the files its goals link to, and what every page may show (see cache.py).
     They are kept in the memo's `table` (by name, with the page and its key as inputs); only what
     this process renders is kept, forked render workers make theirs afresh.
     """
 
-    def __init__(self, table: Table | None = None, keys: dict[str, bytes] | None = None) -> None:
+    def __init__(self, table: Table | None = None, keys: dict[str, tuple] | None = None) -> None:
         self.table = Memo.none().table("render-fragments") if table is None else table
         self.keys = keys or {}
 

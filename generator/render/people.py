@@ -32,7 +32,7 @@ def _chunks(site: Site) -> list[list[Person]]:
 
 def people_list_pages(site: Site) -> list[str]:
     """The paths of the A-Z pages (none when everyone fits on the index)."""
-    count = len(_chunks(site))
+    count = -(-len(site.portal.people) // PEOPLE_PAGE)  # as many as _chunks() makes, without sorting everyone
     return [people_list_path(n) for n in range(1, count + 1)] if count > 1 else []
 
 

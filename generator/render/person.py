@@ -9,6 +9,7 @@ A person owns a handful of goals a period, so the page stays small however large
 from __future__ import annotations
 
 from itertools import groupby
+from typing import Callable
 
 from ..resolve import KeyResultNode, KpiNode, ObjectiveNode, OrgUnit, Period, Person
 from .kpis import health_badge
@@ -46,11 +47,14 @@ def goal_row(site: Site, links: Links, node: ObjectiveNode | KeyResultNode) -> d
             "status": status_badge(facts.status)}
 
 
-def by_period(site: Site, links: Links, nodes: list, order: dict[str, int]) -> list[dict]:
-    """Goals grouped by period, the current period first; file order inside a period."""
+def by_period(site: Site, links: Links, nodes: list, order: dict[str, int],
+              row: Callable[[ObjectiveNode | KeyResultNode], dict] | None = None) -> list[dict]:
+    """Goals grouped by period, the current period first; file order inside a period. Each goal's row is
+    `row(node)`, by default goal_row()."""
+    row = row or (lambda node: goal_row(site, links, node))
     nodes = sorted(nodes, key=lambda n: order[period_of(n).id])  # stable
     return [{"period": links.period(pid), "state": site.portal.periods[pid].state(site.today),
-             "rows": [goal_row(site, links, n) for n in group]}
+             "rows": [row(n) for n in group]}
             for pid, group in groupby(nodes, key=lambda n: period_of(n).id)]
 
 

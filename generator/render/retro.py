@@ -143,11 +143,12 @@ def _render_department(pages: Pages, period: Period, dept, chunks, here) -> None
     )
 
 
-def _lists(site, links: Links, period: Period, units: list) -> dict:
-    """What a retrospective lists unit by unit, for these units: final scores, rolled over, abandoned, lessons."""
+def _lists(site, links: Links, period: Period, units: list, *, tables: bool = True) -> dict:
+    """What a retrospective lists unit by unit, for these units: final scores, rolled over, abandoned, lessons.
+    Without `tables`, no table of final scores (the departments' rows count the other lists only)."""
     nodes = [n for u in units for n in site.objectives(period.id, u.id)]
     s = site.scores.periods[period.id]
-    return {"units": _units(site, links, period, s, units), "rolled": _rolled(site, links, nodes),
+    return {"units": _units(site, links, period, s, units) if tables else [], "rolled": _rolled(site, links, nodes),
             "abandoned": _abandoned(site, links, nodes), "lessons": _lessons(site, links, period, units)}
 
 
@@ -220,7 +221,7 @@ def _departments(site, links: Links, period: Period, listed: list[ListPage], her
     rows = []
     for dept, units, chunks in here.items:
         score = s.department_scores.get(dept.id)
-        lists = _lists(site, links, period, units)
+        lists = _lists(site, links, period, units, tables=False)
         rows.append({"link": links.to(dept.name, chunks[0].path) if chunks else dept.name,
                      "score": format_percent(score), "bar": bar(score, inline=True),
                      "objectives": sum(len(site.objectives(period.id, u.id)) for u in units),

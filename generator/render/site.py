@@ -71,7 +71,9 @@ class Site:
         """Parts of pages kept from the previous render (render_pages sets it; cache.py)."""
         self.figure_json = FigureJson()
         """The figure encoder of the running render (render_pages sets a fresh one; figure_json.py)."""
-        self.page_keys: dict[str, bytes] = {}
+        self.tagged: dict[str, list[ObjectiveNode]] | None = None
+        """Tag -> its published objectives, made when first asked for (tags.tagged())."""
+        self.page_keys: dict[str, tuple] = {}
         """The key of every page of this render (render_pages fills it; cache.py): the export reuses its
         objectives of a file whose unit page's key is unchanged."""
 
@@ -137,14 +139,14 @@ class Site:
         return started[0] if started else (periods[-1] if periods else None)
 
     def _index_people(self) -> None:
-        for period in self.periods_newest:
-            for unit_id in sorted(period.files):
-                for obj in self.objectives(period.id, unit_id):
-                    self._hold(obj.owner).objectives.append(obj)
-                    for person in obj.collaborators:
-                        self._hold(person).collaborations.append(obj)
-                    for kr in obj.key_results:
-                        self._hold(kr.owner).key_results.append(kr)
+        hold = self._hold
+        for objectives in self.files.values():  # newest period first, then by unit id (_index_files)
+            for obj in objectives:
+                hold(obj.owner).objectives.append(obj)
+                for person in obj.collaborators:
+                    hold(person).collaborations.append(obj)
+                for kr in obj.key_results:
+                    hold(kr.owner).key_results.append(kr)
         for kpi in self.kpis:
             self._hold(kpi.owner).kpis.append(kpi)
             for person in kpi.collaborators:
