@@ -4,9 +4,10 @@
 
     index.md                    home: mission and strategy, the running period, what needs attention
     periods/index.md            every period, newest first
-    periods/<period>.md         roll-ups, the departments, the company's objectives, the alignment tree
+    periods/<period>.md         roll-ups, the departments, the company's objectives, the alignment map
+    periods/<period>/_departments/<n>.md  the next 100 departments of the period's table (departments.py)
     periods/<period>/<dept>.md  a department's units' objectives in the period (departments.py; paged)
-    units/index.md              the org tree
+    units/index.md              the org tree (then units/_departments/<n>.md in a large company)
     units/<unit>/index.md       a unit's overview and its current period's objectives
     units/<unit>/<period>.md    a unit's goals in full for one period
     people/index.md             everyone A-Z (or the pages people/list/<n>.md of a large company)
@@ -14,10 +15,11 @@
     people/<person>.md          what one person owns and collaborates on, current period first
     tags/index.md               the tags of objectives
     tags/<tag>/index.md         the objectives of a tag, current period first (then tags/<tag>/<n>.md)
-    kpis/index.md               the KPI catalogue
+    kpis/index.md               the KPI catalogue (100 KPIs a page, then kpis/_page/<n>.md)
     kpis/<kpi>.md               one KPI
     retrospectives/index.md     the archive of closed periods' retrospectives
     retrospectives/<period>.md  a closed period's retrospective (a draft while it runs)
+    retrospectives/<period>/_departments/<n>.md  the next 100 departments of its table
     retrospectives/<period>/<dept>.md  a department's final scores, rolled over, abandoned, lessons
 
 Only published content appears: public goals, plus private ones when
