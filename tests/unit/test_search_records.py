@@ -67,6 +67,33 @@ def test_objectives_carry_their_key_results_as_headings_with_the_page_anchors(ex
         assert f'data-pagefind-filter="tag[content]" content="{_escaped(tag)}"' in html
 
 
+def test_an_objective_is_found_by_the_status_and_owner_of_each_of_its_key_results(example, records):
+    """Issue 29: "on track" with a key result "at risk" is found by the status filter "at risk", and by the
+    key result's own owner; the key result's section says both, so that it is the sub-result that matched."""
+    node = example.portal.objectives["2026-Q4:analytics/why-customers-leave"]
+    assert example.scores.objectives[node.ref].status == "on-track" and node.owner.id == "beatriz"
+    churn = next(kr for kr in node.key_results if kr.id == "churn-score")
+    assert example.scores.key_results[churn.ref].status == "at-risk" and churn.owner.id == "nora"
+    record = _by_url(records)[f"units/analytics/2026-Q4/#obj-{node.id}"]
+    assert set(record.filters["status"]) == {"on track", "at risk"}
+    assert record.filters["owner"][0] == node.owner.name and churn.owner.name in record.filters["owner"]
+    html = record.html("en")
+    assert 'data-pagefind-filter="status[content]" content="at risk"' in html
+    assert f'data-pagefind-filter="owner[content]" content="{_escaped(churn.owner.name)}"' in html
+    section = html[html.index(f'<h2 id="kr-{node.id}__churn-score">'):]
+    section = section[:section.index("<h2", 1)] if "<h2" in section[1:] else section
+    assert _words(f"{churn.owner.name} at risk") in _words(section)
+
+
+def test_every_status_and_owner_of_a_record_is_a_phrase_of_its_text(records):
+    """search.js searches a chosen status or owner as a phrase when no words are typed: a record with
+    the filter but without the phrase would be lost. Pagefind drops punctuation, as _words() does."""
+    missing = [(r.url, name, value) for r in records for name in ("status", "owner")
+               for value in r.filters.get(name, ()) if f" {_words(value)} " not in f" {_words(_body(r))} "]
+    assert not missing, missing[:10]
+    assert any("at risk" in r.filters.get("status", ()) for r in records)
+
+
 def test_owner_and_unit_weigh_less_than_titles(records):
     objective = next(r for r in records if r.kind == "objective")
     html = objective.html("en")
@@ -161,6 +188,11 @@ def _escaped(text: str) -> str:
     import html
 
     return html.escape(" ".join(text.split()), quote=True)
+
+
+def _body(record: Record) -> str:
+    html = record.html("en")
+    return html[html.index("<body"):]
 
 
 def _words(text: str) -> str:
