@@ -20,11 +20,15 @@ box is opened with "/" and the query typed at once; measured from the keystroke 
 to the first result on screen (`first result ms`, which includes fetching pagefind.js, its wasm
 and the index's entry), the bytes of every request made from that keystroke until the results are
 complete (`KB`), and the rank of the expected page among the results (`rank`; "top 5" when it is
-in the first five). The expected page is the person's people page, the KPI's page and the key
+in the first five). The expected page is the person's own page, the KPI's page and the key
 result's unit page of the period. The person is one whose name is shared by the fewest people of
 the company (at 5,000 teams every name is shared: the progress lines say by how many); with
 namesakes the first results are all people of that name, in no order a search engine could know.
 The key result is one whose title no other key result has (see _key_result).
+
+Filters (`measure_filter`): the same cold start, then the box is opened with "/" and the status
+"at risk" chosen with no words typed: the time to the first result, the bytes, and how many results
+the filter lists (every objective at risk or with a key result at risk).
 
 Progress goes to stderr, the table to stdout; the figures are wall-clock times on loopback.
 """
@@ -149,7 +153,7 @@ def search_queries(goals: Path) -> list[tuple[str, str, str]]:
     team, kr = _key_result(goals, load)
     progress(f"  the person's name is shared by {names[person['name']]} people")
     return [
-        ("person", person["name"], f"people/{person['unit']}/"),
+        ("person", person["name"], f"people/{person['id']}/"),  # the person's own page
         ("KPI", kpi["name"], f"kpis/{kpi['id']}/"),
         ("key result", kr["title"], f"units/{team.stem}/2026-Q4/"),
     ]
@@ -189,8 +193,9 @@ def _key_result(goals: Path, load) -> tuple[Path, dict]:
 _KR_TITLE = re.compile(r"^        title: (.+)$", re.M)
 
 
-def measure_query(browser, url: str, query: str, expected: str) -> dict:
-    """One cold query: a fresh context, the home page, then "/" and the query; see the module's docstring."""
+def measure_query(browser, url: str, query: str, expected: str, status: str = "") -> dict:
+    """One cold query: a fresh context, the home page, then "/" and the query (or, with `status` and an
+    empty query, that status chosen in the box's menu); see the module's docstring."""
     context = browser.new_context(service_workers="block", viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
@@ -199,12 +204,17 @@ def measure_query(browser, url: str, query: str, expected: str) -> dict:
         page.on("requestfinished", lambda request: finished.append(request))
         page.evaluate(CLOCK)
         page.keyboard.press("/")
-        page.locator(".goalsite-search__input").fill(query)
+        if status:
+            page.locator('select[data-filter="status"] option[value="%s"]' % status).wait_for(state="attached")
+            page.locator('select[data-filter="status"]').select_option(status)
+        else:
+            page.locator(".goalsite-search__input").fill(query)
         page.wait_for_function("q => document.querySelector('.goalsite-search').getAttribute('data-settled') === q",
                                arg=query.strip(), timeout=QUERY_TIMEOUT_S * 1000)
         key, first, done = page.evaluate("() => [window.__bench.key, window.__bench.first, performance.now()]")
         first, done = ((first - key) / 1000 if first else None), (done - key) / 1000
         hrefs = page.eval_on_selector_all(".goalsite-search__result > a", "els => els.map(a => a.href)")
+        found = page.locator(".goalsite-search__status").inner_text()
         sizes = [r.sizes() for r in finished]
         received = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
     finally:
@@ -212,7 +222,7 @@ def measure_query(browser, url: str, query: str, expected: str) -> dict:
     pages = [urlsplit(h).path.lstrip("/") for h in hrefs]
     rank = pages.index(expected) + 1 if expected in pages else None
     return {"first": first, "done": done, "bytes": received, "requests": len(sizes), "rank": rank,
-            "shown": len(pages)}
+            "shown": len(pages), "found": found}
 
 
 def measure_search(browser, url: str, site: Path, goals: Path, repeat: int = 1) -> list[tuple[str, str]]:
@@ -237,8 +247,19 @@ def measure_search(browser, url: str, site: Path, goals: Path, repeat: int = 1) 
     return rows
 
 
+def measure_filter(browser, url: str, site: Path, goals: Path, repeat: int = 1) -> list[tuple[str, str]]:
+    progress("  status filter: at risk")
+    runs = [measure_query(browser, url, "", "", status="at risk") for _ in range(repeat)]
+    m = min(runs, key=lambda r: r["first"] if r["first"] is not None else float("inf"))
+    first = f"{m['first'] * 1000:.0f}" if m["first"] is not None else "none"
+    progress(f"    first result {first} ms, {m['bytes'] / 1024:.0f} KB in {m['requests']} requests, {m['found']}")
+    return [("status at risk: first result ms", first),
+            ("status at risk: KB (requests)", f"{m['bytes'] / 1024:.0f} ({m['requests']})"),
+            ("status at risk: results", m["found"].split(" ")[0])]
+
+
 #: Every measurement, in the order of the table.
-MEASUREMENTS = [measure_search]
+MEASUREMENTS = [measure_search, measure_filter]
 
 
 # --- the run ------------------------------------------------------------------------------------------
@@ -249,7 +270,7 @@ def measure(n: int, browser, *, reuse: bool, repeat: int, search_only: bool = Fa
     site = search_only_site(n, goals) if search_only else build_site(n, goals, reuse=reuse)
     rows: list[tuple[str, str]] = []
     with serving(site) as url:
-        for measurement in ([measure_search] if search_only else MEASUREMENTS):
+        for measurement in ([measure_search, measure_filter] if search_only else MEASUREMENTS):
             progress(f"N={n}: {measurement.__name__}")
             rows += measurement(browser, url, site, goals, repeat=repeat)
     return rows

@@ -8,7 +8,8 @@
  *
  * Records are files named after the anchor they open (generator/search/records.py):
  * "/units/x/2026-Q4/obj-y.html" opens "/units/x/2026-Q4/#obj-y", and its key result
- * "/units/x/2026-Q4/obj-y.html#kr-y__z" opens "/units/x/2026-Q4/#kr-y__z".
+ * "/units/x/2026-Q4/obj-y.html#kr-y__z" opens "/units/x/2026-Q4/#kr-y__z". An objective's
+ * status and owner filters hold its key results' too (see filterPhrase).
  *
  * Everything a result shows is set as text; the excerpt's <mark> highlights are rebuilt as
  * elements, never parsed as HTML. Styles (search.css) use Material's colour variables, so the
@@ -23,7 +24,10 @@
   var BUNDLE = new URL("pagefind/", ROOT).href;
   var PAGE_SIZE = 10;
   var DEBOUNCE_MS = 150;
+  var HINT = "Type a name, a unit, a goal or a KPI.";
   var FILTER_LABELS = { unit: "Unit", owner: "Owner", tag: "Tag", period: "Period", status: "Status", kind: "Kind" };
+  var MENUS = [["kind", "Everything"], ["period", "Any period"], ["status", "Any status"]];
+  var CHIPS = { unit: 4, owner: 3, tag: 4 }; // the filters a result offers as chips, and how many of each
   var ICON_PATH = "M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 " +
     "6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5Z";
 
@@ -35,11 +39,16 @@
 
   // --- small DOM helpers ------------------------------------------------------------------------
 
-  function el(tag, cls, text) {
+  function el(tag, cls, text, attrs) {
     var node = document.createElement(tag);
     if (cls) node.className = cls;
     if (text !== undefined && text !== null) node.textContent = String(text);
+    Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
     return node;
+  }
+
+  function button(cls, text, label) {
+    return el("button", cls, text, label ? { type: "button", "aria-label": label } : { type: "button" });
   }
 
   function icon() {
@@ -47,23 +56,21 @@
     var svg = document.createElementNS(ns, "svg");
     svg.setAttribute("viewBox", "0 0 24 24");
     svg.setAttribute("aria-hidden", "true");
-    var path = document.createElementNS(ns, "path");
-    path.setAttribute("d", ICON_PATH);
-    svg.appendChild(path);
+    svg.appendChild(document.createElementNS(ns, "path")).setAttribute("d", ICON_PATH);
     return svg;
   }
 
   // Pagefind's excerpt is the record's text with "<" and ">" escaped and the matches in <mark>.
-  function excerpt(target, text) {
-    var parts = String(text || "").split(/(<mark>|<\/mark>)/);
+  function excerpt(text) {
+    var target = el("span", "goalsite-search__excerpt");
     var inMark = false;
-    parts.forEach(function (part) {
-      if (part === "<mark>") { inMark = true; return; }
-      if (part === "</mark>") { inMark = false; return; }
+    String(text || "").split(/(<mark>|<\/mark>)/).forEach(function (part) {
+      if (part === "<mark>" || part === "</mark>") { inMark = part === "<mark>"; return; }
       if (!part) return;
       var plain = part.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
       target.appendChild(inMark ? el("mark", null, plain) : document.createTextNode(plain));
     });
+    return target;
   }
 
   function pageUrl(url) {
@@ -71,14 +78,12 @@
     return m ? m[1] + (m[3] || "#" + m[2]) : url;
   }
 
-  // --- Pagefind ----------------------------------------------------------------------------------
+  // --- Pagefind and the menus -------------------------------------------------------------------
 
   function loadEngine() {
     if (!engine) {
       engine = import(BUNDLE + "pagefind.js").then(function (pagefind) {
-        return pagefind.options({ excerptLength: 24 }).then(function () {
-          return pagefind.init();
-        }).then(function () { return pagefind; });
+        return pagefind.options({ excerptLength: 24 }).then(pagefind.init).then(function () { return pagefind; });
       });
       engine.catch(function () { engine = null; }); // a later opening tries again
     }
@@ -93,96 +98,67 @@
       });
       menus.then(fillMenus, function () { menus = null; });
     }
-    return menus;
   }
 
   function fillMenus(data) {
-    (data.kinds || []).forEach(function (k) { kinds[k[0]] = [k[1], k[2]]; });
-    var lists = {
-      kind: (data.kinds || []).map(function (k) { return [k[0], k[2]]; }),
-      period: (data.periods || []).map(function (p) { return [p, p]; }),
-      status: (data.statuses || []).map(function (s) { return [s, s]; })
-    };
+    var lists = { kind: [], period: [], status: [] }; // [value, label] of each choice
+    (data.kinds || []).forEach(function (k) { kinds[k[0]] = [k[1], k[2]]; lists.kind.push([k[0], k[2]]); });
+    (data.periods || []).forEach(function (p) { lists.period.push([p, p]); });
+    (data.statuses || []).forEach(function (s) { lists.status.push([s, s]); });
     Object.keys(lists).forEach(function (name) {
       var select = ui.selects[name];
-      if (select.options.length > 1) return;
-      lists[name].forEach(function (pair) {
-        var option = el("option", null, pair[1]);
-        option.value = pair[0];
-        select.appendChild(option);
-      });
+      if (select.options.length > 1) return; // filled at an earlier opening
+      lists[name].forEach(function (pair) { select.appendChild(el("option", null, pair[1])).value = pair[0]; });
     });
   }
 
   // --- the dialog ------------------------------------------------------------------------------
 
   function makeSelect(name, anyLabel) {
-    var select = el("select", "goalsite-search__select");
-    select.setAttribute("aria-label", FILTER_LABELS[name]);
-    select.setAttribute("data-filter", name);
-    var any = el("option", null, anyLabel);
-    any.value = "";
-    select.appendChild(any);
+    var select = el("select", "goalsite-search__select", null, { "aria-label": FILTER_LABELS[name],
+      "data-filter": name });
+    select.appendChild(el("option", null, anyLabel)).value = "";
     select.addEventListener("change", function () { choose(name, select.value); });
     return select;
   }
 
   function makeDialog() {
-    var dialog = el("dialog", "goalsite-search");
-    dialog.setAttribute("aria-label", "Search the portal");
-    var bar = el("div", "goalsite-search__bar");
-    bar.setAttribute("role", "search");
-    bar.appendChild(icon());
-    var input = el("input", "goalsite-search__input");
-    input.type = "search";
-    input.placeholder = "Search people, units, goals, KPIs";
-    input.setAttribute("aria-label", "Search");
-    input.autocomplete = "off";
-    input.spellcheck = false;
-    bar.appendChild(input);
-    var close = el("button", "goalsite-search__close", "\u00d7");
-    close.type = "button";
-    close.setAttribute("aria-label", "Close search");
-    bar.appendChild(close);
+    var dialog = el("dialog", "goalsite-search", null, { "aria-label": "Search the portal" });
+    var bar = el("div", "goalsite-search__bar", null, { role: "search" });
+    var input = el("input", "goalsite-search__input", null, { type: "search", "aria-label": "Search",
+      placeholder: "Search people, units, goals, KPIs", autocomplete: "off", spellcheck: "false" });
+    var close = button("goalsite-search__close", "\u00d7", "Close search");
+    [icon(), input, close].forEach(function (part) { bar.appendChild(part); });
     var filters = el("div", "goalsite-search__filters");
-    var selects = { kind: makeSelect("kind", "Everything"), period: makeSelect("period", "Any period"),
-      status: makeSelect("status", "Any status") };
-    Object.keys(selects).forEach(function (k) { filters.appendChild(selects[k]); });
-    var chosen = el("span", "goalsite-search__chosen");
-    filters.appendChild(chosen);
-    var status = el("p", "goalsite-search__status");
-    status.setAttribute("role", "status");
-    status.setAttribute("aria-live", "polite");
-    var list = el("ol", "goalsite-search__results");
-    var more = el("button", "goalsite-search__more", "More results");
-    more.type = "button";
+    var selects = {};
+    MENUS.forEach(function (m) { selects[m[0]] = filters.appendChild(makeSelect(m[0], m[1])); });
+    var status = el("p", "goalsite-search__status", null, { role: "status", "aria-live": "polite" });
+    var chosen = filters.appendChild(el("span", "goalsite-search__chosen"));
+    var more = button("goalsite-search__more", "More results");
     more.hidden = true;
-    [bar, filters, status, list, more].forEach(function (part) { dialog.appendChild(part); });
-    ui = { dialog: dialog, input: input, selects: selects, chosen: chosen, status: status, list: list, more: more };
+    ui = { dialog: dialog, input: input, selects: selects, chosen: chosen, status: status,
+      list: el("ol", "goalsite-search__results"), more: more };
+    [bar, filters, status, ui.list, ui.more].forEach(function (part) { dialog.appendChild(part); });
     wireDialog(close);
     document.body.appendChild(dialog);
   }
 
   function wireDialog(close) {
+    var keys = {
+      Enter: function () { var first = ui.list.querySelector("a"); if (first) first.click(); },
+      ArrowDown: function () { moveFocus(1); },
+      Escape: function () { ui.dialog.close(); } // a search field would only clear itself: the reader wants it closed
+    };
     ui.input.addEventListener("input", schedule);
     ui.input.addEventListener("keydown", function (event) {
-      if (event.key === "Enter") {
-        event.preventDefault();
-        var first = ui.list.querySelector("a");
-        if (first) first.click();
-      } else if (event.key === "ArrowDown") {
-        event.preventDefault();
-        moveFocus(1);
-      } else if (event.key === "Escape") {
-        event.preventDefault(); // a search field would only clear itself: the reader wants the box closed
-        ui.dialog.close();
-      }
+      if (!keys[event.key]) return;
+      event.preventDefault();
+      keys[event.key]();
     });
     ui.list.addEventListener("keydown", function (event) {
-      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-        event.preventDefault();
-        moveFocus(event.key === "ArrowDown" ? 1 : -1);
-      }
+      if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+      event.preventDefault();
+      moveFocus(event.key === "ArrowDown" ? 1 : -1);
     });
     // A result opens its page (Material's instant navigation takes the click): the dialog goes first.
     ui.list.addEventListener("click", function (event) {
@@ -197,12 +173,10 @@
 
   function moveFocus(step) {
     var links = Array.prototype.slice.call(ui.list.querySelectorAll("a"));
-    if (!links.length) return;
     var at = links.indexOf(document.activeElement);
-    if (at < 0 && step < 0) return;
-    var next = at + step;
-    if (next < 0) ui.input.focus();
-    else links[Math.min(next, links.length - 1)].focus();
+    if (!links.length || (at < 0 && step < 0)) return;
+    if (at + step < 0) ui.input.focus();
+    else links[Math.min(at + step, links.length - 1)].focus();
   }
 
   function open() {
@@ -212,7 +186,7 @@
     ui.input.select();
     loadMenus();
     loadEngine().catch(function () { /* said when a query runs */ });
-    if (!ui.input.value && !hasFilters()) say("Type a name, a unit, a goal or a KPI.");
+    if (!ui.input.value && !hasFilters()) say(HINT);
   }
 
   // --- filters ---------------------------------------------------------------------------------
@@ -225,22 +199,22 @@
     if (value) state.chosen[name] = value;
     else delete state.chosen[name];
     if (ui.selects[name]) ui.selects[name].value = value || "";
-    showChosen();
+    ui.chosen.textContent = "";
+    Object.keys(CHIPS).forEach(function (chosen) {
+      if (state.chosen[chosen]) ui.chosen.appendChild(chip(chosen, state.chosen[chosen], true));
+    });
     run();
   }
 
-  function showChosen() {
-    ui.chosen.textContent = "";
-    ["unit", "owner", "tag"].forEach(function (name) {
-      if (!state.chosen[name]) return;
-      var chip = el("button", "goalsite-search__chip goalsite-search__chip--on");
-      chip.type = "button";
-      chip.appendChild(el("span", "goalsite-search__chip-name", FILTER_LABELS[name]));
-      chip.appendChild(document.createTextNode(state.chosen[name] + " \u00d7"));
-      chip.setAttribute("aria-label", "Remove the filter " + FILTER_LABELS[name] + ": " + state.chosen[name]);
-      chip.addEventListener("click", function () { choose(name, ""); ui.input.focus(); });
-      ui.chosen.appendChild(chip);
-    });
+  // A filter as a chip: chosen (`on`), a click removes it; offered by a result, a click chooses it.
+  function chip(name, value, on) {
+    var label = FILTER_LABELS[name];
+    var node = button("goalsite-search__chip" + (on ? " goalsite-search__chip--on" : ""), null,
+      on ? "Remove the filter " + label + ": " + value : "Only " + label.toLowerCase() + " " + value);
+    node.appendChild(el("span", "goalsite-search__chip-name", label));
+    node.appendChild(document.createTextNode(on ? value + " \u00d7" : value));
+    node.addEventListener("click", function () { choose(name, on ? "" : value); ui.input.focus(); });
+    return node;
   }
 
   // --- searching ---------------------------------------------------------------------------------
@@ -254,6 +228,12 @@
     ui.dialog.setAttribute("data-settled", term);
   }
 
+  function clear(text) {
+    ui.list.textContent = "";
+    ui.more.hidden = true;
+    say(text);
+  }
+
   function schedule() {
     window.clearTimeout(state.timer);
     state.timer = window.setTimeout(run, DEBOUNCE_MS);
@@ -262,47 +242,50 @@
   function run() {
     var seq = ++state.seq;
     var term = ui.input.value.trim();
-    var filters = {};
-    Object.keys(state.chosen).forEach(function (name) { filters[name] = state.chosen[name]; });
     state.results = [];
     state.shown = 0;
     ui.dialog.removeAttribute("data-settled");
-    if (!term && !hasFilters()) {
-      ui.list.textContent = "";
-      ui.more.hidden = true;
-      say("Type a name, a unit, a goal or a KPI.");
-      return;
-    }
+    if (!term && !hasFilters()) return clear(HINT);
     say("Searching\u2026");
-    // Dashes separate words: "customer-care" searches "customer care". Pagefind would join the two
-    // into "customercare", which only text that writes "customer-care" holds (it indexes a dashed
-    // word whole and in parts), not "Customer Care". Other punctuation it drops and joins, as it
-    // does in the index ("units/h" is the word "unitsh", "12.5" the word "125").
-    var words = term.replace(/\p{Pd}+/gu, " ").trim();
-    var phrase = phraseOf(words);
-    loadEngine().then(function (pagefind) {
-      return Promise.all([pagefind.search(term ? words : null, { filters: filters }),
-        phrase ? pagefind.search(phrase, { filters: filters }) : null]);
-    }).then(function (found) {
-      if (seq !== state.seq || !found[0]) return;
-      ui.list.textContent = "";
-      state.results = phraseFirst(found[0].results || [], found[1] ? found[1].results || [] : []);
-      if (!state.results.length) {
-        ui.more.hidden = true;
-        say(term ? "No results for \u201c" + term + "\u201d" : "No results");
-        settled(term);
-        return;
+    search(term).then(function (results) {
+      if (seq !== state.seq || !results) return;
+      state.results = results;
+      if (!results.length) {
+        clear(term ? "No results for \u201c" + term + "\u201d" : "No results");
+        return settled(term);
       }
-      var n = state.results.length;
-      say(n + (n === 1 ? " result" : " results"));
+      clear(results.length + (results.length === 1 ? " result" : " results"));
       return showMore(seq).then(function () { if (seq === state.seq) settled(term); });
     }).catch(function (err) {
       if (seq !== state.seq) return;
-      ui.list.textContent = "";
-      ui.more.hidden = true;
-      say("Search is not available: " + (err && err.message ? err.message : err));
+      clear("Search is not available: " + (err && err.message ? err.message : err));
       settled(term);
     });
+  }
+
+  // Dashes separate words: "customer-care" searches "customer care". Pagefind would join the two into
+  // "customercare", which only text that writes "customer-care" holds (it indexes a dashed word whole
+  // and in parts), not "Customer Care". Other punctuation it drops and joins, as it does in the index
+  // ("units/h" is the word "unitsh", "12.5" the word "125").
+  function search(term) {
+    var words = term ? term.replace(/\p{Pd}+/gu, " ").trim() : filterPhrase();
+    var phrase = term ? phraseOf(words) : null;
+    var options = { filters: Object.assign({}, state.chosen) };
+    return loadEngine().then(function (pagefind) {
+      return Promise.all([pagefind.search(words, options), phrase ? pagefind.search(phrase, options) : null]);
+    }).then(function (found) {
+      return found[0] && phraseFirst(found[0].results || [], found[1] ? found[1].results || [] : []);
+    });
+  }
+
+  // With no words typed, the chosen status (or owner) is searched as a phrase: every record that has
+  // it holds it in its text (records.py), a key result's section too. So the results are those of the
+  // filters alone, the key results that have it come as sub-results, and Pagefind loads the index
+  // chunks of its words only (with no words, null, Pagefind 1.5 loads every chunk of the index).
+  function filterPhrase() {
+    var owner = state.chosen.owner || "";
+    var value = state.chosen.status || (/^[\p{L}\p{M} ]+$/u.test(owner) ? owner : "");
+    return value ? "\"" + value + "\"" : null;
   }
 
   // Two words or more are also searched as a phrase (Pagefind's exact search, in quotes), and the
@@ -315,14 +298,10 @@
   }
 
   function phraseFirst(results, exact) {
-    if (!exact.length) return results;
-    var holding = {};
+    var holding = {}, seen = {};
     exact.forEach(function (r) { holding[r.id] = true; });
-    var seen = {};
     var first = results.filter(function (r) { return holding[r.id]; });
-    first.forEach(function (r) { seen[r.id] = true; });
-    exact.forEach(function (r) { if (!seen[r.id]) { first.push(r); seen[r.id] = true; } });
-    return first.concat(results.filter(function (r) { return !seen[r.id]; }));
+    return first.concat(exact, results).filter(function (r) { return !seen[r.id] && (seen[r.id] = true); });
   }
 
   function showMore(seq) {
@@ -336,60 +315,46 @@
     });
   }
 
+  // --- one result --------------------------------------------------------------------------------
+
   function result(data) {
     var meta = data.meta || {};
     var li = el("li", "goalsite-search__result");
-    var link = el("a", "goalsite-search__link");
+    var link = li.appendChild(el("a", "goalsite-search__link"));
     link.href = pageUrl(data.url);
-    var head = el("span", "goalsite-search__head");
+    var head = link.appendChild(el("span", "goalsite-search__head"));
     head.appendChild(el("span", "goalsite-search__kind", (kinds[meta.kind] || [meta.kind || ""])[0]));
     if (meta.private) head.appendChild(el("span", "portal-badge portal-badge--private", "private"));
     head.appendChild(el("span", "goalsite-search__title", meta.title || data.url));
-    link.appendChild(head);
     if (meta.context) link.appendChild(el("span", "goalsite-search__context", meta.context));
-    var text = el("span", "goalsite-search__excerpt");
-    excerpt(text, data.excerpt);
-    link.appendChild(text);
-    li.appendChild(link);
+    link.appendChild(excerpt(data.excerpt));
     var subs = (data.sub_results || []).filter(function (s) { return s.anchor; }).slice(0, 3);
     if (subs.length) li.appendChild(subResults(subs));
     var chips = filterChips(data.filters || {});
-    if (chips) li.appendChild(chips);
+    if (chips.childNodes.length) li.appendChild(chips);
     return li;
-  }
-
-  function subResults(subs) {
-    var list = el("ul", "goalsite-search__subs");
-    subs.forEach(function (sub) {
-      var item = el("li");
-      var link = el("a", "goalsite-search__sub");
-      link.href = pageUrl(sub.url);
-      link.appendChild(el("span", "goalsite-search__sub-title", sub.title));
-      var text = el("span", "goalsite-search__excerpt");
-      excerpt(text, sub.excerpt);
-      link.appendChild(text);
-      item.appendChild(link);
-      list.appendChild(item);
-    });
-    return list;
   }
 
   // Unit, owners and tags of a result: a click narrows the search to them.
   function filterChips(filters) {
     var box = el("span", "goalsite-search__chips");
-    ["unit", "owner", "tag"].forEach(function (name) {
-      (filters[name] || []).slice(0, name === "owner" ? 3 : 4).forEach(function (value) {
-        if (state.chosen[name] === value) return;
-        var chip = el("button", "goalsite-search__chip");
-        chip.type = "button";
-        chip.appendChild(el("span", "goalsite-search__chip-name", FILTER_LABELS[name]));
-        chip.appendChild(document.createTextNode(value));
-        chip.setAttribute("aria-label", "Only " + FILTER_LABELS[name].toLowerCase() + " " + value);
-        chip.addEventListener("click", function () { choose(name, value); ui.input.focus(); });
-        box.appendChild(chip);
+    Object.keys(CHIPS).forEach(function (name) {
+      (filters[name] || []).slice(0, CHIPS[name]).forEach(function (value) {
+        if (state.chosen[name] !== value) box.appendChild(chip(name, value, false));
       });
     });
-    return box.childNodes.length ? box : null;
+    return box;
+  }
+
+  function subResults(subs) {
+    var list = el("ul", "goalsite-search__subs");
+    subs.forEach(function (sub) {
+      var link = list.appendChild(el("li")).appendChild(el("a", "goalsite-search__sub"));
+      link.href = pageUrl(sub.url);
+      link.appendChild(el("span", "goalsite-search__sub-title", sub.title));
+      link.appendChild(excerpt(sub.excerpt));
+    });
+    return list;
   }
 
   // --- the header button and the keys ----------------------------------------------------------------
@@ -397,31 +362,23 @@
   function mountButton() {
     var header = document.querySelector(".md-header__inner");
     if (!header || header.querySelector(".goalsite-search-button")) return;
-    var button = el("button", "md-header__button goalsite-search-button");
-    button.type = "button";
-    button.title = "Search (/)";
-    button.setAttribute("aria-label", "Search");
-    button.appendChild(icon());
-    button.appendChild(el("span", "goalsite-search-button__label", "Search"));
-    button.addEventListener("click", open);
+    var node = button("md-header__button goalsite-search-button", null, "Search");
+    node.title = "Search (/)";
+    node.appendChild(icon());
+    node.appendChild(el("span", "goalsite-search-button__label", "Search"));
+    node.addEventListener("click", open);
     // A pointer on its way to the button: start fetching the search engine (the click follows soon).
-    button.addEventListener("pointerenter", function () { loadEngine().catch(function () {}); }, { once: true });
-    var source = header.querySelector(".md-header__source");
-    header.insertBefore(button, source);
-  }
-
-  function typing(target) {
-    if (!target || !target.tagName) return false;
-    return /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable;
+    node.addEventListener("pointerenter", function () { loadEngine().catch(function () {}); }, { once: true });
+    header.insertBefore(node, header.querySelector(".md-header__source"));
   }
 
   document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
-    if (ui && ui.dialog.open) return;
-    if (event.key === "/" || event.key === "s" || event.key === "f") {
-      event.preventDefault();
-      open();
-    }
+    var target = event.target || {};
+    var typing = /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable;
+    if (typing || event.ctrlKey || event.metaKey || event.altKey || (ui && ui.dialog.open)) return;
+    if (["/", "s", "f"].indexOf(event.key) < 0) return;
+    event.preventDefault();
+    open();
   });
 
   function mount() {
@@ -429,11 +386,7 @@
     if (ui && ui.dialog.open) ui.dialog.close(); // a page was opened another way (back, a link in the page)
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(mount);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", mount);
-  } else {
-    mount();
-  }
+  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(mount);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount);
+  else mount();
 })();

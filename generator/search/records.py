@@ -10,7 +10,8 @@ of the portal (render.site.Site), not from the pages:
     objective      units/<unit>/<period>/#obj-<id>     title, description, owner, unit, period, tags,
                                                        initiatives; each key result a heading of its own
                                                        (a sub-result that opens the key result) with its
-                                                       owner and latest check-in
+                                                       owner, status and latest check-in; its status
+                                                       and owner filters hold its key results' too
     kpi            kpis/<kpi>/                         name, description, calculation, source, owner, unit
     period         periods/<period>/                   the period, its dates
     retrospective  retrospectives/<period>/            the period's retrospective
@@ -27,7 +28,14 @@ A record's names and titles are its first heading (Pagefind weighs it most); who
 owns a goal and where it lives are low-weight text, so that a person's name finds
 that person first and their goals after. Filters (kind, unit, period, status,
 owner, tag) and the lines a result shows (meta) sit in the head, outside the
-indexed body. Goal text is escaped; Markdown fields are reduced to their words.
+body (Pagefind 1.5 indexes the words of meta too, at the weight of plain text:
+they stay short). Goal text is escaped; Markdown fields are reduced to their words.
+
+An objective's status and owner filters hold its key results' too, and every
+status and owner a record has as a filter is also in its text: with no words
+typed, the search box searches the chosen status or owner as a phrase (search.js),
+which finds the records the filter alone finds, shows the key results that have
+it as sub-results, and downloads only the index chunks of its words.
 """
 
 from __future__ import annotations
@@ -164,24 +172,28 @@ def _objective(site: Site, node: ObjectiveNode) -> Record:
     initiatives = "; ".join(i.title for i in node.obj.initiatives)
     if initiatives:
         body.append(_para(_text(initiatives), CONTEXT_WEIGHT))
-    owners = [owner] if owner else []
+    statuses, owners = [status], [owner]
     for kr in node.key_results:
-        body += _key_result(kr)
-        if kr.owner is not None and kr.owner.name not in owners:
-            owners.append(kr.owner.name)
+        kr_status = STATUS_WORDS.get(site.scores.key_results[kr.ref].status, "")
+        kr_owner = kr.owner.name if kr.owner is not None else ""
+        body += _key_result(kr, kr_owner, kr_status)
+        statuses.append(kr_status)
+        owners.append(kr_owner)
     meta = {"context": context, "status": site.scores.objectives[node.ref].status,
             "private": "private" if node.private else ""}
-    filters = {"unit": [node.unit.name], "period": [node.period.id],
-               "status": [status] if status else [], "owner": owners, "tag": list(dict.fromkeys(node.obj.tags))}
+    filters = {"unit": [node.unit.name], "period": [node.period.id], "status": _distinct(statuses),
+               "owner": _distinct(owners), "tag": _distinct(node.obj.tags)}
     return Record(site_url(unit_period_path(node.unit.id, node.period.id), objective_anchor(node.id)),
                   node.obj.title, "objective", body, meta, filters)
 
 
-def _key_result(kr: KeyResultNode) -> list[str]:
+def _key_result(kr: KeyResultNode, owner: str, status: str) -> list[str]:
+    """The key result's heading, then its owner, status and latest check-in: the words its status and owner
+    filters search for when no words are typed (search.js), which make it a sub-result of the objective."""
     anchor = key_result_anchor(kr.objective.id, kr.id)
     out = [f'<h2 id="{_attr(anchor)}">{_text(kr.kr.title)}</h2>']
     latest = kr.checkins[-1] if kr.checkins else None
-    words = [kr.owner.name if kr.owner is not None else ""]
+    words = [owner, status]
     if latest is not None:
         words += [_plain(latest.note), _plain(latest.blockers)]
     line = " · ".join(w for w in words if w)
@@ -276,6 +288,11 @@ def _para(text: str, weight: str | None = None) -> str:
     if not text:
         return ""
     return f'<p data-pagefind-weight="{weight}">{text}</p>' if weight else f"<p>{text}</p>"
+
+
+def _distinct(values: Iterable[str]) -> list[str]:
+    """The non-empty values, each once, in first-seen order."""
+    return list(dict.fromkeys(v for v in values if v))
 
 
 def filter_values(records: Iterable[Record], name: str) -> list[str]:

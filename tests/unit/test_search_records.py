@@ -67,6 +67,41 @@ def test_objectives_carry_their_key_results_as_headings_with_the_page_anchors(ex
         assert f'data-pagefind-filter="tag[content]" content="{_escaped(tag)}"' in html
 
 
+@pytest.fixture(scope="module")
+def churn(example) -> dict[str, str]:
+    """Analytics' objective "why-customers-leave" of 2026-Q4 and its key result "churn-score", as plain strings
+    (a failing test shows its arguments, and the repr of the whole portal takes gigabytes)."""
+    node = example.portal.objectives["2026-Q4:analytics/why-customers-leave"]
+    kr = next(kr for kr in node.key_results if kr.id == "churn-score")
+    return {"url": f"units/analytics/2026-Q4/#obj-{node.id}", "anchor": f"kr-{node.id}__{kr.id}",
+            "status": example.scores.objectives[node.ref].status, "owner": node.owner.name,
+            "kr_status": example.scores.key_results[kr.ref].status, "kr_owner": kr.owner.name}
+
+
+def test_an_objective_is_found_by_the_status_and_owner_of_each_of_its_key_results(churn, records):
+    """Issue 29: "on track" with a key result "at risk" is found by the status filter "at risk", and by the
+    key result's own owner; the key result's section says both, so that it is the sub-result that matched."""
+    assert (churn["status"], churn["kr_status"]) == ("on-track", "at-risk") and churn["owner"] != churn["kr_owner"]
+    record = _by_url(records)[churn["url"]]
+    assert set(record.filters["status"]) == {"on track", "at risk"}
+    assert record.filters["owner"][0] == churn["owner"] and churn["kr_owner"] in record.filters["owner"]
+    html = record.html("en")
+    assert 'data-pagefind-filter="status[content]" content="at risk"' in html
+    assert f'data-pagefind-filter="owner[content]" content="{_escaped(churn["kr_owner"])}"' in html
+    section = html[html.index(f'<h2 id="{churn["anchor"]}">'):]
+    section = section[:section.index("<h2", 1)] if "<h2" in section[1:] else section
+    assert _words(f"{churn['kr_owner']} at risk") in _words(section)
+
+
+def test_every_status_and_owner_of_a_record_is_a_phrase_of_its_text(records):
+    """search.js searches a chosen status or owner as a phrase when no words are typed: a record with
+    the filter but without the phrase would be lost. Pagefind drops punctuation, as _words() does."""
+    missing = [(r.url, name, value) for r in records for name in ("status", "owner")
+               for value in r.filters.get(name, ()) if f" {_words(value)} " not in f" {_words(_body(r))} "]
+    assert not missing, missing[:10]
+    assert any("at risk" in r.filters.get("status", ()) for r in records)
+
+
 def test_owner_and_unit_weigh_less_than_titles(records):
     objective = next(r for r in records if r.kind == "objective")
     html = objective.html("en")
@@ -161,6 +196,11 @@ def _escaped(text: str) -> str:
     import html
 
     return html.escape(" ".join(text.split()), quote=True)
+
+
+def _body(record: Record) -> str:
+    html = record.html("en")
+    return html[html.index("<body"):]
 
 
 def _words(text: str) -> str:
