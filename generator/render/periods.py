@@ -9,6 +9,7 @@ The departments' table holds DEPARTMENTS_PAGE rows; the rest are on further page
 
 from __future__ import annotations
 
+import json
 
 from ..resolve import OrgUnit, Period
 from ..score import STATUSES as STATUS_ORDER
@@ -20,6 +21,7 @@ from .page import Pages
 from .parts import OBJECTIVE_COLUMNS, STATUS_WORDS, HtmlLinks, bar, html_table, objective_cells, objective_row, status_badge
 from .retro import ARCHIVE_PATH, distribution_rows, has_retrospective, retro_path
 from .text import format_percent
+from markupsafe import Markup, escape
 from .tree import alignment_html
 
 
@@ -42,10 +44,12 @@ def render_period_pages(pages: Pages) -> None:
         _render_period(pages, period, groups, listed)
         for here in listed[1:]:
             _render_department_list(pages, period, listed, here)
+        # Search filters by unit, not by department and its teams: a department's page offers the period's.
+        find = find_row(site, period, f"Find goals of all of {period.id}:")
         for dept, units in groups:
             chunks = department_pages(site, "periods", period, units)
             for chunk in chunks:
-                _render_department(pages, period, dept, chunks, chunk)
+                _render_department(pages, period, dept, chunks, chunk, find)
 
 
 def _summary(pages: Pages, period: Period, links) -> dict:
@@ -72,6 +76,32 @@ def status_counts(site, period: Period, units: list[OrgUnit]) -> dict[str, int]:
             status = site.scores.objectives[node.ref].status
             counts[status] = counts.get(status, 0) + 1
     return counts
+
+
+#: The statuses of the "Find goals" row, those that ask for attention first.
+_FIND_ORDER = ("at-risk", "off-track", "missed", "no-data", "on-track", "not-started", "achieved")
+
+
+def find_row(site, period: Period, label: str) -> Markup:
+    """The "Find goals of <period>" row: a button a status of the period (counted as search counts it: an
+    objective has its own status and its key results'), and "All…". Each opens the search box with those
+    filters (assets/search.js, which shows the row: hidden without JavaScript or with `search: false`)."""
+    counts: dict[str, int] = {}
+    for (period_id, _), nodes in site.files.items():
+        if period_id == period.id:
+            for node in nodes:
+                found = {site.scores.objectives[node.ref].status}
+                found.update(site.scores.key_results[kr.ref].status for kr in node.key_results)
+                for status in found:
+                    counts[status] = counts.get(status, 0) + 1
+    items = [(STATUS_WORDS.get(st, st), f"{STATUS_WORDS.get(st, st).capitalize()} ({counts[st]})")
+             for st in sorted(STATUS_ORDER, key=_FIND_ORDER.index) if counts.get(st)]
+    buttons = "".join(
+        f'<button type="button" class="goalsite-find__item" data-goalsite-search="'
+        f'{escape(json.dumps({"period": period.id, **({"status": word} if word else {})}))}">{escape(label)}</button>'
+        for word, label in [*items, ("", "All\u2026")])
+    return Markup(f'<div class="goalsite-find" data-goalsite-find hidden><span class="goalsite-find__label">'
+                  f"{escape(label)}</span> {buttons}</div>")
 
 
 def department_list(site, period: Period, groups) -> list[ListPage]:
@@ -130,6 +160,7 @@ def _render_period(pages: Pages, period: Period, groups, listed: list[ListPage])
     pages.add(
         path, "period.md.j2", f"Goals {period.id}", [period.id],
         period_id=period.id,
+        find=find_row(site, period, f"Find goals of {period.id}:"),
         kind=period.kind,
         switcher=switcher,
         retro=_retro_link(links, period, period.state(site.today)),
@@ -155,7 +186,7 @@ def _render_department_list(pages: Pages, period: Period, listed: list[ListPage]
 
 
 def _render_department(pages: Pages, period: Period, dept: OrgUnit, chunks: list[DepartmentPage],
-                       here: DepartmentPage) -> None:
+                       here: DepartmentPage, find: Markup) -> None:
     """periods/<period>/<department>.md: the objectives of the department's units (of this page) in the period."""
     site = pages.site
     if not pages.owns(here.path):
@@ -175,6 +206,7 @@ def _render_department(pages: Pages, period: Period, dept: OrgUnit, chunks: list
         statuses=[{"badge": status_badge(st), "count": n} for st, n in
                   sorted(status_counts(site, period, units).items(), key=lambda kv: STATUS_ORDER.index(kv[0]))],
         pager=pager(links, chunks, here),
+        find=find,
         sections=unit_sections(site, links, period, here.units),
     )
 
