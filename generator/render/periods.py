@@ -44,12 +44,10 @@ def render_period_pages(pages: Pages) -> None:
         _render_period(pages, period, groups, listed)
         for here in listed[1:]:
             _render_department_list(pages, period, listed, here)
-        # Search filters by unit, not by department and its teams: a department's page offers the period's.
-        find = find_row(site, period, f"Find goals of all of {period.id}:")
         for dept, units in groups:
             chunks = department_pages(site, "periods", period, units)
             for chunk in chunks:
-                _render_department(pages, period, dept, chunks, chunk, find)
+                _render_department(pages, period, dept, chunks, chunk)
 
 
 def _summary(pages: Pages, period: Period, links) -> dict:
@@ -82,24 +80,26 @@ def status_counts(site, period: Period, units: list[OrgUnit]) -> dict[str, int]:
 _FIND_ORDER = ("at-risk", "off-track", "missed", "no-data", "on-track", "not-started", "achieved")
 
 
-def find_row(site, period: Period, label: str) -> Markup:
-    """The "Find goals of <period>" row: a button a status of the period (counted as search counts it: an
-    objective has its own status and its key results'), and "All…". Each opens the search box with those
-    filters (assets/search.js, which shows the row: hidden without JavaScript or with `search: false`)."""
+def find_row(site, period: Period, label: str, units: list[OrgUnit] | None = None) -> Markup:
+    """The "Find goals of <period>" row: a button a status of the period, and "All…", each opening the search
+    box with those filters (assets/search.js, which shows the row: hidden without JavaScript or search).
+
+    Counted as search counts (an objective has its own status and its key results'). A department's page
+    (`units`) offers its own statuses uncounted: search filters by unit, not by department, and the page
+    depends on its units' files only (render/cache.py)."""
+    keys = [(period.id, u.id) for u in units] if units is not None else [k for k in site.files if k[0] == period.id]
     counts: dict[str, int] = {}
-    for (period_id, _), nodes in site.files.items():
-        if period_id == period.id:
-            for node in nodes:
-                found = {site.scores.objectives[node.ref].status}
-                found.update(site.scores.key_results[kr.ref].status for kr in node.key_results)
-                for status in found:
-                    counts[status] = counts.get(status, 0) + 1
-    items = [(STATUS_WORDS.get(st, st), f"{STATUS_WORDS.get(st, st).capitalize()} ({counts[st]})")
+    for node in (node for key in keys for node in site.files.get(key, ())):
+        found = {site.scores.objectives[node.ref].status}
+        found.update(site.scores.key_results[kr.ref].status for kr in node.key_results)
+        for status in found:
+            counts[status] = counts.get(status, 0) + 1
+    items = [(STATUS_WORDS.get(st, st), STATUS_WORDS.get(st, st).capitalize() + ("" if units else f" ({counts[st]})"))
              for st in sorted(STATUS_ORDER, key=_FIND_ORDER.index) if counts.get(st)]
     buttons = "".join(
         f'<button type="button" class="goalsite-find__item" data-goalsite-search="'
-        f'{escape(json.dumps({"period": period.id, **({"status": word} if word else {})}))}">{escape(label)}</button>'
-        for word, label in [*items, ("", "All\u2026")])
+        f'{escape(json.dumps({"period": period.id, **({"status": word} if word else {})}))}">{escape(text)}</button>'
+        for word, text in [*items, ("", "All\u2026")])
     return Markup(f'<div class="goalsite-find" data-goalsite-find hidden><span class="goalsite-find__label">'
                   f"{escape(label)}</span> {buttons}</div>")
 
@@ -186,7 +186,7 @@ def _render_department_list(pages: Pages, period: Period, listed: list[ListPage]
 
 
 def _render_department(pages: Pages, period: Period, dept: OrgUnit, chunks: list[DepartmentPage],
-                       here: DepartmentPage, find: Markup) -> None:
+                       here: DepartmentPage) -> None:
     """periods/<period>/<department>.md: the objectives of the department's units (of this page) in the period."""
     site = pages.site
     if not pages.owns(here.path):
@@ -206,7 +206,7 @@ def _render_department(pages: Pages, period: Period, dept: OrgUnit, chunks: list
         statuses=[{"badge": status_badge(st), "count": n} for st, n in
                   sorted(status_counts(site, period, units).items(), key=lambda kv: STATUS_ORDER.index(kv[0]))],
         pager=pager(links, chunks, here),
-        find=find,
+        find=find_row(site, period, f"Find goals of all of {period.id}:", units),
         sections=unit_sections(site, links, period, here.units),
     )
 
