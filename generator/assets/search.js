@@ -109,6 +109,7 @@
       var select = ui.selects[name];
       if (select.options.length > 1) return; // filled at an earlier opening
       lists[name].forEach(function (pair) { select.appendChild(el("option", null, pair[1])).value = pair[0]; });
+      select.value = state.chosen[name] || ""; // chosen before the menu was filled (a preset)
     });
   }
 
@@ -381,8 +382,23 @@
     open();
   });
 
+  // The "Find goals" row of a period's page (hidden until mount shows it): a button opens the box with its filters.
+  document.addEventListener("click", function (event) {
+    var node = event.target.closest && event.target.closest("button[data-goalsite-search]");
+    if (!node) return;
+    var preset = JSON.parse(node.getAttribute("data-goalsite-search"));
+    open();
+    ui.input.value = "";
+    Object.keys(FILTER_LABELS).forEach(function (name) {
+      if (typeof preset[name] === "string") state.chosen[name] = preset[name]; else delete state.chosen[name];
+      if (ui.selects[name]) ui.selects[name].value = state.chosen[name] || "";
+    });
+    choose("period", state.chosen.period); // shows the chips, and runs the search once
+  });
+
   function mount() {
     mountButton();
+    document.querySelectorAll("[data-goalsite-find]").forEach(function (row) { row.hidden = false; });
     if (ui && ui.dialog.open) ui.dialog.close(); // a page was opened another way (back, a link in the page)
   }
 

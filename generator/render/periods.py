@@ -9,6 +9,7 @@ The departments' table holds DEPARTMENTS_PAGE rows; the rest are on further page
 
 from __future__ import annotations
 
+import json
 
 from ..resolve import OrgUnit, Period
 from ..score import STATUSES as STATUS_ORDER
@@ -20,6 +21,7 @@ from .page import Pages
 from .parts import OBJECTIVE_COLUMNS, STATUS_WORDS, HtmlLinks, bar, html_table, objective_cells, objective_row, status_badge
 from .retro import ARCHIVE_PATH, distribution_rows, has_retrospective, retro_path
 from .text import format_percent
+from markupsafe import Markup, escape
 from .tree import alignment_html
 
 
@@ -72,6 +74,34 @@ def status_counts(site, period: Period, units: list[OrgUnit]) -> dict[str, int]:
             status = site.scores.objectives[node.ref].status
             counts[status] = counts.get(status, 0) + 1
     return counts
+
+
+#: The statuses of the "Find goals" row, those that ask for attention first.
+_FIND_ORDER = ("at-risk", "off-track", "missed", "no-data", "on-track", "not-started", "achieved")
+
+
+def find_row(site, period: Period, label: str, units: list[OrgUnit] | None = None) -> Markup:
+    """The "Find goals of <period>" row: a button a status of the period, and "All…", each opening the search
+    box with those filters (assets/search.js, which shows the row: hidden without JavaScript or search).
+
+    Counted as search counts (an objective has its own status and its key results'). A department's page
+    (`units`) offers its own statuses uncounted: search filters by unit, not by department, and the page
+    depends on its units' files only (render/cache.py)."""
+    keys = [(period.id, u.id) for u in units] if units is not None else [k for k in site.files if k[0] == period.id]
+    counts: dict[str, int] = {}
+    for node in (node for key in keys for node in site.files.get(key, ())):
+        found = {site.scores.objectives[node.ref].status}
+        found.update(site.scores.key_results[kr.ref].status for kr in node.key_results)
+        for status in found:
+            counts[status] = counts.get(status, 0) + 1
+    items = [(STATUS_WORDS.get(st, st), STATUS_WORDS.get(st, st).capitalize() + ("" if units else f" ({counts[st]})"))
+             for st in sorted(STATUS_ORDER, key=_FIND_ORDER.index) if counts.get(st)]
+    buttons = "".join(
+        f'<button type="button" class="goalsite-find__item" data-goalsite-search="'
+        f'{escape(json.dumps({"period": period.id, **({"status": word} if word else {})}))}">{escape(text)}</button>'
+        for word, text in [*items, ("", "All\u2026")])
+    return Markup(f'<div class="goalsite-find" data-goalsite-find hidden><span class="goalsite-find__label">'
+                  f"{escape(label)}</span> {buttons}</div>")
 
 
 def department_list(site, period: Period, groups) -> list[ListPage]:
@@ -130,6 +160,7 @@ def _render_period(pages: Pages, period: Period, groups, listed: list[ListPage])
     pages.add(
         path, "period.md.j2", f"Goals {period.id}", [period.id],
         period_id=period.id,
+        find=find_row(site, period, f"Find goals of {period.id}:"),
         kind=period.kind,
         switcher=switcher,
         retro=_retro_link(links, period, period.state(site.today)),
@@ -175,6 +206,7 @@ def _render_department(pages: Pages, period: Period, dept: OrgUnit, chunks: list
         statuses=[{"badge": status_badge(st), "count": n} for st, n in
                   sorted(status_counts(site, period, units).items(), key=lambda kv: STATUS_ORDER.index(kv[0]))],
         pager=pager(links, chunks, here),
+        find=find_row(site, period, f"Find goals of all of {period.id}:", units),
         sections=unit_sections(site, links, period, here.units),
     )
 

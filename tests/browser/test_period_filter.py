@@ -1,0 +1,113 @@
+"""A period's page offers its goals by status: "Find goals of 2026-Q4: At risk · ... · All…" (issue 29).
+
+The example company as of 2026-11-22 (conftest.py): the objective "why-customers-leave" of Analytics is
+on track and its key result "churn-score" is at risk (see test_search_filters.py). The row's "At risk"
+button opens the search box with the period and the status chosen, which lists that objective with its
+key result. The row is hidden without JavaScript (the department pages are the way there), and axe finds
+nothing serious on the page that shows it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_accessibility import describe, run_axe
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # conftest's gate fails every test with what to install
+    expect = None
+
+pytestmark = pytest.mark.browser
+
+PERIOD = "periods/2026-Q4/"
+OBJECTIVE = "units/analytics/2026-Q4/#obj-why-customers-leave"
+AT_RISK = "kr-why-customers-leave__churn-score"
+SETTLED = "() => document.querySelector('.goalsite-search').getAttribute('data-settled') === ''"
+
+
+def _row(page):
+    return page.locator(".goalsite-find")
+
+
+def _result(page, href: str):
+    """The result that opens `href`, clicking "More results" until it is shown."""
+    result = page.locator(".goalsite-search__result").filter(has=page.locator(f'a.goalsite-search__link[href$="{href}"]'))
+    more = page.locator(".goalsite-search__more")
+    while not result.count() and more.is_visible():
+        shown = page.locator(".goalsite-search__result").count()
+        more.click()
+        page.wait_for_function("n => document.querySelectorAll('.goalsite-search__result').length > n", arg=shown)
+    expect(result).to_have_count(1)
+    return result
+
+
+def test_at_risk_opens_the_search_with_the_period_and_status_chosen(site, page, screenshot):
+    page.goto(site.href(PERIOD), wait_until="load")
+    row = _row(page)
+    expect(row).to_be_visible()
+    expect(row).to_contain_text("Find goals of 2026-Q4:")
+    at_risk = row.get_by_role("button", name="At risk")
+    assert json.loads(at_risk.get_attribute("data-goalsite-search")) == {"period": "2026-Q4", "status": "at risk"}
+    at_risk.click()
+    expect(page.locator(".goalsite-search")).to_be_visible()
+    page.wait_for_function(SETTLED)
+    expect(page.locator('select[data-filter="status"]')).to_have_value("at risk")
+    expect(page.locator('select[data-filter="period"]')).to_have_value("2026-Q4")
+    result = _result(page, "/" + OBJECTIVE)
+    expect(result.locator(f'.goalsite-search__sub[href$="#{AT_RISK}"]')).to_have_count(1)
+    screenshot(page, "period-find-at-risk")
+    page.keyboard.press("Escape")
+    expect(page.locator(".goalsite-search")).not_to_be_visible()
+    expect(at_risk).to_be_focused()  # the reader is back where they were
+
+
+def test_all_then_a_status_replaces_the_earlier_choice(site, page):
+    page.goto(site.href(PERIOD), wait_until="load")
+    _row(page).get_by_role("button", name="At risk").click()
+    page.wait_for_function(SETTLED)
+    page.keyboard.press("Escape")
+    _row(page).get_by_role("button", name="All").click()
+    page.wait_for_function(SETTLED)
+    expect(page.locator('select[data-filter="status"]')).to_have_value("")
+    expect(page.locator('select[data-filter="period"]')).to_have_value("2026-Q4")
+
+
+def test_a_department_page_of_the_period_has_the_row(site, page):
+    department = next(p for p in site.pages if p.startswith(PERIOD) and p.count("/") == 3 and "_" not in p)
+    page.goto(site.href(department), wait_until="load")
+    expect(_row(page)).to_contain_text("Find goals of all of 2026-Q4:")  # search has no department filter
+    button = _row(page).locator("button").first
+    preset = json.loads(button.get_attribute("data-goalsite-search"))
+    assert preset["period"] == "2026-Q4" and preset.get("status")
+    button.click()
+    page.wait_for_function(SETTLED)
+    expect(page.locator('select[data-filter="status"]')).to_have_value(preset["status"])
+    expect(page.locator(".goalsite-search__result").first).to_be_visible()
+
+
+def test_without_javascript_the_row_is_not_shown(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site.href(PERIOD))
+        assert page.locator(".goalsite-find").count() == 1
+        assert not page.locator(".goalsite-find").is_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_serious_on_the_page_with_the_row(site, browser, charts, scheme):
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 390, "height": 844},
+                                  service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(site.href(PERIOD))
+        expect(_row(page)).to_be_visible()
+        charts(page)
+        violations = run_axe(page)
+        assert not violations, f"axe on {PERIOD} ({scheme}):\n{describe(violations)}"
+    finally:
+        context.close()
