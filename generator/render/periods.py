@@ -160,7 +160,7 @@ def _render_period(pages: Pages, period: Period, groups, listed: list[ListPage])
     pages.add(
         path, "period.md.j2", f"Goals {period.id}", [period.id],
         period_id=period.id,
-        find=find_row(site, period, f"Find goals of {period.id}:"),
+        find=find_row(site, period, f"Find goals of {period.id}, key results included:"),
         kind=period.kind,
         switcher=switcher,
         retro=_retro_link(links, period, period.state(site.today)),
@@ -206,7 +206,7 @@ def _render_department(pages: Pages, period: Period, dept: OrgUnit, chunks: list
         statuses=[{"badge": status_badge(st), "count": n} for st, n in
                   sorted(status_counts(site, period, units).items(), key=lambda kv: STATUS_ORDER.index(kv[0]))],
         pager=pager(links, chunks, here),
-        find=find_row(site, period, f"Find goals of all of {period.id}:", units),
+        find=find_row(site, period, f"Find goals of all of {period.id}, key results included:", units),
         sections=unit_sections(site, links, period, here.units),
     )
 

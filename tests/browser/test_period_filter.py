@@ -47,7 +47,7 @@ def test_at_risk_opens_the_search_with_the_period_and_status_chosen(site, page, 
     page.goto(site.href(PERIOD), wait_until="load")
     row = _row(page)
     expect(row).to_be_visible()
-    expect(row).to_contain_text("Find goals of 2026-Q4:")
+    expect(row).to_contain_text("Find goals of 2026-Q4, key results included:")
     at_risk = row.get_by_role("button", name="At risk")
     assert json.loads(at_risk.get_attribute("data-goalsite-search")) == {"period": "2026-Q4", "status": "at risk"}
     at_risk.click()
@@ -77,7 +77,7 @@ def test_all_then_a_status_replaces_the_earlier_choice(site, page):
 def test_a_department_page_of_the_period_has_the_row(site, page):
     department = next(p for p in site.pages if p.startswith(PERIOD) and p.count("/") == 3 and "_" not in p)
     page.goto(site.href(department), wait_until="load")
-    expect(_row(page)).to_contain_text("Find goals of all of 2026-Q4:")  # search has no department filter
+    expect(_row(page)).to_contain_text("Find goals of all of 2026-Q4, key results included:")  # search has no department filter
     button = _row(page).locator("button").first
     preset = json.loads(button.get_attribute("data-goalsite-search"))
     assert preset["period"] == "2026-Q4" and preset.get("status")
