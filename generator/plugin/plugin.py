@@ -29,7 +29,7 @@ from ..speed.memo import Memo
 from ..speed.tasks import SerialTasks, Tasks, parse_jobs, when_idle
 from ..search import SearchBundleError, SearchStage
 from .config import PortalConfig
-from .files import GeneratedPage, drop_generated_copies, generated, put_file
+from .files import GeneratedPage, drop_generated_copies, hand_written_pages, put_file, site_files
 from .progress import Progress
 from .rawblocks import RawBlocks, Unsearched
 from .sitemap import TEMPLATE as FULL_SITEMAP, FullSitemap, max_urls
@@ -155,15 +155,17 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         incremental = self.rebuilding.incremental if self.rebuilding is not None else None
         outputs = render_site(self.build, deferred=incremental.deferred() if incremental is not None else None,
                               memo=self._memo(), tasks=self.tasks)
-        for uri, content in outputs.items():
-            put_file(files, generated(config, uri, content))
+        # Kept only by `goalsite serve`, whose Incremental lets go of the pages after each build.
+        table = self._memo().table("files") if incremental is not None and self._memo() is not None else None
+        for file in site_files(config, outputs, table, reuse=incremental is not None and incremental.dirty):
+            put_file(files, file)
         if incremental is not None:
             incremental.prepare(files, config, outputs)
-        self.search.keep_only({f.url for f in files.documentation_pages() if not isinstance(f, GeneratedPage)})
+        self.search.keep_only({f.url for f in hand_written_pages(files)})
         return files
 
     def on_nav(self, nav, *, config, files):
-        self.progress.phase("Reading pages", len(files.documentation_pages()))
+        self.progress.phase("Reading pages", self._page_count(files))
         return nav
 
     @event_priority(-100)  # last, so that Python-Markdown is all that runs between stash and unstash
@@ -189,7 +191,7 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         return html
 
     def on_env(self, env, *, config, files):
-        self.progress.phase("Writing pages", len(files.documentation_pages()))
+        self.progress.phase("Writing pages", self._page_count(files))
         if self.rebuilding is not None and self.rebuilding.templates is not None:
             env.bytecode_cache = self.rebuilding.templates
         if self.config.enabled:
@@ -230,6 +232,11 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         if self.config.enabled and self.goals_dir is not None:
             server.watch(str(self.goals_dir))
         return server
+
+    def _page_count(self, files: Files) -> int | None:
+        """The pages of the build, for the progress bar: counted only when it is drawn (a fast rebuild of
+        a large company would otherwise go through every page for nothing)."""
+        return len(files.documentation_pages()) if self.progress.enabled else None
 
     def _memo(self) -> Memo | None:
         """The memo of the shell that rebuilds: `goalsite serve`'s, plain `mkdocs serve`'s, or none."""

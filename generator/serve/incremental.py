@@ -43,7 +43,7 @@ from pathlib import Path
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from ..plugin.files import GeneratedPage
+from ..plugin.files import GeneratedPage, hand_written_pages
 from ..publish import write_atomic
 from ..render.cache import company_wide
 
@@ -69,7 +69,7 @@ class Incremental:
         """The last successful build deferred the company-wide pages: the next one must render them."""
         self._deferred: dict[str, str] | None = None
         self.published: dict[str, str] = {}  # generated page src_uri -> the Markdown it was built from
-        self.dests: dict[str, str] = {}  # generated page src_uri -> its HTML file
+        self._site: tuple[str, bool] | None = None  # (site_dir, use_directory_urls) of the last build
         self.files: dict[str, str] = {}  # every other generated file (api/...) -> where it was written
         self.site_name: str | None = None
         self.search: dict[str, list[str]] = {}  # page URL -> its entries in Material's search index, as JSON
@@ -114,16 +114,26 @@ class Incremental:
         if not self.dirty:
             return
         for uri in self.published.keys() - self._pending.keys():
-            _remove(self.dests.get(uri))
+            _remove(self.dest(uri))
         if self._deferred is None:  # a fast rebuild makes no export: what it leaves out has not disappeared
             for uri in self.files.keys() - self._others:
                 _remove(self.files.get(uri))
-        for file in files.documentation_pages():
-            if not isinstance(file, GeneratedPage):
-                # Decided once: MkDocs asks again before writing the page, and a page edited in between
-                # would be written without having been read. A renamed site rebuilds them all (the
-                # name is in every header). The next build sees the edit.
-                _decide(file, renamed or file.is_modified())
+        for file in hand_written_pages(files):
+            # Decided once: MkDocs asks again before writing the page, and a page edited in between
+            # would be written without having been read. A renamed site rebuilds them all (the
+            # name is in every header). The next build sees the edit.
+            _decide(file, renamed or file.is_modified())
+
+    def dest(self, uri: str) -> str | None:
+        """The HTML file the last successful build wrote for the generated page `uri`; None if it made none.
+
+        Worked out when a page disappears, as MkDocs does for a generated file, rather than kept for
+        every page after every build.
+        """
+        if self._site is None or uri not in self.published:
+            return None
+        site_dir, use_directory_urls = self._site
+        return File(uri, None, site_dir, use_directory_urls).abs_dest_path
 
     def page_built(self, url: str) -> None:
         self.rebuilt.add(url)
@@ -157,8 +167,11 @@ class Incremental:
             log.info(f"Rebuilt {len(self.rebuilt)} of {len(files.documentation_pages())} pages{follow}")
         self.behind, self._deferred = self._deferred is not None, None
         self.published, self._pending = self._pending, {}
+        self._site = (config.site_dir, config.use_directory_urls)
         by_uri = files.src_uris
-        self.dests = {uri: file.abs_dest_path for uri in self.published if (file := by_uri.get(uri)) is not None}
+        for uri in self.published:  # the plugin keeps the files for the next build, not their pages' HTML
+            if (file := by_uri.get(uri)) is not None:
+                file.page = None
         others = {uri: file.abs_dest_path for uri in self._others if (file := by_uri.get(uri)) is not None}
         self.files = others if not self.behind else {**self.files, **others}
         self.site_name = config.site_name
