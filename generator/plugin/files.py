@@ -13,7 +13,6 @@ from typing import Iterator
 from mkdocs.structure.files import File, Files
 
 from ..publish import MANIFEST
-from ..speed.memo import MISSING, Table
 
 
 class GeneratedPage(File):
@@ -31,25 +30,6 @@ def generated(config, uri: str, content: str | Path) -> File:
         return File.generated(config, uri, abs_src_path=str(content))
     file_class = GeneratedPage if uri.endswith(".md") else File
     return file_class.generated(config, uri, content=content)
-
-
-def site_files(config, outputs: dict[str, str | Path], table: Table | None, *, reuse: bool) -> Iterator[File]:
-    """The MkDocs files of `outputs` (pipeline.render_site()), through `table` of the rebuilding shell's memo.
-
-    With `reuse` (a dirty build of `goalsite serve`: mkdocs.yml, the docs and the theme are as they were)
-    an output with the same content as in the last build is given the same `File` again, with its URL and
-    paths worked out and its inclusion decided, instead of a new one for each of thousands of pages. MkDocs
-    still makes the build's `Page` of it anew (get_navigation). Without a table, every file is new.
-    """
-    for uri, content in outputs.items():
-        file = table.get(uri, content) if table is not None and reuse else MISSING
-        if file is MISSING:
-            file = generated(config, uri, content)
-            if table is not None:
-                table.put(uri, content, file)
-        else:
-            file.page = None  # the last build's page: MkDocs makes this build's
-        yield file
 
 
 def hand_written_pages(files: Files) -> Iterator[File]:

@@ -29,7 +29,7 @@ from ..speed.memo import Memo
 from ..speed.tasks import SerialTasks, Tasks, parse_jobs, when_idle
 from ..search import SearchBundleError, SearchStage
 from .config import PortalConfig
-from .files import GeneratedPage, drop_generated_copies, hand_written_pages, put_file, site_files
+from .files import GeneratedPage, drop_generated_copies, generated, hand_written_pages, put_file
 from .progress import Progress
 from .rawblocks import RawBlocks, Unsearched
 from .sitemap import TEMPLATE as FULL_SITEMAP, FullSitemap, max_urls
@@ -155,10 +155,8 @@ class GoalsitePlugin(BasePlugin[PortalConfig]):
         incremental = self.rebuilding.incremental if self.rebuilding is not None else None
         outputs = render_site(self.build, deferred=incremental.deferred() if incremental is not None else None,
                               memo=self._memo(), tasks=self.tasks)
-        # Kept only by `goalsite serve`, whose Incremental lets go of the pages after each build.
-        table = self._memo().table("files") if incremental is not None and self._memo() is not None else None
-        for file in site_files(config, outputs, table, reuse=incremental is not None and incremental.dirty):
-            put_file(files, file)
+        for uri, content in outputs.items():
+            put_file(files, generated(config, uri, content))
         if incremental is not None:
             incremental.prepare(files, config, outputs)
         self.search.keep_only({f.url for f in hand_written_pages(files)})

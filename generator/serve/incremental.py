@@ -169,9 +169,6 @@ class Incremental:
         self.published, self._pending = self._pending, {}
         self._site = (config.site_dir, config.use_directory_urls)
         by_uri = files.src_uris
-        for uri in self.published:  # the plugin keeps the files for the next build, not their pages' HTML
-            if (file := by_uri.get(uri)) is not None:
-                file.page = None
         others = {uri: file.abs_dest_path for uri in self._others if (file := by_uri.get(uri)) is not None}
         self.files = others if not self.behind else {**self.files, **others}
         self.site_name = config.site_name

@@ -6,11 +6,9 @@ import os
 from types import SimpleNamespace
 
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.pages import Page
 
-from generator.plugin.files import GeneratedPage, site_files
+from generator.plugin.files import GeneratedPage
 from generator.serve.incremental import Incremental
-from generator.speed.memo import Memo
 
 
 class _Config(SimpleNamespace):
@@ -123,33 +121,3 @@ def test_a_page_that_disappears_loses_its_html(tmp_path):
     assert not os.path.exists(gone) and os.path.exists(made["units/a/2026-Q4.md"].abs_dest_path)
 
 
-def test_a_dirty_build_gets_the_same_file_for_an_unchanged_page_and_no_page_html_is_kept(tmp_path):
-    """The files of a rebuild (plugin/files.site_files()): an output with the content of the last build
-    is the same File, its page let go; a changed one, a full build or no memo make new ones."""
-    config = _Config(site_dir=str(tmp_path / "site"), use_directory_urls=True, site_name="Acme goals",
-                     plugins=SimpleNamespace(_current_plugin="goalsite"))
-    memo = Memo()
-    outputs = {"units/a.md": "# A\n", "units/b.md": "# B\n"}
-
-    def build(outputs, reuse):
-        files = Files(list(site_files(config, outputs, memo.table("files"), reuse=reuse)))
-        for file in files:
-            Page(None, file, config)  # what MkDocs' get_navigation does for a file without a page
-        return files.src_uris
-
-    first = build(outputs, reuse=False)
-    assert first["units/a.md"].page is not None
-    again = build({**outputs, "units/b.md": "# B, edited\n"}, reuse=True)
-    assert again["units/a.md"] is first["units/a.md"] and again["units/b.md"] is not first["units/b.md"]
-    assert again["units/b.md"].content_string == "# B, edited\n" and again["units/a.md"].url == "units/a/"
-    assert memo.stats("files").reused == 1
-
-    incremental = Incremental()
-    incremental.prepare(Files(list(again.values())), config, {**outputs, "units/b.md": "# B, edited\n"})
-    incremental.finish(config)
-    assert all(file.page is None for file in again.values()), "the pages' HTML goes with the build"
-
-    full = build(outputs, reuse=False)
-    assert full["units/a.md"] is not again["units/a.md"], "a full build (mkdocs.yml changed) makes every file anew"
-    alone = Files(list(site_files(config, outputs, None, reuse=True))).src_uris
-    assert alone["units/a.md"] is not full["units/a.md"]
