@@ -299,8 +299,9 @@ def _unit_filter(browser, url: str, unit: str) -> dict:
     return {"bytes": received, "requests": len(sizes), "chunks": chunks, "found": found}
 
 
-#: Every measurement, in the order of the table.
-MEASUREMENTS = [measure_search, measure_filter, measure_unit_filter]
+#: The measurements of search (all that --search-only measures), then every measurement, in the order of the table.
+SEARCH_MEASUREMENTS = [measure_search, measure_filter, measure_unit_filter]
+MEASUREMENTS = [*SEARCH_MEASUREMENTS]
 
 
 # --- the run ------------------------------------------------------------------------------------------
@@ -311,7 +312,7 @@ def measure(n: int, browser, *, reuse: bool, repeat: int, search_only: bool = Fa
     site = search_only_site(n, goals) if search_only else build_site(n, goals, reuse=reuse)
     rows: list[tuple[str, str]] = []
     with serving(site) as url:
-        for measurement in ([measure_search, measure_filter] if search_only else MEASUREMENTS):
+        for measurement in (SEARCH_MEASUREMENTS if search_only else MEASUREMENTS):
             progress(f"N={n}: {measurement.__name__}")
             rows += measurement(browser, url, site, goals, repeat=repeat)
     return rows
