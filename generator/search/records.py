@@ -32,8 +32,8 @@ body (Pagefind 1.5 indexes the words of meta too, at the weight of plain text:
 they stay short). Goal text is escaped; Markdown fields are reduced to their words.
 
 An objective's status and owner filters hold its key results' too. Every filter value a record has
-is also in its text as a filter word (`filter_word`: "gsf" and seven base-36 characters of the
-FNV-1a hash of "name=value"), first in its body, and a key result's own status and owner are
+is also in its text as a filter word (`filter_word`: "zqx" and seven letters, the FNV-1a hash of
+"name=value" in base 26), first in its body, and a key result's own status and owner are
 words of its section: with no words typed, the search box searches the word of a chosen filter
 value (search.js computes the same word), which finds the records the filters alone find, shows
 the key results that have it as sub-results, and downloads only the index chunk of that word
@@ -69,7 +69,7 @@ CONTEXT_WEIGHT = "0.5"
 #: Weight of the filter words (never typed by a reader: they only find, never rank).
 FILTER_WORD_WEIGHT = "0.1"
 #: What every filter word starts with (search.js: FILTER_WORD).
-FILTER_WORD_PREFIX = "gsf"
+FILTER_WORD_PREFIX = "zqx"
 
 
 @dataclass
@@ -299,18 +299,19 @@ def _para(text: str, weight: str | None = None) -> str:
 
 
 def filter_word(name: str, value: str) -> str:
-    """The word a record holds for its filter value: "gsf" + the FNV-1a 32-bit hash of the UTF-8 of
-    "name=value" (value with its whitespace collapsed, as Pagefind reports it) in base 36, 7 characters.
+    """The word a record holds for its filter value: "zqx" + the FNV-1a 32-bit hash of the UTF-8 of
+    "name=value" (value with its whitespace collapsed, as Pagefind reports it) in base 26, "a" to "z", 7 letters.
 
-    Letters and digits only, so that Pagefind indexes it as one word; search.js (filterWord) computes
-    the same word for the value a reader chooses.
+    Letters only: Pagefind indexes a word of letters and digits in parts too, and finds the words a typed
+    word begins, so that a reader's "gs" would find every record with a word "gsf1x2..."; no reader types
+    "zq". search.js (filterWord) computes the same word for the value a reader chooses.
     """
     digest = fnv1a_32(f"{name}={' '.join(str(value).split())}".encode("utf-8"))
     digits = ""
     while digest:
-        digest, rest = divmod(digest, 36)
-        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[rest] + digits
-    return FILTER_WORD_PREFIX + digits.rjust(7, "0")
+        digest, rest = divmod(digest, 26)
+        digits = "abcdefghijklmnopqrstuvwxyz"[rest] + digits
+    return FILTER_WORD_PREFIX + digits.rjust(7, "a")
 
 
 def fnv1a_32(data: bytes) -> int:
