@@ -9,8 +9,7 @@
  * Records are files named after the anchor they open (generator/search/records.py):
  * "/units/x/2026-Q4/obj-y.html" opens "/units/x/2026-Q4/#obj-y", and its key result
  * "/units/x/2026-Q4/obj-y.html#kr-y__z" opens "/units/x/2026-Q4/#kr-y__z". An objective's
- * status and owner filters hold its key results' too, and every record holds a word for each of
- * its filter values (see filterWord).
+ * status and owner filters hold its key results' too; a record has a word per filter value (filterWord).
  *
  * Everything a result shows is set as text; the excerpt's <mark> highlights are rebuilt as
  * elements, never parsed as HTML. Styles (search.css) use Material's colour variables, so the
@@ -62,8 +61,7 @@
     return svg;
   }
 
-  // Pagefind's excerpt is the record's text with "<" and ">" escaped and the matches in <mark>.
-  // The records' filter words (filterWord) are not shown.
+  // Pagefind's excerpt: the record's text, "<" and ">" escaped, matches in <mark>; filter words dropped.
   function excerpt(text) {
     var target = el("span", "goalsite-search__excerpt");
     var inMark = false;
@@ -281,11 +279,10 @@
     });
   }
 
-  // With no words typed, the words of the filters chosen are searched: every record that has a filter
-  // value holds its word (records.py), a key result's section its status's and owner's. So the results
-  // are those of the filters alone, the key results that have the status or owner chosen come as
-  // sub-results, and Pagefind loads the index chunks of those words only (with no words, null,
-  // Pagefind 1.5 loads every chunk of the index).
+  // With no words typed, the chosen filters' words are searched: a record holds the word of each of its
+  // filter values (records.py), a key result's section its status's and owner's. So the results are the
+  // filters', the key results of the status or owner come as sub-results, and Pagefind loads those words'
+  // chunks only (with no words, null, Pagefind 1.5 loads every chunk of the index).
   function chosenWords() {
     var names = Object.keys(state.chosen);
     return names.length ? names.map(function (n) { return filterWord(n, state.chosen[n]); }).join(" ") : null;
@@ -294,9 +291,9 @@
   // "zqx" + the FNV-1a 32-bit hash of the UTF-8 of "name=value" in base 26, 7 letters (records.py).
   function filterWord(name, value) {
     var bytes = new TextEncoder().encode(name + "=" + String(value).trim().split(/\s+/).join(" "));
-    var hash = 0x811c9dc5;
-    for (var i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193) >>> 0;
-    for (var word = ""; word.length < 7; hash = Math.floor(hash / 26)) word = String.fromCharCode(97 + hash % 26) + word;
+    var hash = 0x811c9dc5, word = "";
+    bytes.forEach(function (b) { hash = Math.imul(hash ^ b, 0x01000193) >>> 0; });
+    for (; word.length < 7; hash = Math.floor(hash / 26)) word = String.fromCharCode(97 + hash % 26) + word;
     return "zqx" + word;
   }
   window.goalsiteFilterWord = filterWord; // for the tests, which check it against records.py
