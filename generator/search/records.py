@@ -34,10 +34,11 @@ they stay short). Goal text is escaped; Markdown fields are reduced to their wor
 An objective's status and owner filters hold its key results' too. Every filter value a record has
 is also in its text as a filter word (`filter_word`: "zqx" and seven letters, the FNV-1a hash of
 "name=value" in base 26), first in its body, and a key result's own status and owner are
-words of its section: with no words typed, the search box searches the word of a chosen filter
-value (search.js computes the same word), which finds the records the filters alone find, shows
-the key results that have it as sub-results, and downloads only the index chunk of that word
-(Pagefind 1.5 downloads every chunk of the index for a search with filters and no words).
+words of its section: with no words typed, the search box searches the words of the chosen filter
+values (search.js computes the same words), which finds the records the filters alone find, shows
+the key results that have the chosen status or owner as sub-results, and downloads only the index
+chunks of those words (Pagefind 1.5 downloads every chunk of the index for a search with filters
+and no words).
 No reader types these words, and search.js drops them from the excerpts it shows.
 """
 
