@@ -28,7 +28,9 @@ The key result is one whose title no other key result has (see _key_result).
 
 Filters (`measure_filter`): the same cold start, then the box is opened with "/" and the status
 "at risk" chosen with no words typed: the time to the first result, the bytes, and how many results
-the filter lists (every objective at risk or with a key result at risk).
+the filter lists (every objective at risk or with a key result at risk). Then a team's unit: its name
+typed, its chip clicked, the words cleared; the bytes and requests of that search with no words (the
+index chunks among them) and how many results it lists.
 
 Progress goes to stderr, the table to stdout; the figures are wall-clock times on loopback.
 """
@@ -84,7 +86,8 @@ def search_only_site(n: int, goals: Path) -> Path:
     The bundle has no hand-written guide pages (no MkDocs build): 8 records fewer than a real site's.
     """
     shell = CACHE / f"browser-search-{n}"
-    if not (shell / "index.html").is_file():
+    script = shell / "assets" / "search.js"  # a shell of an older checkout would search words its records lack
+    if not script.is_file() or script.read_bytes() != (ROOT / "generator" / "assets" / "search.js").read_bytes():
         progress(f"N={n}: goalsite build of the example company, the pages around the search box")
         run_measured([str(BIN / "goalsite"), "build", "--goals", str(ROOT / "goals"), "--today", TODAY,
                       "--site-dir", str(shell)])
@@ -258,8 +261,48 @@ def measure_filter(browser, url: str, site: Path, goals: Path, repeat: int = 1) 
             ("status at risk: results", m["found"].split(" ")[0])]
 
 
-#: Every measurement, in the order of the table.
-MEASUREMENTS = [measure_search, measure_filter]
+def measure_unit_filter(browser, url: str, site: Path, goals: Path, repeat: int = 1) -> list[tuple[str, str]]:
+    """A team's unit chosen from a result's chip, then the words cleared: what the search with the unit
+    alone downloads (after what the typed name downloaded)."""
+    load = functools.partial(yaml.load, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    org = load((goals / "org.yaml").read_text(encoding="utf-8"))
+    unit = next(u["name"] for u in org.get("units", org.get("org_units", [])) if u.get("kind") == "team")
+    progress(f"  unit filter, no words: {unit}")
+    runs = [_unit_filter(browser, url, unit) for _ in range(repeat)]
+    m = min(runs, key=lambda r: r["bytes"])
+    progress(f"    {m['bytes'] / 1024:.0f} KB in {m['requests']} requests ({m['chunks']} index chunks), {m['found']}")
+    return [("unit filter, no words: KB (requests)", f"{m['bytes'] / 1024:.0f} ({m['requests']})"),
+            ("unit filter, no words: index chunks", str(m["chunks"])),
+            ("unit filter, no words: results", m["found"].split(" ")[0])]
+
+
+def _unit_filter(browser, url: str, unit: str) -> dict:
+    context = browser.new_context(service_workers="block", viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        page.keyboard.press("/")
+        settled = "q => document.querySelector('.goalsite-search').getAttribute('data-settled') === q"
+        page.locator(".goalsite-search__input").fill(unit)
+        page.wait_for_function(settled, arg=unit, timeout=QUERY_TIMEOUT_S * 1000)
+        page.locator('.goalsite-search__chip[aria-label="Only unit %s"]' % unit).first.click()
+        page.wait_for_function(settled, arg=unit, timeout=QUERY_TIMEOUT_S * 1000)
+        finished = []
+        page.on("requestfinished", lambda request: finished.append(request))
+        page.locator(".goalsite-search__input").fill("")
+        page.wait_for_function(settled, arg="", timeout=QUERY_TIMEOUT_S * 1000)
+        found = page.locator(".goalsite-search__status").inner_text()
+        sizes = [r.sizes() for r in finished]
+        chunks = sum(1 for r in finished if "/pagefind/index/" in r.url)
+    finally:
+        context.close()
+    received = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
+    return {"bytes": received, "requests": len(sizes), "chunks": chunks, "found": found}
+
+
+#: The measurements of search (all that --search-only measures), then every measurement, in the order of the table.
+SEARCH_MEASUREMENTS = [measure_search, measure_filter, measure_unit_filter]
+MEASUREMENTS = [*SEARCH_MEASUREMENTS]
 
 
 # --- the run ------------------------------------------------------------------------------------------
@@ -270,7 +313,7 @@ def measure(n: int, browser, *, reuse: bool, repeat: int, search_only: bool = Fa
     site = search_only_site(n, goals) if search_only else build_site(n, goals, reuse=reuse)
     rows: list[tuple[str, str]] = []
     with serving(site) as url:
-        for measurement in ([measure_search, measure_filter] if search_only else MEASUREMENTS):
+        for measurement in (SEARCH_MEASUREMENTS if search_only else MEASUREMENTS):
             progress(f"N={n}: {measurement.__name__}")
             rows += measurement(browser, url, site, goals, repeat=repeat)
     return rows

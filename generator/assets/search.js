@@ -9,7 +9,7 @@
  * Records are files named after the anchor they open (generator/search/records.py):
  * "/units/x/2026-Q4/obj-y.html" opens "/units/x/2026-Q4/#obj-y", and its key result
  * "/units/x/2026-Q4/obj-y.html#kr-y__z" opens "/units/x/2026-Q4/#kr-y__z". An objective's
- * status and owner filters hold its key results' too (see filterPhrase).
+ * status and owner filters hold its key results' too; a record has a word per filter value (filterWord).
  *
  * Everything a result shows is set as text; the excerpt's <mark> highlights are rebuilt as
  * elements, never parsed as HTML. Styles (search.css) use Material's colour variables, so the
@@ -28,6 +28,7 @@
   var FILTER_LABELS = { unit: "Unit", owner: "Owner", tag: "Tag", period: "Period", status: "Status", kind: "Kind" };
   var MENUS = [["kind", "Everything"], ["period", "Any period"], ["status", "Any status"]];
   var CHIPS = { unit: 4, owner: 3, tag: 4 }; // the filters a result offers as chips, and how many of each
+  var FILTER_WORD = /\s*(<mark>)?\bzqx[a-z]{7}\b(<\/mark>)?/g; // records.py: FILTER_WORD_PREFIX, filter_word
   var ICON_PATH = "M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 " +
     "6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5Z";
 
@@ -60,11 +61,11 @@
     return svg;
   }
 
-  // Pagefind's excerpt is the record's text with "<" and ">" escaped and the matches in <mark>.
+  // Pagefind's excerpt: the record's text, "<" and ">" escaped, matches in <mark>; filter words dropped.
   function excerpt(text) {
     var target = el("span", "goalsite-search__excerpt");
     var inMark = false;
-    String(text || "").split(/(<mark>|<\/mark>)/).forEach(function (part) {
+    String(text || "").replace(FILTER_WORD, "").trim().split(/(<mark>|<\/mark>)/).forEach(function (part) {
       if (part === "<mark>" || part === "</mark>") { inMark = part === "<mark>"; return; }
       if (!part) return;
       var plain = part.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
@@ -269,7 +270,7 @@
   // and in parts), not "Customer Care". Other punctuation it drops and joins, as it does in the index
   // ("units/h" is the word "unitsh", "12.5" the word "125").
   function search(term) {
-    var words = term ? term.replace(/\p{Pd}+/gu, " ").trim() : filterPhrase();
+    var words = term ? term.replace(/\p{Pd}+/gu, " ").trim() : chosenWords();
     var phrase = term ? phraseOf(words) : null;
     var options = { filters: Object.assign({}, state.chosen) };
     return loadEngine().then(function (pagefind) {
@@ -279,15 +280,24 @@
     });
   }
 
-  // With no words typed, the chosen status (or owner) is searched as a phrase: every record that has
-  // it holds it in its text (records.py), a key result's section too. So the results are those of the
-  // filters alone, the key results that have it come as sub-results, and Pagefind loads the index
-  // chunks of its words only (with no words, null, Pagefind 1.5 loads every chunk of the index).
-  function filterPhrase() {
-    var owner = state.chosen.owner || "";
-    var value = state.chosen.status || (/^[\p{L}\p{M} ]+$/u.test(owner) ? owner : "");
-    return value ? "\"" + value + "\"" : null;
+  // With no words typed, the chosen filters' words are searched: a record holds the word of each of its
+  // filter values (records.py), a key result's section its status's and owner's. So the results are the
+  // filters', the key results of the status or owner come as sub-results, and Pagefind loads those words'
+  // chunks only (with no words, null, Pagefind 1.5 loads every chunk of the index).
+  function chosenWords() {
+    var names = Object.keys(state.chosen);
+    return names.length ? names.map(function (n) { return filterWord(n, state.chosen[n]); }).join(" ") : null;
   }
+
+  // "zqx" + the FNV-1a 32-bit hash of the UTF-8 of "name=value" in base 26, 7 letters (records.py).
+  function filterWord(name, value) {
+    var bytes = new TextEncoder().encode(name + "=" + String(value).trim().split(/\s+/).join(" "));
+    var hash = 0x811c9dc5, word = "";
+    bytes.forEach(function (b) { hash = Math.imul(hash ^ b, 0x01000193) >>> 0; });
+    for (; word.length < 7; hash = Math.floor(hash / 26)) word = String.fromCharCode(97 + hash % 26) + word;
+    return "zqx" + word;
+  }
+  window.goalsiteFilterWord = filterWord; // for the tests, which check it against records.py
 
   // Two words or more are also searched as a phrase (Pagefind's exact search, in quotes), and the
   // records that hold the phrase come first: a key result's title, typed whole, finds its objective

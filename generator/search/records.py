@@ -31,11 +31,15 @@ owner, tag) and the lines a result shows (meta) sit in the head, outside the
 body (Pagefind 1.5 indexes the words of meta too, at the weight of plain text:
 they stay short). Goal text is escaped; Markdown fields are reduced to their words.
 
-An objective's status and owner filters hold its key results' too, and every
-status and owner a record has as a filter is also in its text: with no words
-typed, the search box searches the chosen status or owner as a phrase (search.js),
-which finds the records the filter alone finds, shows the key results that have
-it as sub-results, and downloads only the index chunks of its words.
+An objective's status and owner filters hold its key results' too. Every filter value a record has
+is also in its text as a filter word (`filter_word`: "zqx" and seven letters, the FNV-1a hash of
+"name=value" in base 26), first in its body, and a key result's own status and owner are
+words of its section: with no words typed, the search box searches the words of the chosen filter
+values (search.js computes the same words), which finds the records the filters alone find, shows
+the key results that have the chosen status or owner as sub-results, and downloads only the index
+chunks of those words (Pagefind 1.5 downloads every chunk of the index for a search with filters
+and no words).
+No reader types these words, and search.js drops them from the excerpts it shows.
 """
 
 from __future__ import annotations
@@ -63,6 +67,10 @@ KINDS = {"person": ("Person", "People"), "unit": ("Unit", "Units"), "objective":
 FILTERS = ("kind", "unit", "period", "status", "owner", "tag")
 #: Weight of the lines that say who owns a goal and where it lives (Pagefind's plain text weighs 1, an h1 7).
 CONTEXT_WEIGHT = "0.5"
+#: Weight of the filter words (never typed by a reader: they only find, never rank).
+FILTER_WORD_WEIGHT = "0.1"
+#: What every filter word starts with (search.js: FILTER_WORD).
+FILTER_WORD_PREFIX = "zqx"
 
 
 @dataclass
@@ -99,7 +107,7 @@ class Record:
         return (f'<!doctype html><html lang="{_attr(language)}"><head><meta charset="utf-8">'
                 f"<title>{_text(self.title)}</title>{''.join(head)}</head>"
                 f'<body><main data-pagefind-body><h1 data-pagefind-meta="title">{_text(self.title)}</h1>'
-                f"{''.join(self.body)}</main></body></html>")
+                f"{_filter_words(filters)}{''.join(self.body)}</main></body></html>")
 
 
 def portal_records(site: Site) -> list[Record]:
@@ -199,6 +207,7 @@ def _key_result(kr: KeyResultNode, owner: str, status: str) -> list[str]:
     line = " · ".join(w for w in words if w)
     if line:
         out.append(_para(_text(line), CONTEXT_WEIGHT))
+    out.append(_filter_words({"status": [status] if status else [], "owner": [owner] if owner else []}))
     return out
 
 
@@ -288,6 +297,36 @@ def _para(text: str, weight: str | None = None) -> str:
     if not text:
         return ""
     return f'<p data-pagefind-weight="{weight}">{text}</p>' if weight else f"<p>{text}</p>"
+
+
+def filter_word(name: str, value: str) -> str:
+    """The word a record holds for its filter value: "zqx" + the FNV-1a 32-bit hash of the UTF-8 of
+    "name=value" (value with its whitespace collapsed, as Pagefind reports it) in base 26, "a" to "z", 7 letters.
+
+    Letters only: Pagefind indexes a word of letters and digits in parts too, and finds the words a typed
+    word begins, so that a reader's "gs" would find every record with a word "gsf1x2..."; no reader types
+    "zq". search.js (filterWord) computes the same word for the value a reader chooses.
+    """
+    digest = fnv1a_32(f"{name}={' '.join(str(value).split())}".encode("utf-8"))
+    digits = ""
+    while digest:
+        digest, rest = divmod(digest, 26)
+        digits = "abcdefghijklmnopqrstuvwxyz"[rest] + digits
+    return FILTER_WORD_PREFIX + digits.rjust(7, "a")
+
+
+def fnv1a_32(data: bytes) -> int:
+    """The 32-bit FNV-1a hash of `data`."""
+    digest = 0x811C9DC5
+    for byte in data:
+        digest = ((digest ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return digest
+
+
+def _filter_words(filters: dict[str, list[str]]) -> str:
+    """The filter words of these filter values, as one paragraph of the least weight."""
+    words = dict.fromkeys(filter_word(name, value) for name in FILTERS for value in filters.get(name, ()))
+    return _para(" ".join(words), FILTER_WORD_WEIGHT)
 
 
 def _distinct(values: Iterable[str]) -> list[str]:

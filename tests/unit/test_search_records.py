@@ -205,3 +205,47 @@ def _body(record: Record) -> str:
 
 def _words(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", re.sub(r"<[^>]+>", " ", text.lower())))
+
+
+#: (filter, value, its filter word): the same in records.py and search.js (tests/browser/test_search_browse.py).
+FILTER_WORDS = [
+    ("unit", "Storefront", "zqxivbwsqo"),
+    ("owner", "Zoë O'Brien-Lévy", "zqxanarnqi"),
+    ("status", "at risk", "zqxjrbkbbq"),
+    ("tag", "q4-launch", "zqxeunwdfd"),
+    ("period", "2026-Q4", "zqxbjfeeoj"),
+    ("kind", "kpi", "zqxkmwggay"),
+    ("owner", "  Ann\t Lee ", "zqxiasqosi"),  # whitespace collapsed, as Pagefind reports the value
+    ("unit", "客服 (東京)", "zqxghfqfnj"),
+]
+
+
+def test_the_filter_word_is_fnv1a_of_the_filter_and_value_in_base_26():
+    from generator.search.records import filter_word, fnv1a_32
+
+    # The published FNV-1a 32-bit test vectors.
+    assert [fnv1a_32(b) for b in (b"", b"a", b"foobar")] == [0x811C9DC5, 0xE40C292C, 0xBF9CF968]
+    for name, value, word in FILTER_WORDS:
+        assert filter_word(name, value) == word
+        assert re.fullmatch(r"zqx[a-z]{7}", word)
+        digest = 0
+        for letter in word[3:]:
+            digest = digest * 26 + ord(letter) - ord("a")
+        assert digest == fnv1a_32(f"{name}={' '.join(value.split())}".encode())
+
+
+def test_every_filter_value_of_a_record_is_a_word_of_its_text_and_a_key_results_in_its_section(example, records):
+    from generator.search.records import filter_word
+
+    for record in records:
+        html = record.html("en")
+        head, body = html.split("<body>")
+        for name, values in ({"kind": [record.kind]} | record.filters).items():
+            for value in values:
+                assert filter_word(name, value) in body.split("<h2")[0], (record.url, name, value)
+    node = next(o for o in example.portal.objectives.values() if o.id == "why-customers-leave")
+    html = _by_url(records)[f"units/analytics/2026-Q4/#obj-{node.id}"].html("en")
+    churn = html[html.index('id="kr-why-customers-leave__churn-score"'):]
+    churn = churn[:churn.index("<h2") if "<h2" in churn else None]
+    assert filter_word("status", "at risk") in churn and filter_word("owner", "Nora Kowalski") in churn
+    assert filter_word("status", "on track") not in churn
