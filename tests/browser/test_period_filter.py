@@ -13,6 +13,7 @@ import json
 
 import pytest
 from test_accessibility import describe, run_axe
+from test_search_filters import result_opening
 
 try:
     from playwright.sync_api import expect
@@ -31,18 +32,6 @@ def _row(page):
     return page.locator(".goalsite-find")
 
 
-def _result(page, href: str):
-    """The result that opens `href`, clicking "More results" until it is shown."""
-    result = page.locator(".goalsite-search__result").filter(has=page.locator(f'a.goalsite-search__link[href$="{href}"]'))
-    more = page.locator(".goalsite-search__more")
-    while not result.count() and more.is_visible():
-        shown = page.locator(".goalsite-search__result").count()
-        more.click()
-        page.wait_for_function("n => document.querySelectorAll('.goalsite-search__result').length > n", arg=shown)
-    expect(result).to_have_count(1)
-    return result
-
-
 def test_at_risk_opens_the_search_with_the_period_and_status_chosen(site, page, screenshot):
     page.goto(site.href(PERIOD), wait_until="load")
     row = _row(page)
@@ -55,7 +44,7 @@ def test_at_risk_opens_the_search_with_the_period_and_status_chosen(site, page, 
     page.wait_for_function(SETTLED)
     expect(page.locator('select[data-filter="status"]')).to_have_value("at risk")
     expect(page.locator('select[data-filter="period"]')).to_have_value("2026-Q4")
-    result = _result(page, "/" + OBJECTIVE)
+    result = result_opening(page, "/" + OBJECTIVE)
     expect(result.locator(f'.goalsite-search__sub[href$="#{AT_RISK}"]')).to_have_count(1)
     screenshot(page, "period-find-at-risk")
     page.keyboard.press("Escape")

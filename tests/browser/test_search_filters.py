@@ -31,7 +31,7 @@ def _choose(page, name: str, value: str) -> None:
     page.wait_for_function(SETTLED)
 
 
-def _result(page, href: str):
+def result_opening(page, href: str):
     """The result that opens `href`, clicking "More results" until it is shown."""
     result = page.locator(".goalsite-search__result").filter(has=page.locator(f'a.goalsite-search__link[href$="{href}"]'))
     more = page.locator(".goalsite-search__more")
@@ -49,7 +49,7 @@ def test_the_status_at_risk_lists_an_objective_on_track_and_shows_its_key_result
     page.locator(".goalsite-search-button").click()
     _choose(page, "status", "at risk")
     _choose(page, "period", "2026-Q4")
-    result = _result(page, "/" + OBJECTIVE)
+    result = result_opening(page, "/" + OBJECTIVE)
     expect(result.locator(".goalsite-search__context")).to_contain_text("on track")
     sub = result.locator(f'.goalsite-search__sub[href$="#{AT_RISK}"]')
     expect(sub.locator(".goalsite-search__sub-title")).to_have_text(kr["title"])
@@ -68,8 +68,8 @@ def test_an_owner_chip_lists_the_key_results_that_owner_owns(site, page):
     page.goto(site.href(), wait_until="load")
     page.locator(".goalsite-search-button").click()
     _choose(page, "period", "2026-Q4")
-    _result(page, "/" + OBJECTIVE).locator('.goalsite-search__chip[aria-label^="Only owner Luca"]').click()
+    result_opening(page, "/" + OBJECTIVE).locator('.goalsite-search__chip[aria-label^="Only owner Luca"]').click()
     page.wait_for_function(SETTLED)
-    subs = _result(page, "/" + OBJECTIVE).locator(".goalsite-search__sub")
+    subs = result_opening(page, "/" + OBJECTIVE).locator(".goalsite-search__sub")
     assert subs.evaluate_all("links => links.map(a => a.hash.slice(1))") == [ON_TRACK]
     expect(subs.locator(".goalsite-search__excerpt")).to_contain_text("Luca Romano · on track")
