@@ -103,6 +103,19 @@ def department_pages(site, folder: str, period: Period, units: list[OrgUnit],
             for n, chunk in enumerate(chunks, start=1)]
 
 
+def department_list(site, folder: str, period: Period, groups, first: str) -> list[ListPage]:
+    """The pages of a company-wide table of the period's departments (`folder`: "periods" or
+    "retrospectives"), the first at `first`: each page's items are (department, its units, its pages of
+    the period in `folder`), for the departments with a page or a score."""
+    scores = site.scores.periods[period.id].department_scores
+    items = []
+    for dept, units in groups:
+        chunks = department_pages(site, folder, period, units)
+        if chunks or scores.get(dept.id) is not None:
+            items.append((dept, units, chunks))
+    return list_pages(first, f"{folder}/{period.id}", items)
+
+
 def pager(links: Links, pages: list[DepartmentPage] | list[ListPage], here: DepartmentPage | ListPage) -> Markup:
     """"Page 1 of 3: **1** · 2 · 3" (links to the others); "" for a department of one page."""
     if len(pages) < 2:
@@ -111,4 +124,4 @@ def pager(links: Links, pages: list[DepartmentPage] | list[ListPage], here: Depa
     return Markup(f"Page {here.number} of {len(pages)}: ") + Markup(" · ").join(parts)
 
 
-__all__ = ["CHART_DEPARTMENTS", "DEPARTMENTS_PAGE", "PAGE_OBJECTIVES", "DepartmentPage", "ListPage", "list_pages", "department_file_path", "department_groups", "department_pages", "pager"]
+__all__ = ["CHART_DEPARTMENTS", "DEPARTMENTS_PAGE", "PAGE_OBJECTIVES", "DepartmentPage", "ListPage", "department_list", "list_pages", "department_file_path", "department_groups", "department_pages", "pager"]

@@ -14,7 +14,7 @@ import json
 from ..resolve import OrgUnit, Period
 from ..score import STATUSES as STATUS_ORDER
 from .departments import (CHART_DEPARTMENTS, DepartmentPage, ListPage, department_file_path, department_groups,
-                          department_pages, list_pages, pager)
+                          department_list, department_pages, pager)
 from .figures import departments_chart, distribution_chart, period_objectives
 from .links import period_path, unit_period_path
 from .page import Pages
@@ -40,7 +40,7 @@ def render_period_pages(pages: Pages) -> None:
                   archive=links.to("Retrospectives", ARCHIVE_PATH))
     groups = department_groups(site)
     for period in site.periods_newest:
-        listed = department_list(site, period, groups)
+        listed = department_list(site, "periods", period, groups, period_path(period.id))
         _render_period(pages, period, groups, listed)
         for here in listed[1:]:
             _render_department_list(pages, period, listed, here)
@@ -102,18 +102,6 @@ def find_row(site, period: Period, label: str, units: list[OrgUnit] | None = Non
         for word, text in [*items, ("", "All\u2026")])
     return Markup(f'<div class="goalsite-find" data-goalsite-find hidden><span class="goalsite-find__label">'
                   f"{escape(label)}</span> {buttons}</div>")
-
-
-def department_list(site, period: Period, groups) -> list[ListPage]:
-    """The pages of the period's table of departments: each page's items are (department, its units, its
-    pages of the period), for the departments with a page or a score; the first page is the period's."""
-    s = site.scores.periods[period.id]
-    items = []
-    for dept, units in groups:
-        chunks = department_pages(site, "periods", period, units)
-        if chunks or s.department_scores.get(dept.id) is not None:
-            items.append((dept, units, chunks))
-    return list_pages(period_path(period.id), f"periods/{period.id}", items)
 
 
 def _departments(site, links, period: Period, listed: list[ListPage], here: ListPage) -> dict:

@@ -24,8 +24,8 @@ from markupsafe import Markup
 
 from ..resolve import KpiNode, ObjectiveNode, Period
 from ..score import PeriodSummary, inside
-from .departments import (CHART_DEPARTMENTS, ListPage, department_file_path, department_groups, department_pages,
-                          list_pages, pager)
+from .departments import (CHART_DEPARTMENTS, ListPage, department_file_path, department_groups, department_list,
+                          department_pages, pager)
 from .figures import departments_chart, distribution_chart, period_objectives
 from .kpis import health_badge
 from .links import unit_period_path
@@ -62,7 +62,7 @@ def render_retro_pages(pages: Pages) -> None:
                   all_periods=links.to("All periods", "periods/index.md"))
     groups = department_groups(site)
     for period in periods:
-        listed = _department_list(site, period, groups)
+        listed = department_list(site, "retrospectives", period, groups, retro_path(period.id))
         _render_retro(pages, period, periods, groups, listed)
         for here in listed[1:]:
             _render_department_list(pages, period, listed, here)
@@ -200,18 +200,6 @@ def _history(site, period: Period) -> list[dict]:
                      "committed": _committed(s),
                      "hit_delta": _delta(_hit_rate(s), _hit_rate(before) if before else None)})
     return rows if len(rows) > 1 else []
-
-
-def _department_list(site, period: Period, groups) -> list[ListPage]:
-    """The pages of the retrospective's table of departments: (department, its units, its retrospective
-    pages) of those with a page or a score; the first page is the retrospective's."""
-    s = site.scores.periods[period.id]
-    items = []
-    for dept, units in groups:
-        chunks = department_pages(site, "retrospectives", period, units)
-        if chunks or s.department_scores.get(dept.id) is not None:
-            items.append((dept, units, chunks))
-    return list_pages(retro_path(period.id), f"retrospectives/{period.id}", items)
 
 
 def _departments(site, links: Links, period: Period, listed: list[ListPage], here: ListPage) -> dict:
