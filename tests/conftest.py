@@ -6,9 +6,11 @@ runs it, so the tests see the real entry point, logging and exit codes.
 
 from __future__ import annotations
 
+import gc
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,17 @@ def goalsite():
 def site_builder():
     """build(goals, site_dir, *flags, today=TODAY) -> site_dir: `goalsite build` that must exit 0."""
     return build_site
+
+
+def least_cpu_seconds(convert, text: str, runs: int) -> float:
+    """CPU seconds of `convert(text)`, the least of `runs`: other processes on the machine do not count."""
+    best = float("inf")
+    gc.disable()
+    try:
+        for _ in range(runs):
+            start = time.process_time()
+            convert(text)
+            best = min(best, time.process_time() - start)
+    finally:
+        gc.enable()
+    return best

@@ -10,16 +10,15 @@ build here, of every such pattern at once, took 214 s; it takes about 4 s now.
 
 from __future__ import annotations
 
-import gc
 import resource
 import subprocess
-import time
 from pathlib import Path
 
 import markdown
 import yaml
 from mkdocs.config import load_config
 
+from tests.conftest import least_cpu_seconds
 from hardening_support import MINIMAL_GOALS, ROOT, TODAY, copy_goals, goalsite_exe
 
 from generator.model import MAX_MARKDOWN_CHARS, MAX_TEXT_CHARS
@@ -115,20 +114,6 @@ def test_a_build_with_20000_characters_of_every_pattern_takes_seconds(tmp_path):
     assert [m for m in marks if m not in html] == [], "every field is on its page, to its end"
 
 
-def _seconds(convert, text: str) -> float:
-    """CPU seconds of `convert(text)`, the least of three: other processes on the machine do not count."""
-    best = float("inf")
-    gc.disable()
-    try:
-        for _ in range(3):
-            start = time.process_time()
-            convert(text)
-            best = min(best, time.process_time() - start)
-    finally:
-        gc.enable()
-    return best
-
-
 def test_a_page_paragraph_of_many_links_renders_in_time_linear_in_its_length(tmp_path):
     # MkDocs converts each generated page with the extensions of the site's config, which the
     # goalsite plugin completes in on_config: an objective's collaborators are one paragraph of
@@ -142,5 +127,5 @@ def test_a_page_paragraph_of_many_links_renders_in_time_linear_in_its_length(tmp
         links = (f"[Person number {i}](../../people/sales-emea.md#person-p{i})" for i in range(count))
         return "Owner: [Dana Fox](../../people/sales.md#person-dana) · With: " + ", ".join(links) + "\n"
 
-    small, large = _seconds(page.convert, paragraph(250)), _seconds(page.convert, paragraph(1000))
+    small, large = least_cpu_seconds(page.convert, paragraph(250), 3), least_cpu_seconds(page.convert, paragraph(1000), 3)
     assert large / small < 8, f"4 times the links took {large / small:.1f} times as long ({small:.3f} s, {large:.3f} s)"

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import gc
 import html
-import time
 
 import markdown
 import markdown.extensions
 import pytest
 from hypothesis import example, given, settings, strategies as st
+
+from tests.conftest import least_cpu_seconds
 
 from generator.render import linear, text as text_module
 from generator.render.text import (escape_meta, escape_text, format_number, format_percent, render_markdown,
@@ -289,20 +289,6 @@ QUADRATIC = {"link-open": "[a](", "image-open": "![a](", "links": "[a](b) ", "em
              "autolinks": "<http://", "open-then-close": ("<em>", "</a>"), "open-then-comments": ("<em>", "<!---->")}
 
 
-def _best_of_five(source: str) -> float:
-    """CPU seconds of rendering `source`, the least of five: other processes on the machine do not count."""
-    renderer, best = text_module.MarkdownRenderer(), float("inf")
-    gc.disable()
-    try:
-        for _ in range(5):
-            start = time.process_time()
-            renderer(source)
-            best = min(best, time.process_time() - start)
-    finally:
-        gc.enable()
-    return best
-
-
 def _repeat(pattern, length: int) -> str:
     if isinstance(pattern, tuple):
         return "".join((p * (length // 2 // len(p) + 1))[:length // 2] for p in pattern)
@@ -314,5 +300,6 @@ def _repeat(pattern, length: int) -> str:
 @pytest.mark.parametrize("pattern", QUADRATIC.values(), ids=QUADRATIC.keys())
 def test_rendering_time_grows_linearly_with_the_length(pattern):
     # Four times the text: four times the time when linear, sixteen when quadratic (as it was).
-    small, large = _best_of_five(_repeat(pattern, 10_000)), _best_of_five(_repeat(pattern, 40_000))
+    small = least_cpu_seconds(text_module.MarkdownRenderer(), _repeat(pattern, 10_000), 5)
+    large = least_cpu_seconds(text_module.MarkdownRenderer(), _repeat(pattern, 40_000), 5)
     assert large / small < 8, f"4 times the text took {large / small:.1f} times as long ({small:.3f} s, {large:.3f} s)"
