@@ -55,6 +55,7 @@ def test_the_status_at_risk_lists_an_objective_on_track_and_shows_its_key_result
     expect(sub.locator(".goalsite-search__sub-title")).to_have_text(kr["title"])
     expect(sub.locator(".goalsite-search__excerpt")).to_contain_text("Nora Kowalski · at risk")
     expect(sub.locator(".goalsite-search__excerpt")).not_to_contain_text("zqx")  # its filter word is not shown
+    expect(sub.locator(".goalsite-search__excerpt")).not_to_contain_text("..")  # nor the full stop after it
     assert not result.locator(f'.goalsite-search__sub[href$="#{ON_TRACK}"]').count(), "a key result on track"
     screenshot(page, "status-at-risk")
     assert sub.get_attribute("href").endswith(f"/{OBJECTIVE.split('#')[0]}#{AT_RISK}")
