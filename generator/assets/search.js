@@ -28,7 +28,7 @@
   var FILTER_LABELS = { unit: "Unit", owner: "Owner", tag: "Tag", period: "Period", status: "Status", kind: "Kind" };
   var MENUS = [["kind", "Everything"], ["period", "Any period"], ["status", "Any status"]];
   var CHIPS = { unit: 4, owner: 3, tag: 4 }; // the filters a result offers as chips, and how many of each
-  var FILTER_WORD = /\s*(<mark>)?\bzqx[a-z]{7}\b(<\/mark>)?\.?/g; // records.py: FILTER_WORD_PREFIX, filter_word
+  var FILTER_WORD = /\s*(<mark>)?\bzqx[a-z]{7,}\b(<\/mark>)?\.?/g; // records.py: FILTER_WORD_PREFIX, filter_word
   var ICON_PATH = "M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 " +
     "6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5Z";
 
@@ -91,6 +91,7 @@
     return engine;
   }
 
+  // goalsite.json: the menus' choices, and the filter values split into shards (browse); null when missing.
   function loadMenus() {
     if (!menus) {
       menus = fetch(BUNDLE + "goalsite.json").then(function (response) {
@@ -99,6 +100,7 @@
       });
       menus.then(fillMenus, function () { menus = null; });
     }
+    return menus.catch(function () { return null; });
   }
 
   function fillMenus(data) {
@@ -270,8 +272,9 @@
   // and in parts), not "Customer Care". Other punctuation it drops and joins, as it does in the index
   // ("units/h" is the word "unitsh", "12.5" the word "125").
   function search(term) {
-    var words = term ? term.replace(/\p{Pd}+/gu, " ").trim() : chosenWords();
-    var phrase = term ? phraseOf(words) : null;
+    if (!term) return Promise.all([loadEngine(), loadMenus()]).then(browse);
+    var words = term.replace(/\p{Pd}+/gu, " ").trim();
+    var phrase = phraseOf(words);
     var options = { filters: Object.assign({}, state.chosen) };
     return loadEngine().then(function (pagefind) {
       return Promise.all([pagefind.search(words, options), phrase ? pagefind.search(phrase, options) : null]);
@@ -280,13 +283,26 @@
     });
   }
 
-  // With no words typed, the chosen filters' words are searched: a record holds the word of each of its
-  // filter values (records.py), a key result's section its status's and owner's. So the results are the
-  // filters', the key results of the status or owner come as sub-results, and Pagefind loads those words'
-  // chunks only (with no words, null, Pagefind 1.5 loads every chunk of the index).
-  function chosenWords() {
-    var names = Object.keys(state.chosen);
-    return names.length ? names.map(function (n) { return filterWord(n, state.chosen[n]); }).join(" ") : null;
+  // With no words typed, the chosen filters' words are searched: a record holds the word of each of its filter
+  // values (records.py), a key result's section its status's and owner's. So the results are the filters', the
+  // key results of the status or owner come as sub-results, and Pagefind loads those words' chunks only (with
+  // no words, null, it loads every chunk of the index). A value of many records has its word split into shards
+  // (goalsite.json: how many): Pagefind's work grows with the square of the records one search finds, so each
+  // shard is searched on its own ("a" or "b" for each bit of the shard's number) and the results merged.
+  function browse(loaded) {
+    var pagefind = loaded[0], data = loaded[1] || {}, names = Object.keys(state.chosen), filters = {};
+    var counts = names.map(function (n) { return ((data.shards || {})[n] || {})[state.chosen[n]] || 1; });
+    var shards = Math.min.apply(null, counts), searches = [];
+    (data.same_words || []).forEach(function (p) { if (state.chosen[p[0]] === p[1]) filters[p[0]] = p[1]; });
+    for (var shard = 0; shard < shards; shard++) {
+      for (var bit = 1, suffix = ""; bit < shards; bit *= 2) suffix += shard & bit ? "b" : "a";
+      searches.push(pagefind.search(names.map(function (n) { return filterWord(n, state.chosen[n]) + suffix; })
+        .join(" "), { filters: filters }));
+    }
+    return Promise.all(searches).then(function (found) {
+      var results = [].concat.apply([], found.map(function (f) { return f.results || []; }));
+      return results.sort(function (a, b) { return b.score - a.score; });
+    });
   }
 
   // "zqx" + the FNV-1a 32-bit hash of the UTF-8 of "name=value" in base 26, 7 letters (records.py).

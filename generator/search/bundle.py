@@ -11,7 +11,9 @@ where the command line indexes them on every CPU.
 Next to Pagefind's files the bundle holds `goalsite.json`: the choices the
 search box offers for the small filters (kinds, periods, statuses), so that it
 never loads the filter index of owners and units, which grows with the company,
-just to fill its menus.
+just to fill its menus; and the filter values whose words are split into shards
+and those whose words another value has too (records.py), for the searches with
+no words typed.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Iterable
 
-from .records import KINDS, Record, filter_values
+from .records import KINDS, SHARD_RECORDS, Record, Shards, filter_values, same_words, shard_counts
 from .stable import stabilize
 
 #: The bundle's folder in the site.
@@ -58,8 +60,8 @@ def pagefind_binary() -> Path:
     return Path(found)
 
 
-def write_records(records: Iterable[Record], folder: Path, language: str) -> int:
-    """Write each record's HTML file under `folder`; returns how many."""
+def write_records(records: Iterable[Record], folder: Path, language: str, shards: Shards | None = None) -> int:
+    """Write each record's HTML file under `folder` (its filter words split as `shards` says); returns how many."""
     made: set[Path] = set()
     count = 0
     for record in records:
@@ -67,23 +69,42 @@ def write_records(records: Iterable[Record], folder: Path, language: str) -> int
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        path.write_text(record.html(language), encoding="utf-8")
+        path.write_text(record.html(language, shards), encoding="utf-8")
         count += 1
     return count
 
 
-def menus(records: list[Record], *, restricted: bool) -> dict:
-    """goalsite.json: the kinds, periods and statuses the search box offers, and whether the build is restricted."""
+def menus(records: list[Record], *, restricted: bool, shards: Shards | None = None) -> dict:
+    """goalsite.json: the kinds, periods and statuses the search box offers, whether the build is restricted,
+    the values split into shards (`{"status": {"at risk": 32}}`) and the values whose words are the same."""
     kinds = set(filter_values(records, "kind")) | {r.kind for r in records}
+    split: dict[str, dict[str, int]] = {}
+    for (name, value), count in sorted((shards or {}).items()):
+        if count > 1:
+            split.setdefault(name, {})[value] = count
     return {
         "kinds": [[key, one, many] for key, (one, many) in KINDS.items() if key in kinds],
         "periods": filter_values(records, "period"),
         "statuses": sorted(filter_values(records, "status")),
         "restricted": restricted,
+        "shards": split,
+        "same_words": [list(pair) for pair in same_words(records)],
     }
 
 
-def build_bundle(records: list[Record], out: Path, *, language: str = "en", restricted: bool = False) -> float:
+def write_input(records: list[Record], folder: Path, language: str, *, restricted: bool,
+                shard_records: int = SHARD_RECORDS) -> Path:
+    """The records' files in `folder`, and goalsite.json beside them (`folder`/goalsite.json, which
+    build_bundle moves into the bundle): what Pagefind indexes. Returns the menus file."""
+    shards = shard_counts(records, shard_records)
+    write_records(records, folder, language, shards)
+    path = Path(folder) / MENUS_FILE
+    path.write_text(json.dumps(menus(records, restricted=restricted, shards=shards)), encoding="utf-8")
+    return path
+
+
+def build_bundle(records: list[Record], out: Path, *, language: str = "en", restricted: bool = False,
+                 shard_records: int = SHARD_RECORDS) -> float:
     """Index `records` into the bundle folder `out` (created; Pagefind's files are added to it).
 
     Returns the seconds it took. Raises SearchBundleError when Pagefind cannot run or fails.
@@ -91,9 +112,9 @@ def build_bundle(records: list[Record], out: Path, *, language: str = "en", rest
     started = time.perf_counter()
     binary = pagefind_binary()
     with tempfile.TemporaryDirectory(prefix="goalsite-search-") as tmp:
-        write_records(records, Path(tmp), language)
+        menus_file = write_input(records, Path(tmp), language, restricted=restricted, shard_records=shard_records)
         index_folder(Path(tmp), out, language=language, binary=binary)
-    (Path(out) / MENUS_FILE).write_text(json.dumps(menus(records, restricted=restricted)), encoding="utf-8")
+        shutil.move(menus_file, Path(out) / MENUS_FILE)
     return time.perf_counter() - started
 
 

@@ -39,6 +39,16 @@ values (search.js computes the same words), which finds the records the filters 
 the key results that have the chosen status or owner as sub-results, and downloads only the index
 chunks of those words (Pagefind 1.5 downloads every chunk of the index for a search with filters
 and no words).
+
+A value that more than SHARD_RECORDS records hold is split into shards (`shard_counts`): a power of
+two of them, k, and each record's word for it ends in the low bits of the record's bucket (the FNV-1a
+hash of its URL) as letters, "a" for 0 and "b" for 1, log2(k) of them (`shard_suffix`). Pagefind's work
+for one word grows with the square of the records it finds (it looks up each result's locations in
+the list of all of them), so the search box searches each shard on its own and merges the results:
+"at risk" at 5,000 teams is 32 searches of some 600 records, not one of 20,000. The words of one
+value sort together, in the same index chunks, and its unsplit word finds them all (Pagefind finds
+the words a searched word begins). goalsite.json lists the split values and the values whose words
+are the same (search.js then also passes Pagefind the filter).
 No reader types these words, and search.js drops them from the excerpts it shows.
 """
 
@@ -71,6 +81,19 @@ CONTEXT_WEIGHT = "0.5"
 FILTER_WORD_WEIGHT = "0.1"
 #: What every filter word starts with (search.js: FILTER_WORD).
 FILTER_WORD_PREFIX = "zqx"
+#: Records above which a filter value's word is split into shards (shard_counts).
+SHARD_RECORDS = 1000
+
+#: (filter, value) -> how many shards its word has (1 for a value not split): shard_counts().
+Shards = dict[tuple[str, str], int]
+
+
+@dataclass(frozen=True)
+class FilterWords:
+    """The filter words of these values, a paragraph of a record's body: rendered by Record.html(), which
+    knows the record's bucket and the values split into shards."""
+
+    filters: tuple[tuple[str, tuple[str, ...]], ...]
 
 
 @dataclass
@@ -81,8 +104,8 @@ class Record:
     """Site-relative URL of what the result opens: "units/storefront/2026-Q4/#obj-faster-checkout"."""
     title: str
     kind: str
-    body: list[str] = field(default_factory=list)
-    """Pieces of HTML (escaped already) after the title heading."""
+    body: list[str | FilterWords] = field(default_factory=list)
+    """Pieces of HTML (escaped already) after the title heading, and the filter words of key results."""
     meta: dict[str, str] = field(default_factory=dict)
     filters: dict[str, list[str]] = field(default_factory=dict)
 
@@ -96,10 +119,17 @@ class Record:
         page, _, anchor = self.url.partition("#")
         return f"{page}{anchor or 'index'}.html"
 
-    def html(self, language: str) -> str:
-        """The document Pagefind reads: filters and meta in the head, the indexed text in the body."""
+    @property
+    def bucket(self) -> int:
+        """Which shard of a split value's word the record holds: the FNV-1a hash of its URL (shard_suffix)."""
+        return fnv1a_32(self.url.encode("utf-8"))
+
+    def html(self, language: str, shards: Shards | None = None) -> str:
+        """The document Pagefind reads: filters and meta in the head, the indexed text in the body (the filter
+        words of the values in `shards` split by the record's bucket)."""
         filters = {"kind": [self.kind], **self.filters}
         meta = {"kind": self.kind, **self.meta}
+        bucket = self.bucket if shards else 0
         head = [f'<meta data-pagefind-filter="{name}[content]" content="{_attr(value)}">'
                 for name in FILTERS for value in filters.get(name, ())]
         head += [f'<meta data-pagefind-meta="{name}[content]" content="{_attr(value)}">'
@@ -107,7 +137,9 @@ class Record:
         return (f'<!doctype html><html lang="{_attr(language)}"><head><meta charset="utf-8">'
                 f"<title>{_text(self.title)}</title>{''.join(head)}</head>"
                 f'<body><main data-pagefind-body><h1 data-pagefind-meta="title">{_text(self.title)}</h1>'
-                f"{_filter_words(filters)}{''.join(self.body)}</main></body></html>")
+                f"{_words(_filter_values(filters), shards, bucket)}"
+                f"{''.join(_words(b.filters, shards, bucket) if isinstance(b, FilterWords) else b for b in self.body)}"
+                "</main></body></html>")
 
 
 def portal_records(site: Site) -> list[Record]:
@@ -207,7 +239,7 @@ def _key_result(kr: KeyResultNode, owner: str, status: str) -> list[str]:
     line = " · ".join(w for w in words if w)
     if line:
         out.append(_para(_text(line), CONTEXT_WEIGHT))
-    out.append(_filter_words({"status": [status] if status else [], "owner": [owner] if owner else []}))
+    out.append(FilterWords(_filter_values({"status": [status] if status else [], "owner": [owner] if owner else []})))
     return out
 
 
@@ -299,9 +331,10 @@ def _para(text: str, weight: str | None = None) -> str:
     return f'<p data-pagefind-weight="{weight}">{text}</p>' if weight else f"<p>{text}</p>"
 
 
-def filter_word(name: str, value: str) -> str:
+def filter_word(name: str, value: str, shard: str = "") -> str:
     """The word a record holds for its filter value: "zqx" + the FNV-1a 32-bit hash of the UTF-8 of
-    "name=value" (value with its whitespace collapsed, as Pagefind reports it) in base 26, "a" to "z", 7 letters.
+    "name=value" (value with its whitespace collapsed, as Pagefind reports it) in base 26, "a" to "z", 7 letters;
+    then the record's `shard` of a split value (shard_suffix).
 
     Letters only: Pagefind indexes a word of letters and digits in parts too, and finds the words a typed
     word begins, so that a reader's "gs" would find every record with a word "gsf1x2..."; no reader types
@@ -312,7 +345,46 @@ def filter_word(name: str, value: str) -> str:
     while digest:
         digest, rest = divmod(digest, 26)
         digits = "abcdefghijklmnopqrstuvwxyz"[rest] + digits
-    return FILTER_WORD_PREFIX + digits.rjust(7, "a")
+    return FILTER_WORD_PREFIX + digits.rjust(7, "a") + shard
+
+
+def shard_suffix(bucket: int, shards: int) -> str:
+    """The end of a split value's word in a record of this bucket: the low log2(shards) bits of `bucket`,
+    lowest first, "a" for 0 and "b" for 1 ("" for a value not split). So the words of the records whose
+    buckets agree in their lowest j bits all begin with the same j letters, and one search finds them."""
+    return "".join("ab"[bucket >> bit & 1] for bit in range(shards.bit_length() - 1))
+
+
+def shard_counts(records: Iterable[Record], per: int = SHARD_RECORDS) -> Shards:
+    """How many shards each filter value's word has: the least power of two that leaves at most about `per`
+    records in each (1 for a value of at most `per` records), halved until every shard holds a record.
+
+    Pagefind ignores a searched word that no record holds: a search of an empty shard's word and another
+    word would find the other word's records."""
+    held: dict[tuple[str, str], list[int]] = {}
+    for record in records:
+        bucket = record.bucket
+        for name, values in _filter_values({"kind": [record.kind], **record.filters}):
+            for value in values:
+                held.setdefault((name, value), []).append(bucket)
+    shards = {}
+    for key, buckets in held.items():
+        count = 1 << max(0, -(-len(buckets) // per) - 1).bit_length()
+        while count > 1 and len({bucket % count for bucket in buckets}) < count:
+            count //= 2
+        shards[key] = count
+    return shards
+
+
+def same_words(records: Iterable[Record]) -> list[tuple[str, str]]:
+    """The (filter, value) pairs whose filter word another pair has too (32-bit hashes collide now and then
+    in a large company): the search box filters those with Pagefind's filters as well."""
+    seen: dict[str, set[tuple[str, str]]] = {}
+    for record in records:
+        for name, values in _filter_values({"kind": [record.kind], **record.filters}):
+            for value in values:
+                seen.setdefault(filter_word(name, value), set()).add((name, value))
+    return sorted(pair for pairs in seen.values() if len(pairs) > 1 for pair in pairs)
 
 
 def fnv1a_32(data: bytes) -> int:
@@ -323,10 +395,18 @@ def fnv1a_32(data: bytes) -> int:
     return digest
 
 
-def _filter_words(filters: dict[str, list[str]]) -> str:
-    """The filter words of these filter values, as one paragraph of the least weight."""
-    words = dict.fromkeys(filter_word(name, value) for name in FILTERS for value in filters.get(name, ()))
+def _words(filters: tuple[tuple[str, tuple[str, ...]], ...], shards: Shards | None, bucket: int) -> str:
+    """The filter words of these values in a record of this bucket, as one paragraph of the least weight."""
+    shards = shards or {}
+    words = dict.fromkeys(filter_word(name, value, shard_suffix(bucket, shards.get((name, value), 1)))
+                          for name, values in filters for value in values)
     return _para(" ".join(words), FILTER_WORD_WEIGHT)
+
+
+def _filter_values(filters: dict[str, list[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The values of each filter, in FILTERS order, whitespace collapsed as Pagefind reports them."""
+    return tuple((name, tuple(" ".join(str(v).split()) for v in filters[name])) for name in FILTERS
+                 if filters.get(name))
 
 
 def _distinct(values: Iterable[str]) -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -22,8 +23,8 @@ import pytest
 
 from generator.pipeline import build_portal
 from generator.render.site import Site
-from generator.search.bundle import BUNDLE_DIR, MENUS_FILE, index_folder, menus, write_records
-from generator.search.records import portal_records
+from generator.search.bundle import BUNDLE_DIR, MENUS_FILE, index_folder, write_input
+from generator.search.records import filter_word, portal_records
 from tests.browser.conftest import ROOT, TODAY, PageLog
 from tests.unit.test_search_records import FILTER_WORDS
 
@@ -37,24 +38,42 @@ pytestmark = pytest.mark.browser
 TEAMS = 60
 #: The most index chunks a search by one filter with no words may download.
 MOST_CHUNKS = 3
+#: Records per shard of a filter value's word in the `split` bundle (SHARD_RECORDS in a build).
+SPLIT = 8
 SETTLED = "() => document.querySelector('.goalsite-search').getAttribute('data-settled') === ''"
 
 
 @pytest.fixture(scope="module")
-def company(site, servers, tmp_path_factory):
-    """(served URL, records) of the synthetic company's search bundle in the example portal's pages."""
-    folder = tmp_path_factory.mktemp("browse")
-    goals = folder / "goals"
+def synthetic(tmp_path_factory):
+    """The records of the synthetic company's published portal."""
+    goals = tmp_path_factory.mktemp("browse") / "goals"
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "synth.py"), "--teams", str(TEAMS),
                     "--out", str(goals)], check=True, capture_output=True)
     build = build_portal(goals, dt.date.fromisoformat(TODAY))
-    records = [r for r in portal_records(Site(build)) if not r.meta.get("private")]
+    return [r for r in portal_records(Site(build)) if not r.meta.get("private")]
+
+
+def _served(site, servers, folder, records, **split) -> tuple[str, list]:
+    """(served URL, records): the records' search bundle in the example portal's pages."""
     shell = folder / "site"
     shutil.copytree(site.root, shell, copy_function=os.link, ignore=shutil.ignore_patterns(BUNDLE_DIR))
-    write_records(records, folder / "records", "en")
+    menus = write_input(records, folder / "records", "en", restricted=False, **split)
     index_folder(folder / "records", shell / BUNDLE_DIR)
-    (shell / BUNDLE_DIR / MENUS_FILE).write_text(json.dumps(menus(records, restricted=False)), encoding="utf-8")
+    shutil.move(menus, shell / BUNDLE_DIR / MENUS_FILE)
     return servers(shell), records
+
+
+@pytest.fixture(scope="module")
+def company(site, servers, tmp_path_factory, synthetic):
+    """The synthetic company's bundle as a build makes it: no value has its word split at this size."""
+    return _served(site, servers, tmp_path_factory.mktemp("whole"), synthetic)
+
+
+@pytest.fixture(scope="module")
+def split(site, servers, tmp_path_factory, synthetic):
+    """The same bundle with the words of values of more than SPLIT records split into shards, as a large
+    company's are (records.py, SHARD_RECORDS)."""
+    return _served(site, servers, tmp_path_factory.mktemp("split"), synthetic, shard_records=SPLIT)
 
 
 def _browse(page, page_log, url: str, name: str, value: str) -> list[str]:
@@ -161,3 +180,67 @@ def test_typing_a_letter_or_two_does_not_list_every_record(company, page):
                                f"=== {json.dumps(typed)}")
         status = page.locator(".goalsite-search__status").inner_text()
         assert status.startswith("No results") or int(status.split()[0]) < len(records) / 10, (typed, status)
+
+
+def _matching(records, chosen: dict[str, str]) -> set[str]:
+    return {r.url for r in records
+            if all(value in ({"kind": [r.kind]} | r.filters).get(name, ()) for name, value in chosen.items())}
+
+
+def _listed(page, expected: set[str]) -> None:
+    status = page.locator(".goalsite-search__status").inner_text()
+    shown = {href.lstrip("/") for href in _shown(page)}
+    assert status == f"{len(expected)} result" + ("s" if len(expected) > 1 else ""), status
+    assert shown == expected
+    assert "zqx" not in page.locator(".goalsite-search").inner_text(), "a filter word is shown"
+
+
+@pytest.mark.parametrize("chosen", [{"status": "at risk"}, {"kind": "objective", "period": "2026-Q3"},
+                                    {"kind": "person"}], ids=["status", "kind-period", "kind"])
+def test_split_words_list_every_record_of_the_chosen_filters_once(split, page, page_log, chosen):
+    url, records = split
+    shards = json.loads(page.request.get(url + f"{BUNDLE_DIR}/{MENUS_FILE}").text())["shards"]
+    assert all(shards.get(name, {}).get(value, 1) > 1 for name, value in chosen.items()), shards
+    page.goto(url, wait_until="load")
+    page.locator(".goalsite-search-button").click()
+    before = len(page_log.requests)
+    for name, value in chosen.items():
+        menu = page.locator(f'select[data-filter="{name}"]')
+        expect(menu.locator(f'option[value="{value}"]')).to_have_count(1)
+        menu.select_option(value)
+    page.wait_for_function(SETTLED)
+    _listed(page, _matching(records, chosen))
+    chunks = {u for u in page_log.requests[before:] if "/pagefind/index/" in u}
+    assert 0 < len(chunks) <= MOST_CHUNKS * len(chosen), f"{len(chunks)} chunks downloaded"
+
+
+def test_find_goals_at_risk_on_the_period_page_lists_them_with_their_key_results_at_risk(split, page, screenshot):
+    """The period page's "Find goals… At risk" (period and status, both split): the goals at risk and those with
+    a key result at risk, each such key result a sub-result."""
+    url, records = split
+    page.goto(url + "periods/2026-Q4/", wait_until="load")
+    page.locator(".goalsite-find__item", has_text="At risk").click()
+    page.wait_for_function(SETTLED)
+    _listed(page, _matching(records, {"period": "2026-Q4", "status": "at risk"}))
+    hrefs = page.eval_on_selector_all("a.goalsite-search__sub", "links => links.map(a => a.getAttribute('href'))")
+    assert hrefs
+    sections = {}  # "units/x/2026-Q4/#kr-y__z" -> the HTML of the key result's section in its record
+    for record in records:
+        page_part = record.url.partition("#")[0]
+        for section in record.html("en").split("<h2")[1:]:
+            sections[page_part + "#" + section.split('"')[1]] = section
+    for href in hrefs:
+        assert re.search(rf"\b{filter_word('status', 'at risk')}\b", sections[href.lstrip("/")]), href
+    screenshot(page, "browse-split-period-at-risk")
+
+
+def test_a_small_value_with_a_split_one_lists_the_records_of_both(split, page, page_log):
+    """A unit (its word whole) and a status (split): one search, the status's unsplit word finding its shards."""
+    url, records = split
+    unit = _value(records, "unit")
+    _browse(page, page_log, url, "unit", unit)
+    page.locator('select[data-filter="status"]').select_option("at risk")
+    page.wait_for_function(SETTLED)
+    expected = _matching(records, {"unit": unit, "status": "at risk"})
+    assert expected
+    _listed(page, expected)

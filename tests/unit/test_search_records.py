@@ -249,3 +249,71 @@ def test_every_filter_value_of_a_record_is_a_word_of_its_text_and_a_key_results_
     churn = churn[:churn.index("<h2") if "<h2" in churn else None]
     assert filter_word("status", "at risk") in churn and filter_word("owner", "Nora Kowalski") in churn
     assert filter_word("status", "on track") not in churn
+
+
+def test_a_value_of_many_records_has_its_word_split_into_a_power_of_two_of_shards_none_empty(records):
+    from generator.search.bundle import menus
+    from generator.search.records import shard_counts
+
+    per = 5
+    held: dict[tuple[str, str], list[int]] = {}
+    for record in records:
+        for name, values in ({"kind": [record.kind]} | record.filters).items():
+            for value in values:
+                held.setdefault((name, value), []).append(record.bucket)
+    shards = shard_counts(records, per)
+    assert shards.keys() == held.keys()
+    assert any(k > 2 for k in shards.values()) and any(k == 1 for k in shards.values())
+    for key, k in shards.items():
+        count = len(held[key])
+        enough = 1  # the least power of two of shards of at most `per` records
+        while count > enough * per:
+            enough *= 2
+        assert k & (k - 1) == 0 and k <= enough, (key, k, count)
+        assert {b % k for b in held[key]} == set(range(k)), key  # Pagefind ignores a word no record holds
+        assert k == enough or len({b % (2 * k) for b in held[key]}) < 2 * k, (key, k, count)  # halved: one was empty
+    assert set(shard_counts(records).values()) == {1}  # the example company splits nothing
+    listed = menus(records, restricted=False, shards=shards)["shards"]
+    assert listed == {name: {v: k for (n, v), k in shards.items() if n == name and k > 1}
+                      for name in {n for (n, _), k in shards.items() if k > 1}}
+    assert menus(records, restricted=False)["shards"] == {}
+
+
+def test_a_record_holds_its_shard_of_a_split_word_and_a_key_result_its_own(example, records):
+    from generator.search.records import filter_word, shard_counts, shard_suffix
+
+    assert [shard_suffix(0b1101, k) for k in (1, 2, 4, 8, 16)] == ["", "b", "ba", "bab", "babb"]
+    shards = shard_counts(records, 5)
+    split = [(key, k) for key, k in shards.items() if k > 1]
+    for record in records:
+        body = record.html("en", shards).split("<body>")[1]
+        first = body.split("<h2")[0]
+        for (name, value), k in split:
+            if value in ({"kind": [record.kind]} | record.filters).get(name, ()):
+                suffix = shard_suffix(record.bucket, k)
+                assert len(suffix) == k.bit_length() - 1 and set(suffix) <= {"a", "b"}
+                assert re.search(rf"\b{filter_word(name, value)}{suffix}\b", first), (record.url, name, value)
+                assert not re.search(rf"\b{filter_word(name, value)}\b", first)  # only its shard's word
+    node = next(o for o in example.portal.objectives.values() if o.id == "why-customers-leave")
+    record = _by_url(records)[f"units/analytics/2026-Q4/#obj-{node.id}"]
+    html = record.html("en", shards)
+    churn = html[html.index('id="kr-why-customers-leave__churn-score"'):]
+    churn = churn[:churn.index("<h2") if "<h2" in churn else None]
+    suffix = shard_suffix(record.bucket, shards[("status", "at risk")])
+    assert suffix and f"{filter_word('status', 'at risk')}{suffix}" in churn
+    # Without shards (a small company): the word whole.
+    assert re.search(rf"\b{filter_word('status', 'at risk')}\b", record.html("en").split("<body>")[1])
+
+
+def test_values_whose_words_are_the_same_are_listed_for_the_search_box_to_filter():
+    from generator.search.bundle import menus
+    from generator.search.records import filter_word, same_words
+
+    # Two owners whose FNV-1a 32-bit hashes are the same, found by trying names.
+    assert filter_word("owner", "Person 1062789") == filter_word("owner", "Person 1279192")
+    records = [Record("people/a/#person-1", "One", "person", filters={"owner": ["Person 1062789"]}),
+               Record("people/a/#person-2", "Two", "person", filters={"owner": ["Person 1279192"], "unit": ["A"]}),
+               Record("people/a/#person-3", "Three", "person", filters={"owner": ["Someone"], "unit": ["A"]})]
+    assert same_words(records) == [("owner", "Person 1062789"), ("owner", "Person 1279192")]
+    assert menus(records, restricted=False)["same_words"] == [["owner", "Person 1062789"], ["owner", "Person 1279192"]]
+    assert same_words(records[1:]) == []
