@@ -28,7 +28,8 @@ The key result is one whose title no other key result has (see _key_result).
 
 Filters (`measure_filter`): the same cold start, then the box is opened with "/" and the status
 "at risk" chosen with no words typed: the time to the first result, the bytes, and how many results
-the filter lists (every objective at risk or with a key result at risk). Then a team's unit: its name
+the filter lists (every objective at risk or with a key result at risk); the same for the button
+"At risk" of the "Find goals" row of the page of 2026-Q4 (period and status), from its click. Then a team's unit: its name
 typed, its chip clicked, the words cleared; the bytes and requests of that search with no words (the
 index chunks among them) and how many results it lists.
 
@@ -58,6 +59,8 @@ from run import BIN, CACHE, PY, ROOT, TODAY, company, progress, run_measured  # 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
+#: The period whose page's "Find goals" row measure_filter clicks (the example's pages hold the row).
+FIND_PERIOD = "2026-Q4"
 #: Seconds a measured query may take before it counts as failed.
 QUERY_TIMEOUT_S = 60
 
@@ -112,17 +115,14 @@ def search_only_site(n: int, goals: Path) -> Path:
 def records_worker(goals: str, folder: str) -> None:
     """`--_records GOALS FOLDER`: the search records of the published portal, as files, and the menus file."""
     import datetime as dt
-    import json
 
     from generator.pipeline import build_portal
     from generator.render.site import Site
-    from generator.search.bundle import MENUS_FILE, menus, write_records
+    from generator.search.bundle import write_input
     from generator.search.records import portal_records
 
     build = build_portal(goals, dt.date.fromisoformat(TODAY))
-    records = portal_records(Site(build))
-    write_records(records, Path(folder), "en")
-    (Path(folder) / MENUS_FILE).write_text(json.dumps(menus(records, restricted=False)), encoding="utf-8")
+    write_input(portal_records(Site(build)), Path(folder), "en", restricted=False)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -166,7 +166,9 @@ def search_queries(goals: Path) -> list[tuple[str, str, str]]:
 #: (the page's own clock, so that the browser's automation adds nothing to the figures).
 CLOCK = """() => {
   window.__bench = {};
-  document.addEventListener('keydown', () => { window.__bench.key = window.__bench.key || performance.now(); }, true);
+  const start = () => { window.__bench.key = window.__bench.key || performance.now(); };
+  document.addEventListener('keydown', start, true);
+  document.addEventListener('click', start, true);
   new MutationObserver(() => {
     if (!window.__bench.first && document.querySelector('.goalsite-search__result')) {
       window.__bench.first = performance.now();
@@ -196,17 +198,21 @@ def _key_result(goals: Path, load) -> tuple[Path, dict]:
 _KR_TITLE = re.compile(r"^        title: (.+)$", re.M)
 
 
-def measure_query(browser, url: str, query: str, expected: str, status: str = "") -> dict:
+def measure_query(browser, url: str, query: str, expected: str, status: str = "", find: str = "") -> dict:
     """One cold query: a fresh context, the home page, then "/" and the query (or, with `status` and an
-    empty query, that status chosen in the box's menu); see the module's docstring."""
+    empty query, that status chosen in the box's menu; or, with `find`, a click on that button of the
+    "Find goals" row of the page of FIND_PERIOD); see the module's docstring."""
     context = browser.new_context(service_workers="block", viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
-        page.goto(url, wait_until="load")
+        page.goto(url + (f"periods/{FIND_PERIOD}/" if find else ""), wait_until="load")
         finished = []
         page.on("requestfinished", lambda request: finished.append(request))
         page.evaluate(CLOCK)
-        page.keyboard.press("/")
+        if find:
+            page.locator(".goalsite-find__item", has_text=find).first.click()
+        else:
+            page.keyboard.press("/")
         if status:
             page.locator('select[data-filter="status"] option[value="%s"]' % status).wait_for(state="attached")
             page.locator('select[data-filter="status"]').select_option(status)
@@ -251,14 +257,18 @@ def measure_search(browser, url: str, site: Path, goals: Path, repeat: int = 1) 
 
 
 def measure_filter(browser, url: str, site: Path, goals: Path, repeat: int = 1) -> list[tuple[str, str]]:
-    progress("  status filter: at risk")
-    runs = [measure_query(browser, url, "", "", status="at risk") for _ in range(repeat)]
-    m = min(runs, key=lambda r: r["first"] if r["first"] is not None else float("inf"))
-    first = f"{m['first'] * 1000:.0f}" if m["first"] is not None else "none"
-    progress(f"    first result {first} ms, {m['bytes'] / 1024:.0f} KB in {m['requests']} requests, {m['found']}")
-    return [("status at risk: first result ms", first),
-            ("status at risk: KB (requests)", f"{m['bytes'] / 1024:.0f} ({m['requests']})"),
-            ("status at risk: results", m["found"].split(" ")[0])]
+    rows = []
+    for label, options in [("status at risk", {"status": "at risk"}),
+                           (f"Find goals of {FIND_PERIOD}: At risk", {"find": "At risk"})]:
+        progress(f"  {label}")
+        runs = [measure_query(browser, url, "", "", **options) for _ in range(repeat)]
+        m = min(runs, key=lambda r: r["first"] if r["first"] is not None else float("inf"))
+        first = f"{m['first'] * 1000:.0f}" if m["first"] is not None else "none"
+        progress(f"    first result {first} ms, {m['bytes'] / 1024:.0f} KB in {m['requests']} requests, {m['found']}")
+        rows += [(f"{label}: first result ms", first),
+                 (f"{label}: KB (requests)", f"{m['bytes'] / 1024:.0f} ({m['requests']})"),
+                 (f"{label}: results", m["found"].split(" ")[0])]
+    return rows
 
 
 def measure_unit_filter(browser, url: str, site: Path, goals: Path, repeat: int = 1) -> list[tuple[str, str]]:
