@@ -25,9 +25,11 @@
   var PAGE_SIZE = 10;
   var DEBOUNCE_MS = 150;
   var HINT = "Type a name, a unit, a goal or a KPI.";
-  var FILTER_LABELS = { unit: "Unit", owner: "Owner", tag: "Tag", period: "Period", status: "Status", kind: "Kind" };
+  var FILTER_LABELS = { unit: "Unit", department: "Department", owner: "Owner", tag: "Tag", period: "Period",
+    status: "Status", kind: "Kind" };
   var MENUS = [["kind", "Everything"], ["period", "Any period"], ["status", "Any status"]];
-  var CHIPS = { unit: 4, owner: 3, tag: 4 }; // the filters a result offers as chips, and how many of each
+  // The filters shown as chips when chosen, and how many of each a result offers (a department: the "Find goals" row).
+  var CHIPS = { unit: 4, department: 0, owner: 3, tag: 4 };
   var FILTER_WORD = /\s*(<mark>)?\bzqx[a-z]{7,}\b(<\/mark>)?\.?/g; // records.py: FILTER_WORD_PREFIX, filter_word
   var ICON_PATH = "M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 " +
     "6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5Z";

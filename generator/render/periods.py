@@ -80,25 +80,27 @@ def status_counts(site, period: Period, units: list[OrgUnit]) -> dict[str, int]:
 _FIND_ORDER = ("at-risk", "off-track", "missed", "no-data", "on-track", "not-started", "achieved")
 
 
-def find_row(site, period: Period, label: str, units: list[OrgUnit] | None = None) -> Markup:
+def find_row(site, period: Period, label: str, department: tuple[OrgUnit, list[OrgUnit]] | None = None) -> Markup:
     """The "Find goals of <period>" row: a button a status of the period, and "All…", each opening the search
     box with those filters (assets/search.js, which shows the row: hidden without JavaScript or search).
+    On a department's page (`department`: it and its units) the buttons also choose the department.
 
     Counted as search counts (an objective has its own status and its key results'). A department's page
-    (`units`) offers its own statuses uncounted: search filters by unit, not by department, and the page
-    depends on its units' files only (render/cache.py)."""
-    keys = [(period.id, u.id) for u in units] if units is not None else [k for k in site.files if k[0] == period.id]
+    counts its own units' objectives only: it depends on their files alone (render/cache.py)."""
+    keys = ([(period.id, u.id) for u in department[1]] if department is not None
+            else [k for k in site.files if k[0] == period.id])
     counts: dict[str, int] = {}
     for node in (node for key in keys for node in site.files.get(key, ())):
         found = {site.scores.objectives[node.ref].status}
         found.update(site.scores.key_results[kr.ref].status for kr in node.key_results)
         for status in found:
             counts[status] = counts.get(status, 0) + 1
-    items = [(STATUS_WORDS.get(st, st), STATUS_WORDS.get(st, st).capitalize() + ("" if units else f" ({counts[st]})"))
+    items = [(STATUS_WORDS.get(st, st), f"{STATUS_WORDS.get(st, st).capitalize()} ({counts[st]})")
              for st in sorted(STATUS_ORDER, key=_FIND_ORDER.index) if counts.get(st)]
+    chosen = {"period": period.id, **({"department": " ".join(department[0].name.split())} if department else {})}
     buttons = "".join(
         f'<button type="button" class="goalsite-find__item" data-goalsite-search="'
-        f'{escape(json.dumps({"period": period.id, **({"status": word} if word else {})}))}">{escape(text)}</button>'
+        f'{escape(json.dumps({**chosen, **({"status": word} if word else {})}))}">{escape(text)}</button>'
         for word, text in [*items, ("", "All\u2026")])
     return Markup(f'<div class="goalsite-find" data-goalsite-find hidden><span class="goalsite-find__label">'
                   f"{escape(label)}</span> {buttons}</div>")
@@ -194,7 +196,7 @@ def _render_department(pages: Pages, period: Period, dept: OrgUnit, chunks: list
         statuses=[{"badge": status_badge(st), "count": n} for st, n in
                   sorted(status_counts(site, period, units).items(), key=lambda kv: STATUS_ORDER.index(kv[0]))],
         pager=pager(links, chunks, here),
-        find=find_row(site, period, f"Find goals of all of {period.id}, key results included:", units),
+        find=find_row(site, period, f"Find goals of {dept.name} in {period.id}, key results included:", (dept, units)),
         sections=unit_sections(site, links, period, here.units),
     )
 

@@ -26,8 +26,9 @@ goal therefore never becomes a record unless the build includes private goals
 
 A record's names and titles are its first heading (Pagefind weighs it most); who
 owns a goal and where it lives are low-weight text, so that a person's name finds
-that person first and their goals after. Filters (kind, unit, period, status,
-owner, tag) and the lines a result shows (meta) sit in the head, outside the
+that person first and their goals after. Filters (kind, unit, department (the unit's
+ancestor directly under the company), period, status, owner, tag) and the lines a result
+shows (meta) sit in the head, outside the
 body (Pagefind 1.5 indexes the words of meta too, at the weight of plain text:
 they stay short). Goal text is escaped; Markdown fields are reduced to their words.
 
@@ -74,7 +75,7 @@ KINDS = {"person": ("Person", "People"), "unit": ("Unit", "Units"), "objective":
          "kpi": ("KPI", "KPIs"), "period": ("Period", "Periods"),
          "retrospective": ("Retrospective", "Retrospectives"), "page": ("Page", "Pages")}
 #: The filters every record may carry (Pagefind `data-pagefind-filter`).
-FILTERS = ("kind", "unit", "period", "status", "owner", "tag")
+FILTERS = ("kind", "unit", "department", "period", "status", "owner", "tag")
 #: Weight of the lines that say who owns a goal and where it lives (Pagefind's plain text weighs 1, an h1 7).
 CONTEXT_WEIGHT = "0.5"
 #: Weight of the filter words (never typed by a reader: they only find, never rank).
@@ -183,7 +184,7 @@ def _person(unit: OrgUnit, person: Person, leads: list[OrgUnit]) -> Record:
     led = ", ".join(u.name for u in leads)
     body = [_para(_text(about)), _para(_text(f"Leads {led}") if led else "")]
     return Record(site_url(person_path(person.id)), person.name, "person",  # the person's own page
-                  [b for b in body if b], {"context": about}, {"unit": [unit.name]})
+                  [b for b in body if b], {"context": about}, _where(unit))
 
 
 def _units(site: Site) -> Iterator[Record]:
@@ -193,7 +194,14 @@ def _units(site: Site) -> Iterator[Record]:
         context = " · ".join(filter(None, [unit.kind, parent, lead]))
         body = [_para(_text(context)), _para(_markdown_words(unit.description))]
         yield Record(site_url(unit_index_path(unit.id)), unit.name, "unit", [b for b in body if b],
-                     {"context": context}, {"unit": [unit.name]})
+                     {"context": context}, _where(unit))
+
+
+def _where(unit: OrgUnit) -> dict[str, list[str]]:
+    """The unit and department filters of a record of `unit`: its name, and its department's (the unit, or
+    its ancestor, directly under the company; none for the company itself)."""
+    chain = [unit, *unit.ancestors()]
+    return {"unit": [unit.name], **({"department": [chain[-2].name]} if len(chain) > 1 else {})}
 
 
 def _objectives(site: Site) -> Iterator[Record]:
@@ -221,7 +229,7 @@ def _objective(site: Site, node: ObjectiveNode) -> Record:
         owners.append(kr_owner)
     meta = {"context": context, "status": site.scores.objectives[node.ref].status,
             "private": "private" if node.private else ""}
-    filters = {"unit": [node.unit.name], "period": [node.period.id], "status": _distinct(statuses),
+    filters = {**_where(node.unit), "period": [node.period.id], "status": _distinct(statuses),
                "owner": _distinct(owners), "tag": _distinct(node.obj.tags)}
     return Record(site_url(unit_period_path(node.unit.id, node.period.id), objective_anchor(node.id)),
                   node.obj.title, "objective", body, meta, filters)
@@ -258,7 +266,7 @@ def _kpi(site: Site, kpi: KpiNode) -> Record:
     body = [_para(_markdown_words(k.description)), _para(_text(" ".join(filter(None, [k.calculation, k.source])))),
             _para(_text(context), CONTEXT_WEIGHT)]
     meta = {"context": context, "private": "private" if kpi.private else ""}
-    filters = {"unit": [unit] if unit else [], "status": [word] if word else [],
+    filters = {**(_where(kpi.unit) if kpi.unit is not None else {}), "status": [word] if word else [],
                "owner": [owner] if owner else []}
     return Record(site_url(kpi_path(kpi.id)), k.name, "kpi", [b for b in body if b], meta, filters)
 
@@ -292,7 +300,7 @@ def _unit_retrospective(unit: OrgUnit, period_id: str, retro, private: bool) -> 
     return Record(site_url(unit_period_path(unit.id, period_id), "retrospective"),
                   f"Retrospective {period_id}", "retrospective", [b for b in body if b],
                   {"context": context, "private": "private" if private else ""},
-                  {"unit": [unit.name], "period": [period_id]})
+                  {**_where(unit), "period": [period_id]})
 
 
 # --- text -------------------------------------------------------------------------------------------

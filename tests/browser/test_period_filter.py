@@ -63,17 +63,25 @@ def test_all_then_a_status_replaces_the_earlier_choice(site, page):
     expect(page.locator('select[data-filter="period"]')).to_have_value("2026-Q4")
 
 
-def test_a_department_page_of_the_period_has_the_row(site, page):
+def test_a_department_page_of_the_period_finds_the_departments_goals(site, page, screenshot):
     department = next(p for p in site.pages if p.startswith(PERIOD) and p.count("/") == 3 and "_" not in p)
     page.goto(site.href(department), wait_until="load")
-    expect(_row(page)).to_contain_text("Find goals of all of 2026-Q4, key results included:")  # search has no department filter
+    name = page.locator("h1").inner_text().split(" · ")[0]
+    expect(_row(page)).to_contain_text(f"Find goals of {name} in 2026-Q4, key results included:")
+    units = set(page.eval_on_selector_all("h3 a[href*='/2026-Q4/']", "links => links.map(a => a.pathname)"))
+    assert units
     button = _row(page).locator("button").first
     preset = json.loads(button.get_attribute("data-goalsite-search"))
-    assert preset["period"] == "2026-Q4" and preset.get("status")
+    assert preset == {"period": "2026-Q4", "department": name, "status": preset["status"]}
+    count = int(button.inner_text().rsplit("(", 1)[1].rstrip(")"))
     button.click()
     page.wait_for_function(SETTLED)
     expect(page.locator('select[data-filter="status"]')).to_have_value(preset["status"])
-    expect(page.locator(".goalsite-search__result").first).to_be_visible()
+    expect(page.locator(".goalsite-search__chip--on")).to_have_text(f"Department{name} \u00d7")
+    expect(page.locator(".goalsite-search__status")).to_have_text(f"{count} result" + ("s" if count > 1 else ""))
+    hrefs = page.eval_on_selector_all("a.goalsite-search__link", "links => links.map(a => a.pathname)")
+    assert len(hrefs) == min(count, 10) and set(hrefs) <= units, (hrefs, units)  # the department's units only
+    screenshot(page, "department-find")
 
 
 def test_without_javascript_the_row_is_not_shown(site, browser):

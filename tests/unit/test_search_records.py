@@ -317,3 +317,25 @@ def test_values_whose_words_are_the_same_are_listed_for_the_search_box_to_filter
     assert same_words(records) == [("owner", "Person 1062789"), ("owner", "Person 1279192")]
     assert menus(records, restricted=False)["same_words"] == [["owner", "Person 1062789"], ["owner", "Person 1279192"]]
     assert same_words(records[1:]) == []
+
+
+def test_a_record_of_a_unit_has_its_department_the_unit_under_the_company_that_holds_it(example, records):
+    site = Site(example)
+    company = site.portal.company
+    units = {u.name: u for u in site.units_in_order}
+    seen = set()
+    for record in records:
+        if not record.filters.get("unit"):
+            assert "department" not in record.filters, record.url
+            continue
+        unit = units[record.filters["unit"][0]]
+        if unit is company:
+            assert "department" not in record.filters, record.url
+            continue
+        department = unit
+        while department.parent is not company:
+            department = department.parent
+        assert record.filters["department"] == [department.name], record.url
+        seen.add((record.kind, unit is department))
+    # Objectives, people, units and KPIs: of departments and of the teams below them.
+    assert {("objective", True), ("objective", False), ("person", False), ("unit", False), ("kpi", True)} <= seen
