@@ -290,21 +290,27 @@
   // key results of the status or owner come as sub-results, and Pagefind loads those words' chunks only (with
   // no words, null, it loads every chunk of the index). A value of many records has its word split into shards
   // (goalsite.json: how many): Pagefind's work grows with the square of the records one search finds, so each
-  // shard is searched on its own ("a" or "b" for each bit of the shard's number) and the results merged.
+  // shard of the most split value chosen is searched on its own, with the whole word of each shard (Pagefind
+  // loads one index chunk a word, so a word that begins several would miss those in other chunks).
   function browse(loaded) {
     var pagefind = loaded[0], data = loaded[1] || {}, names = Object.keys(state.chosen), filters = {};
     var counts = names.map(function (n) { return ((data.shards || {})[n] || {})[state.chosen[n]] || 1; });
-    var shards = Math.min.apply(null, counts), searches = [];
+    var searches = [];
     (data.same_words || []).forEach(function (p) { if (state.chosen[p[0]] === p[1]) filters[p[0]] = p[1]; });
-    for (var shard = 0; shard < shards; shard++) {
-      for (var bit = 1, suffix = ""; bit < shards; bit *= 2) suffix += shard & bit ? "b" : "a";
-      searches.push(pagefind.search(names.map(function (n) { return filterWord(n, state.chosen[n]) + suffix; })
-        .join(" "), { filters: filters }));
+    for (var shard = 0; shard < Math.max.apply(null, counts); shard++) {
+      var words = names.map(function (n, i) { return filterWord(n, state.chosen[n]) + shardSuffix(shard, counts[i]); });
+      searches.push(pagefind.search(words.join(" "), { filters: filters }));
     }
     return Promise.all(searches).then(function (found) {
       var results = [].concat.apply([], found.map(function (f) { return f.results || []; }));
       return results.sort(function (a, b) { return b.score - a.score; });
     });
+  }
+
+  // The low log2(count) bits of the shard, lowest first, "a" for 0 and "b" for 1 (records.py: shard_suffix).
+  function shardSuffix(shard, count) {
+    for (var bit = 1, suffix = ""; bit < count; bit *= 2) suffix += shard & bit ? "b" : "a";
+    return suffix;
   }
 
   // "zqx" + the FNV-1a 32-bit hash of the UTF-8 of "name=value" in base 26, 7 letters (records.py).

@@ -103,8 +103,7 @@ def write_input(records: list[Record], folder: Path, language: str, *, restricte
     return path
 
 
-def build_bundle(records: list[Record], out: Path, *, language: str = "en", restricted: bool = False,
-                 shard_records: int = SHARD_RECORDS) -> float:
+def build_bundle(records: list[Record], out: Path, *, language: str = "en", restricted: bool = False) -> float:
     """Index `records` into the bundle folder `out` (created; Pagefind's files are added to it).
 
     Returns the seconds it took. Raises SearchBundleError when Pagefind cannot run or fails.
@@ -112,7 +111,7 @@ def build_bundle(records: list[Record], out: Path, *, language: str = "en", rest
     started = time.perf_counter()
     binary = pagefind_binary()
     with tempfile.TemporaryDirectory(prefix="goalsite-search-") as tmp:
-        menus_file = write_input(records, Path(tmp), language, restricted=restricted, shard_records=shard_records)
+        menus_file = write_input(records, Path(tmp), language, restricted=restricted)
         index_folder(Path(tmp), out, language=language, binary=binary)
         shutil.move(menus_file, Path(out) / MENUS_FILE)
     return time.perf_counter() - started

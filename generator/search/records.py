@@ -44,12 +44,12 @@ and no words).
 A value that more than SHARD_RECORDS records hold is split into shards (`shard_counts`): a power of
 two of them, k, and each record's word for it ends in the low bits of the record's bucket (the FNV-1a
 hash of its URL) as letters, "a" for 0 and "b" for 1, log2(k) of them (`shard_suffix`). Pagefind's work
-for one word grows with the square of the records it finds (it looks up each result's locations in
-the list of all of them), so the search box searches each shard on its own and merges the results:
-"at risk" at 5,000 teams is 32 searches of some 600 records, not one of 20,000. The words of one
-value sort together, in the same index chunks, and its unsplit word finds them all (Pagefind finds
-the words a searched word begins). goalsite.json lists the split values and the values whose words
-are the same (search.js then also passes Pagefind the filter).
+for one search grows with the square of the records it finds (it looks up each result's locations in
+the list of all of them), so the search box searches each shard of the most split value chosen on its
+own, with whole shard words (Pagefind loads one index chunk a word: a word that begins several would
+miss those in other chunks), and merges the results: "at risk" at 5,000 teams is 32 searches of some
+600 records, not one of 20,000. goalsite.json lists the split values and the values whose words are
+the same (search.js then also passes Pagefind the filter).
 No reader types these words, and search.js drops them from the excerpts it shows.
 """
 
@@ -358,8 +358,8 @@ def filter_word(name: str, value: str, shard: str = "") -> str:
 
 def shard_suffix(bucket: int, shards: int) -> str:
     """The end of a split value's word in a record of this bucket: the low log2(shards) bits of `bucket`,
-    lowest first, "a" for 0 and "b" for 1 ("" for a value not split). So the words of the records whose
-    buckets agree in their lowest j bits all begin with the same j letters, and one search finds them."""
+    lowest first, "a" for 0 and "b" for 1 ("" for a value not split). Shard s of the most split value
+    chosen (k shards) is shard s mod j of a value of j shards: the search box searches s = 0 to k - 1."""
     return "".join("ab"[bucket >> bit & 1] for bit in range(shards.bit_length() - 1))
 
 

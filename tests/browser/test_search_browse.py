@@ -18,13 +18,15 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from generator.pipeline import build_portal
 from generator.render.site import Site
 from generator.search.bundle import BUNDLE_DIR, MENUS_FILE, index_folder, write_input
-from generator.search.records import filter_word, portal_records
+from generator.search.records import filter_word, portal_records, shard_suffix
+from generator.search.stable import _read
 from tests.browser.conftest import ROOT, TODAY, PageLog
 from tests.unit.test_search_records import FILTER_WORDS
 
@@ -53,20 +55,20 @@ def synthetic(tmp_path_factory):
     return [r for r in portal_records(Site(build)) if not r.meta.get("private")]
 
 
-def _served(site, servers, folder, records, **split) -> tuple[str, list]:
-    """(served URL, records): the records' search bundle in the example portal's pages."""
+def _served(site, servers, folder, records, **split) -> tuple[str, list, Path]:
+    """(served URL, records, bundle folder): the records' search bundle in the example portal's pages."""
     shell = folder / "site"
     shutil.copytree(site.root, shell, copy_function=os.link, ignore=shutil.ignore_patterns(BUNDLE_DIR))
     menus = write_input(records, folder / "records", "en", restricted=False, **split)
     index_folder(folder / "records", shell / BUNDLE_DIR)
     shutil.move(menus, shell / BUNDLE_DIR / MENUS_FILE)
-    return servers(shell), records
+    return servers(shell), records, shell / BUNDLE_DIR
 
 
 @pytest.fixture(scope="module")
 def company(site, servers, tmp_path_factory, synthetic):
     """The synthetic company's bundle as a build makes it: no value has its word split at this size."""
-    return _served(site, servers, tmp_path_factory.mktemp("whole"), synthetic)
+    return _served(site, servers, tmp_path_factory.mktemp("whole"), synthetic)[:2]
 
 
 @pytest.fixture(scope="module")
@@ -198,7 +200,7 @@ def _listed(page, expected: set[str]) -> None:
 @pytest.mark.parametrize("chosen", [{"status": "at risk"}, {"kind": "objective", "period": "2026-Q3"},
                                     {"kind": "person"}], ids=["status", "kind-period", "kind"])
 def test_split_words_list_every_record_of_the_chosen_filters_once(split, page, page_log, chosen):
-    url, records = split
+    url, records, _ = split
     shards = json.loads(page.request.get(url + f"{BUNDLE_DIR}/{MENUS_FILE}").text())["shards"]
     assert all(shards.get(name, {}).get(value, 1) > 1 for name, value in chosen.items()), shards
     page.goto(url, wait_until="load")
@@ -217,7 +219,7 @@ def test_split_words_list_every_record_of_the_chosen_filters_once(split, page, p
 def test_find_goals_at_risk_on_the_period_page_lists_them_with_their_key_results_at_risk(split, page, screenshot):
     """The period page's "Find goals… At risk" (period and status, both split): the goals at risk and those with
     a key result at risk, each such key result a sub-result."""
-    url, records = split
+    url, records, _ = split
     page.goto(url + "periods/2026-Q4/", wait_until="load")
     page.locator(".goalsite-find__item", has_text="At risk").click()
     page.wait_for_function(SETTLED)
@@ -236,7 +238,7 @@ def test_find_goals_at_risk_on_the_period_page_lists_them_with_their_key_results
 
 def test_a_small_value_with_a_split_one_lists_the_records_of_both(split, page, page_log):
     """A unit (its word whole) and a status (split): one search, the status's unsplit word finding its shards."""
-    url, records = split
+    url, records, _ = split
     unit = _value(records, "unit")
     _browse(page, page_log, url, "unit", unit)
     page.locator('select[data-filter="status"]').select_option("at risk")
@@ -244,3 +246,44 @@ def test_a_small_value_with_a_split_one_lists_the_records_of_both(split, page, p
     expected = _matching(records, {"unit": unit, "status": "at risk"})
     assert expected
     _listed(page, expected)
+
+
+def _chunk_of(bundle: Path):
+    """word -> the hash of the index chunk that holds it. Pagefind's meta file has each chunk's bounds, cut to
+    the letters that tell it from its neighbour ("wai" for a chunk whose last word is "wait")."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    meta = _read(bundle / f"pagefind.{entry['languages']['en']['hash']}.pf_meta")
+    return lambda word: next(chunk for first, last, chunk in meta[2]
+                             if word[:len(first)] >= first and word[:len(last)] <= last)
+
+
+def test_a_split_value_with_a_small_one_lists_them_all_when_its_words_lie_in_several_index_chunks(split, page):
+    """Pagefind loads one index chunk for each word searched: a word that begins the shard words of a value
+    (its whole word, or the word of a coarser shard, to search at the unit's fewer shards) would find only
+    those of that chunk. So every shard of the most split value is searched with whole shard words."""
+    url, records, bundle = split
+    shards = json.loads((bundle / MENUS_FILE).read_text(encoding="utf-8"))["shards"]
+    chunk_of = _chunk_of(bundle)
+    found = None
+    for name in ("department", "tag", "owner", "status"):
+        for value, count in shards.get(name, {}).items():
+            holding = [r for r in records if value in r.filters.get(name, ())]
+            for unit in sorted({u for r in holding for u in r.filters.get("unit", ())}):
+                split = shards.get("unit", {}).get(unit, 1)
+                if split >= count:
+                    continue
+                # The chunks a search at the unit's shards would load: the unit's words', and the first chunk
+                # of the value's coarser words (all begin with its whole word). Some records lie elsewhere.
+                loaded = {chunk_of(filter_word(name, value))}
+                loaded |= {chunk_of(filter_word("unit", unit, shard_suffix(b, split))) for b in range(split)}
+                both = [r for r in holding if unit in r.filters["unit"]]
+                if {chunk_of(filter_word(name, value, shard_suffix(r.bucket, count))) for r in both} - loaded:
+                    found = found or (name, value, unit)
+    assert found, "no split value's records of a less split unit lie in another chunk: make SPLIT smaller"
+    name, value, unit = found
+    page.goto(url, wait_until="load")
+    page.evaluate("""preset => { const b = document.createElement('button');
+        b.setAttribute('data-goalsite-search', JSON.stringify(preset)); document.body.append(b); b.click(); }""",
+                  {name: value, "unit": unit})  # as a "Find goals" button of a department's page does
+    page.wait_for_function(SETTLED)
+    _listed(page, _matching(records, {name: value, "unit": unit}))
