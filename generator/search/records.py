@@ -387,12 +387,12 @@ def shard_counts(records: Iterable[Record], per: int = SHARD_RECORDS) -> Shards:
 def same_words(records: Iterable[Record]) -> list[tuple[str, str]]:
     """The (filter, value) pairs whose filter word another pair has too (32-bit hashes collide now and then
     in a large company): the search box filters those with Pagefind's filters as well."""
-    seen: dict[str, set[tuple[str, str]]] = {}
-    for record in records:
-        for name, values in _filter_values({"kind": [record.kind], **record.filters}):
-            for value in values:
-                seen.setdefault(filter_word(name, value), set()).add((name, value))
-    return sorted(pair for pairs in seen.values() if len(pairs) > 1 for pair in pairs)
+    pairs = {(name, value) for record in records
+             for name, values in _filter_values({"kind": [record.kind], **record.filters}) for value in values}
+    seen: dict[str, list[tuple[str, str]]] = {}
+    for name, value in pairs:
+        seen.setdefault(filter_word(name, value), []).append((name, value))
+    return sorted(pair for same in seen.values() if len(same) > 1 for pair in same)
 
 
 def fnv1a_32(data: bytes) -> int:
