@@ -31,16 +31,25 @@ class _cached:
         return value
 
 
-@dataclass(eq=False)
-class Person:
+class _Named:
+    """A node's repr is its name: every node links to others, and the dataclass repr of one printed the graph
+    again along every path to it (a failing test's traceback over the example company took 24 GB)."""
+
+    def __repr__(self) -> str:
+        name = getattr(self, "ref", None) or getattr(self, "id", None) or getattr(self, "path", None)
+        return f"{type(self).__name__}({name or getattr(self, 'company', '')!r})"
+
+
+@dataclass(eq=False, repr=False)
+class Person(_Named):
     id: str
     name: str
     title: str | None = None
     unit: "OrgUnit | None" = None
 
 
-@dataclass(eq=False)
-class OrgUnit:
+@dataclass(eq=False, repr=False)
+class OrgUnit(_Named):
     id: str
     name: str
     kind: str
@@ -64,8 +73,8 @@ class OrgUnit:
         return len(self.ancestors())
 
 
-@dataclass(eq=False)
-class Period:
+@dataclass(eq=False, repr=False)
+class Period(_Named):
     id: str
     kind: str  # "year", "half", "quarter"
     start: dt.date
@@ -83,8 +92,8 @@ class Period:
         return (self.end - self.start).days + 1
 
 
-@dataclass(eq=False)
-class UnitPeriod:
+@dataclass(eq=False, repr=False)
+class UnitPeriod(_Named):
     """One period file: a unit's objectives for a period."""
 
     period: Period
@@ -96,8 +105,8 @@ class UnitPeriod:
     """The file's `visibility: private`: its retrospective is private too."""
 
 
-@dataclass(eq=False)
-class KpiNode:
+@dataclass(eq=False, repr=False)
+class KpiNode(_Named):
     kpi: Kpi
     location: Location
     owner: Person | None = None
@@ -118,8 +127,8 @@ class KpiNode:
         return self.kpi.visibility == "private"
 
 
-@dataclass(eq=False)
-class KeyResultNode:
+@dataclass(eq=False, repr=False)
+class KeyResultNode(_Named):
     kr: KeyResult
     objective: "ObjectiveNode"
     where: "Location | tuple[Source, tuple]"
@@ -148,8 +157,8 @@ class KeyResultNode:
         return self.objective.private
 
 
-@dataclass(eq=False)
-class ObjectiveNode:
+@dataclass(eq=False, repr=False)
+class ObjectiveNode(_Named):
     obj: Objective
     file: UnitPeriod
     where: "Location | tuple[Source, tuple]"
@@ -189,8 +198,8 @@ def _located(where: "Location | tuple[Source, tuple]") -> Location:
     return where if isinstance(where, Location) else where[0].at(*where[1])
 
 
-@dataclass(eq=False)
-class Portal:
+@dataclass(eq=False, repr=False)
+class Portal(_Named):
     """The whole company's goals, linked."""
 
     company: OrgUnit
