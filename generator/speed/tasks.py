@@ -49,9 +49,9 @@ def when_idle(tasks: "Tasks", cpus: int | None = None, load: float | None = None
     return tasks if load is not None and cpus - max(load, 1.0) >= 1 else None
 
 
-def machine_load(proc_loadavg: str = "/proc/loadavg") -> float | None:
+def machine_load(proc_loadavg: str = "/proc/loadavg", loadavg=os.getloadavg) -> float | None:
     """How many CPUs the machine's processes keep busy: the lesser of the 1-minute load average
-    (os.getloadavg()) and the processes runnable right now (Linux's `proc_loadavg`, this one counted).
+    (`loadavg()`) and the processes runnable right now (Linux's `proc_loadavg`, this one counted).
     None where neither is known.
 
     The average alone lags: for a minute after other work stops (a test run, say) the machine still
@@ -59,7 +59,7 @@ def machine_load(proc_loadavg: str = "/proc/loadavg") -> float | None:
     """
     found = []
     try:
-        found.append(os.getloadavg()[0])
+        found.append(loadavg()[0])
     except (AttributeError, OSError):  # no load average on this system
         pass
     try:

@@ -180,11 +180,17 @@ def test_the_machine_s_load_is_what_runs_now_when_the_last_minute_s_average_lags
     count of the processes runnable now (this one) says idle. On a system without it, the average."""
     proc = tmp_path / "loadavg"
     proc.write_text("0.00 0.00 0.00 1/140 4242\n", encoding="ascii")
-    assert machine_load(str(proc)) == 1.0
-    assert when_idle(Tasks(), 2, machine_load(str(proc))) is not None
+
+    def busy():  # the machine's load averages: its other work stopped seconds ago
+        return (1.9, 1.5, 1.2)
+
+    assert machine_load(str(proc), busy) == 1.0
+    assert when_idle(Tasks(), 2, machine_load(str(proc), busy)) is not None
+    assert when_idle(Tasks(), 2, busy()[0]) is None  # what the average alone would say
     proc.write_text(f"9.00 9.00 9.00 {10 ** 6}/140 4242\n", encoding="ascii")
+    assert machine_load(str(proc), busy) == 1.9, "the average, when it is the lesser"
     average = machine_load(str(proc))
-    assert average is not None and average < 10 ** 6, "the average, when it is the lesser"
+    assert average is not None and average < 10 ** 6
     for unknown in [tmp_path / "none", proc]:
         proc.write_text("garbled\n", encoding="ascii")
         found = machine_load(str(unknown))
