@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 from typing import Iterable
 
+from ..speed import gc as gc_policy
 from .records import KINDS, SHARD_RECORDS, Record, Shards, filter_values, same_words, shard_counts
 from .stable import stabilize
 
@@ -95,11 +96,15 @@ def menus(records: list[Record], *, restricted: bool, shards: Shards | None = No
 def write_input(records: list[Record], folder: Path, language: str, *, restricted: bool,
                 shard_records: int = SHARD_RECORDS) -> Path:
     """The records' files in `folder`, and goalsite.json beside them (`folder`/goalsite.json, which
-    build_bundle moves into the bundle): what Pagefind indexes. Returns the menus file."""
-    shards = shard_counts(records, shard_records)
-    write_records(records, folder, language, shards)
+    build_bundle moves into the bundle): what Pagefind indexes. Returns the menus file.
+
+    Without the cycle collector: it would walk the portal's millions of objects while these are made."""
+    with gc_policy.paused():
+        shards = shard_counts(records, shard_records)
+        write_records(records, folder, language, shards)
+        data = menus(records, restricted=restricted, shards=shards)
     path = Path(folder) / MENUS_FILE
-    path.write_text(json.dumps(menus(records, restricted=restricted, shards=shards)), encoding="utf-8")
+    path.write_text(json.dumps(data), encoding="utf-8")
     return path
 
 
