@@ -237,7 +237,8 @@ def test_find_goals_at_risk_on_the_period_page_lists_them_with_their_key_results
 
 
 def test_a_small_value_with_a_split_one_lists_the_records_of_both(split, page, page_log):
-    """A unit (its word whole) and a status (split): one search, the status's unsplit word finding its shards."""
+    """A unit (its word whole, or in fewer shards) and a status (split): each shard of the status searched with
+    the unit's word."""
     url, records, _ = split
     unit = _value(records, "unit")
     _browse(page, page_log, url, "unit", unit)
@@ -264,21 +265,26 @@ def test_a_split_value_with_a_small_one_lists_them_all_when_its_words_lie_in_sev
     url, records, bundle = split
     shards = json.loads((bundle / MENUS_FILE).read_text(encoding="utf-8"))["shards"]
     chunk_of = _chunk_of(bundle)
-    found = None
-    for name in ("department", "tag", "owner", "status"):
-        for value, count in shards.get(name, {}).items():
-            holding = [r for r in records if value in r.filters.get(name, ())]
-            for unit in sorted({u for r in holding for u in r.filters.get("unit", ())}):
-                split = shards.get("unit", {}).get(unit, 1)
-                if split >= count:
-                    continue
-                # The chunks a search at the unit's shards would load: the unit's words', and the first chunk
-                # of the value's coarser words (all begin with its whole word). Some records lie elsewhere.
-                loaded = {chunk_of(filter_word(name, value))}
-                loaded |= {chunk_of(filter_word("unit", unit, shard_suffix(b, split))) for b in range(split)}
-                both = [r for r in holding if unit in r.filters["unit"]]
-                if {chunk_of(filter_word(name, value, shard_suffix(r.bucket, count))) for r in both} - loaded:
-                    found = found or (name, value, unit)
+
+    def straddling():
+        """(filter, value, unit): a split value and a unit of fewer shards, some of whose records the chunks that
+        a search at the unit's shards loads would miss (the unit's words', and the first chunk of the value's
+        coarser words, which all begin with its whole word)."""
+        for name in ("department", "tag", "owner", "status"):
+            for value, count in shards.get(name, {}).items():
+                holding = [r for r in records if value in r.filters.get(name, ())]
+                for unit in sorted({u for r in holding for u in r.filters.get("unit", ())}):
+                    fewer = shards.get("unit", {}).get(unit, 1)
+                    if fewer >= count:
+                        continue
+                    loaded = {chunk_of(filter_word(name, value))}
+                    loaded |= {chunk_of(filter_word("unit", unit, shard_suffix(b, fewer))) for b in range(fewer)}
+                    both = [r for r in holding if unit in r.filters["unit"]]
+                    if {chunk_of(filter_word(name, value, shard_suffix(r.bucket, count))) for r in both} - loaded:
+                        return name, value, unit
+        return None
+
+    found = straddling()
     assert found, "no split value's records of a less split unit lie in another chunk: make SPLIT smaller"
     name, value, unit = found
     page.goto(url, wait_until="load")
