@@ -49,17 +49,17 @@ def when_idle(tasks: "Tasks", cpus: int | None = None, load: float | None = None
     return tasks if load is not None and cpus - max(load, 1.0) >= 1 else None
 
 
-def machine_load(proc_loadavg: str = "/proc/loadavg", loadavg=os.getloadavg) -> float | None:
+def machine_load(proc_loadavg: str = "/proc/loadavg", loadavg=None) -> float | None:
     """How many CPUs the machine's processes keep busy: the lesser of the 1-minute load average
-    (`loadavg()`) and the processes runnable right now (Linux's `proc_loadavg`, this one counted).
-    None where neither is known.
+    (`loadavg()`, os.getloadavg() by default) and the processes runnable right now (Linux's
+    `proc_loadavg`, this one counted). None where neither is known.
 
     The average alone lags: for a minute after other work stops (a test run, say) the machine still
     looks busy, and the processes running now say it is not.
     """
     found = []
     try:
-        found.append(loadavg()[0])
+        found.append((loadavg or os.getloadavg)()[0])
     except (AttributeError, OSError):  # no load average on this system
         pass
     try:
