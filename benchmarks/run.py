@@ -84,9 +84,8 @@ def core_worker(goals: str) -> None:
         t0 = time.perf_counter()
         # The cold build's load parses some files in a second process when a CPU is idle, as `goalsite build`'s does.
         build = build_portal(goals, today, memo=memo, tasks=when_idle(tasks) if once else None)
-        if once:
-            prefetched.append(build.goals.stats.files_prefetched)
         if once:  # as `goalsite build` does: the cold build is kept to the end of the process
+            prefetched.append(build.goals.stats.files_prefetched)
             keep_for_process()
         t1 = time.perf_counter()
         if not build.ok:
