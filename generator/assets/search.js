@@ -293,7 +293,12 @@
   // shard of the most split value chosen is searched on its own, with the whole word of each shard (Pagefind
   // loads one index chunk a word, so a word that begins several would miss those in other chunks).
   function browse(loaded) {
-    var pagefind = loaded[0], data = loaded[1] || {}, names = Object.keys(state.chosen), filters = {};
+    var pagefind = loaded[0], data = loaded[1], names = Object.keys(state.chosen), filters = {};
+    if (!data) { // which words are split is unknown (a whole word finds those of one chunk): Pagefind's filters
+      return pagefind.search(null, { filters: Object.assign({}, state.chosen) }).then(function (f) {
+        return f.results;
+      });
+    }
     var counts = names.map(function (n) { return ((data.shards || {})[n] || {})[state.chosen[n]] || 1; });
     var searches = [];
     (data.same_words || []).forEach(function (p) { if (state.chosen[p[0]] === p[1]) filters[p[0]] = p[1]; });

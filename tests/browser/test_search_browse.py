@@ -258,38 +258,53 @@ def _chunk_of(bundle: Path):
                              if word[:len(first)] >= first and word[:len(last)] <= last)
 
 
+def _straddling(records, bundle: Path) -> tuple[str, str, str]:
+    """(filter, value, unit): a split value and a unit of fewer shards, some of whose records the chunks that
+    a search at the unit's shards loads would miss (the unit's words', and the first chunk of the value's
+    coarser words, which all begin with its whole word)."""
+    shards = json.loads((bundle / MENUS_FILE).read_text(encoding="utf-8"))["shards"]
+    chunk_of = _chunk_of(bundle)
+    for name in ("department", "tag", "owner", "status"):
+        for value, count in shards.get(name, {}).items():
+            holding = [r for r in records if value in r.filters.get(name, ())]
+            for unit in sorted({u for r in holding for u in r.filters.get("unit", ())}):
+                fewer = shards.get("unit", {}).get(unit, 1)
+                if fewer >= count:
+                    continue
+                loaded = {chunk_of(filter_word(name, value))}
+                loaded |= {chunk_of(filter_word("unit", unit, shard_suffix(b, fewer))) for b in range(fewer)}
+                both = [r for r in holding if unit in r.filters["unit"]]
+                if {chunk_of(filter_word(name, value, shard_suffix(r.bucket, count))) for r in both} - loaded:
+                    return name, value, unit
+    raise AssertionError("no split value's records of a less split unit lie in another chunk: make SPLIT smaller")
+
+
+def _find(page, url: str, preset: dict[str, str]) -> None:
+    """Open the box with these filters chosen, as a "Find goals" button of a department's page does."""
+    page.goto(url, wait_until="load")
+    page.evaluate("""preset => { const b = document.createElement('button');
+        b.setAttribute('data-goalsite-search', JSON.stringify(preset)); document.body.append(b); b.click(); }""",
+                  preset)
+    page.wait_for_function(SETTLED)
+
+
 def test_a_split_value_with_a_small_one_lists_them_all_when_its_words_lie_in_several_index_chunks(split, page):
     """Pagefind loads one index chunk for each word searched: a word that begins the shard words of a value
     (its whole word, or the word of a coarser shard, to search at the unit's fewer shards) would find only
     those of that chunk. So every shard of the most split value is searched with whole shard words."""
     url, records, bundle = split
-    shards = json.loads((bundle / MENUS_FILE).read_text(encoding="utf-8"))["shards"]
-    chunk_of = _chunk_of(bundle)
-
-    def straddling():
-        """(filter, value, unit): a split value and a unit of fewer shards, some of whose records the chunks that
-        a search at the unit's shards loads would miss (the unit's words', and the first chunk of the value's
-        coarser words, which all begin with its whole word)."""
-        for name in ("department", "tag", "owner", "status"):
-            for value, count in shards.get(name, {}).items():
-                holding = [r for r in records if value in r.filters.get(name, ())]
-                for unit in sorted({u for r in holding for u in r.filters.get("unit", ())}):
-                    fewer = shards.get("unit", {}).get(unit, 1)
-                    if fewer >= count:
-                        continue
-                    loaded = {chunk_of(filter_word(name, value))}
-                    loaded |= {chunk_of(filter_word("unit", unit, shard_suffix(b, fewer))) for b in range(fewer)}
-                    both = [r for r in holding if unit in r.filters["unit"]]
-                    if {chunk_of(filter_word(name, value, shard_suffix(r.bucket, count))) for r in both} - loaded:
-                        return name, value, unit
-        return None
-
-    found = straddling()
-    assert found, "no split value's records of a less split unit lie in another chunk: make SPLIT smaller"
-    name, value, unit = found
-    page.goto(url, wait_until="load")
-    page.evaluate("""preset => { const b = document.createElement('button');
-        b.setAttribute('data-goalsite-search', JSON.stringify(preset)); document.body.append(b); b.click(); }""",
-                  {name: value, "unit": unit})  # as a "Find goals" button of a department's page does
-    page.wait_for_function(SETTLED)
+    name, value, unit = _straddling(records, bundle)
+    _find(page, url, {name: value, "unit": unit})
     _listed(page, _matching(records, {name: value, "unit": unit}))
+
+
+def test_without_goalsite_json_the_filters_still_list_all_their_records(split, page, page_log):
+    """The shards are unknown without goalsite.json: the box passes Pagefind the filters, with no words."""
+    url, records, bundle = split
+    name, value, unit = _straddling(records, bundle)
+    page.route("**/goalsite.json", lambda route: route.abort())
+    _find(page, url, {name: value, "unit": unit})
+    _listed(page, _matching(records, {name: value, "unit": unit}))
+    failed = [e for e in page_log.console_errors if "/pagefind/goalsite.json" in e]
+    assert failed, "goalsite.json was not asked for"
+    page_log.console_errors[:] = [e for e in page_log.console_errors if e not in failed]  # the one failure meant
